@@ -10,3 +10,4 @@ export * from "./stages.ts";
 export * from "./state.ts";
 export * from "./task.ts";
 export * from "./transition.ts";
+export * from "./builtin-events.ts";
