@@ -112,7 +112,9 @@ export type Refusal =
   | { kind: "eventNotAllowed"; event: string; state: string; allowed: string[] }
   | { kind: "guardFailed"; event: string; state: string; allowed: string[]; failed: string[] }
   | { kind: "invalidData"; event: string; issues: DataIssue[]; allowed: string[] }
-  | { kind: "caseClosed"; event: string; state: string; allowed: string[] };
+  | { kind: "caseClosed"; event: string; state: string; allowed: string[] }
+  /** `migrate` only: the plan is invalid, or does not map the case's state (`event` is "MIGRATE"). */
+  | { kind: "migrationRefused"; event: string; state: string; problems: PlanProblem[]; allowed: string[] };
 
 export interface StepRefusal {
   ok: false;

@@ -1,0 +1,116 @@
+/**
+ * Moving a running case to a new pathway version: all or nothing, through an explicit plan that
+ * maps every state a case can be in. The same function is the dry run — the caller just does not
+ * persist the result.
+ */
+import type { Pathway } from "@passerelle/definitions";
+import { compile } from "./compile.ts";
+import { stageOf } from "./state-index.ts";
+import { isClosedState } from "./step.ts";
+import { scheduleTasks } from "./tasks.ts";
+import type { CaseContext, CaseSnapshot, Effect, MigrationPlan, PlanProblem, StepResult } from "./types.ts";
+
+/** Problems with a plan, each with the path of the plan entry at fault; empty when it can be applied. */
+export function validateMigrationPlan(from: Pathway, to: Pathway, plan: MigrationPlan): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  if (from.country !== to.country)
+    problems.push({
+      path: "country",
+      message: `pathways are of different countries (${from.country}, ${to.country})`,
+    });
+  if (plan.country !== from.country)
+    problems.push({ path: "country", message: `plan is for ${plan.country}, pathway is ${from.country}` });
+  if (plan.from !== from.version)
+    problems.push({
+      path: "from",
+      message: `plan migrates from version ${plan.from}, pathway is version ${from.version}`,
+    });
+  if (plan.to !== to.version)
+    problems.push({
+      path: "to",
+      message: `plan migrates to version ${plan.to}, pathway is version ${to.version}`,
+    });
+  const source = compile(from).index;
+  const target = compile(to).index;
+  for (const leaf of source.leaves) {
+    if (source.byPath.get(leaf)!.isFinal) continue;
+    if (!Object.hasOwn(plan.states, leaf))
+      problems.push({
+        path: `states.${leaf}`,
+        message: `state '${leaf}' of version ${from.version} is not mapped`,
+      });
+  }
+  for (const [state, mapped] of Object.entries(plan.states)) {
+    if (!source.byPath.get(state)?.isLeaf) {
+      problems.push({
+        path: `states.${state}`,
+        message: `'${state}' is not a leaf state of version ${from.version}`,
+      });
+    }
+    if (!target.byPath.get(mapped)?.isLeaf) {
+      problems.push({
+        path: `states.${state}`,
+        message: `target '${mapped}' is not a leaf state of version ${to.version}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Moves one case. Facts are kept; a state active before and after (same path) keeps its entry time,
+ * so deadlines counted from it do not restart. Every old task is cancelled and the new version's
+ * tasks are scheduled, because task specs may differ between versions even for a kept state.
+ * A closed case needs no mapping when `to` has the same outcome.
+ */
+export function migrate(
+  from: Pathway,
+  to: Pathway,
+  plan: MigrationPlan,
+  snapshot: CaseSnapshot,
+  _ctx: CaseContext,
+  now: Date,
+): StepResult {
+  const problems = validateMigrationPlan(from, to, plan);
+  const target = compile(to).index;
+  const mapped =
+    plan.states[snapshot.state] ??
+    (isClosedState(snapshot.state) && target.byPath.get(snapshot.state)?.isLeaf ? snapshot.state : undefined);
+  if (mapped === undefined && problems.length === 0) {
+    problems.push({
+      path: `states.${snapshot.state}`,
+      message: `the case's state '${snapshot.state}' is not mapped`,
+    });
+  }
+  if (problems.length > 0 || mapped === undefined) {
+    return {
+      ok: false,
+      refusal: { kind: "migrationRefused", event: "MIGRATE", state: snapshot.state, problems, allowed: [] },
+    };
+  }
+  const oldLineage = compile(from).index.byPath.get(snapshot.state)?.lineage ?? [];
+  const newLineage = target.byPath.get(mapped)!.lineage;
+  const nowIso = now.toISOString();
+  const effects: Effect[] = [];
+  for (const state of [...oldLineage].reverse()) effects.push({ type: "cancelTasks", state });
+  const enteredAt: Record<string, string> = {};
+  for (const state of newLineage) {
+    const kept = snapshot.enteredAt[state];
+    enteredAt[state] = kept ?? nowIso;
+    const node = target.byPath.get(state)!.node;
+    for (const task of scheduleTasks(to, state, node.tasks, new Date(enteredAt[state]), snapshot.facts)) {
+      effects.push({ type: "scheduleTask", task });
+    }
+    if (!kept)
+      for (const who of node.responsible ?? [])
+        effects.push({ type: "notify", to: who, reason: "stateEntered", state });
+  }
+  return {
+    ok: true,
+    snapshot: { state: mapped, facts: { ...snapshot.facts }, enteredAt },
+    effects,
+    from: snapshot.state,
+    to: mapped,
+    stage: stageOf(mapped),
+  };
+}
