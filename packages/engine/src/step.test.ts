@@ -1,0 +1,360 @@
+import { describe, expect, it } from "vitest";
+import { allowedEvents } from "./allowed.ts";
+import { compile } from "./compile.ts";
+import { startCase, step } from "./step.ts";
+import { tiny } from "./testing/load.ts";
+import type { CaseContext, CaseSnapshot, StepResult, StepSuccess } from "./types.ts";
+
+const pathway = tiny();
+const adult: CaseContext = { person: { birthDate: "1990-01-01" }, consents: [] };
+const withReferral: CaseContext = {
+  person: { birthDate: "1990-01-01" },
+  consents: [{ scope: "referral", given: true, at: "2026-03-01T00:00:00Z" }],
+};
+const t0 = new Date("2026-03-02T09:00:00Z");
+const t1 = new Date("2026-03-03T09:00:00Z");
+
+function ok(result: StepResult): StepSuccess {
+  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.refusal)}`);
+  return result;
+}
+
+const intake = () => startCase(pathway, adult, t0).snapshot;
+const reasonableGrounds = () =>
+  ok(
+    step(
+      pathway,
+      intake(),
+      { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } },
+      withReferral,
+      t1,
+    ),
+  ).snapshot;
+
+describe("startCase", () => {
+  it("enters the initial leaf with its ancestors' entry times, tasks and notifications", () => {
+    const started = startCase(pathway, adult, t0);
+    expect(started.from).toBeNull();
+    expect(started.to).toBe("identification.intake");
+    expect(started.stage).toBe("identification");
+    expect(started.snapshot).toEqual({
+      state: "identification.intake",
+      facts: {},
+      enteredAt: { identification: t0.toISOString(), "identification.intake": t0.toISOString() },
+    });
+    expect(started.effects.map((e) => e.type)).toEqual(["scheduleTask", "notify"]);
+    expect(started.effects[1]).toEqual({
+      type: "notify",
+      to: { role: "caseworker", agency: "police" },
+      reason: "stateEntered",
+      state: "identification.intake",
+    });
+  });
+});
+
+describe("refusals change nothing", () => {
+  const cases: [
+    string,
+    () => CaseSnapshot,
+    string,
+    Record<string, unknown> | undefined,
+    CaseContext,
+    string,
+  ][] = [
+    ["eventUnknown", intake, "NOPE", undefined, adult, "eventUnknown"],
+    ["eventNotAllowed", intake, "RG_DECISION", { decision: "positive" }, adult, "eventNotAllowed"],
+    ["invalidData", intake, "SCREENING_COMPLETED", { outcome: 3, other: true }, adult, "invalidData"],
+    ["guardFailed", intake, "SCREENING_COMPLETED", { outcome: "trafficking" }, adult, "guardFailed"],
+    [
+      "caseClosed",
+      () => ({ state: "closed.deceased", facts: { a: 1 }, enteredAt: {} }),
+      "LOST_CONTACT",
+      undefined,
+      adult,
+      "caseClosed",
+    ],
+  ];
+  it.each(cases)("%s", (_name, make, type, data, ctx, kind) => {
+    const snapshot = make();
+    const copy = structuredClone(snapshot);
+    const ctxCopy = structuredClone(ctx);
+    const result = step(pathway, snapshot, { type, data: data as never }, ctx, t1);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.refusal.kind).toBe(kind);
+    expect(snapshot).toEqual(copy);
+    expect(ctx).toEqual(ctxCopy);
+  });
+
+  it("eventNotAllowed lists what is allowed", () => {
+    const result = step(
+      pathway,
+      intake(),
+      { type: "RG_DECISION", data: { decision: "positive" } },
+      adult,
+      t1,
+    );
+    expect(result).toEqual({
+      ok: false,
+      refusal: {
+        kind: "eventNotAllowed",
+        event: "RG_DECISION",
+        state: "identification.intake",
+        allowed: [
+          "SCREENING_COMPLETED",
+          "LOST_CONTACT",
+          "DECEASED",
+          "TRANSFERRED",
+          "DECLINED",
+          "RECORD_CONSENT",
+        ],
+      },
+    });
+  });
+
+  it("invalidData gives the JSON pointer of every problem", () => {
+    const result = step(
+      pathway,
+      intake(),
+      { type: "SCREENING_COMPLETED", data: { outcome: 3, other: true } },
+      adult,
+      t1,
+    );
+    expect(result.ok === false && result.refusal.kind === "invalidData" && result.refusal.issues).toEqual([
+      { path: "/other", message: "is not a field of this event" },
+      { path: "/outcome", message: "must be string" },
+      { path: "/outcome", message: "must be equal to one of the allowed values" },
+    ]);
+    const missing = step(pathway, intake(), { type: "SCREENING_COMPLETED" }, adult, t1);
+    expect(missing.ok === false && missing.refusal.kind === "invalidData" && missing.refusal.issues).toEqual([
+      { path: "/outcome", message: "is required" },
+    ]);
+  });
+
+  it("guardFailed explains every candidate's failed conditions", () => {
+    const result = step(
+      pathway,
+      intake(),
+      { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } },
+      adult,
+      t1,
+    );
+    expect(result.ok === false && result.refusal.kind === "guardFailed" && result.refusal.failed).toEqual([
+      "data.outcome must not be 'trafficking'",
+      "person is not a minor",
+      "consent 'referral' not given",
+    ]);
+  });
+
+  it("throws on a state that is not a leaf of the pathway (a caller bug, not a refusal)", () => {
+    expect(() =>
+      step(pathway, { state: "screening", facts: {}, enteredAt: {} }, { type: "LOST_CONTACT" }, adult, t1),
+    ).toThrow(/not a leaf state of ZZ@1/);
+  });
+});
+
+describe("effects", () => {
+  it("cancels every state left (innermost first) and schedules every state entered", () => {
+    const result = ok(
+      step(
+        pathway,
+        intake(),
+        { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } },
+        withReferral,
+        t1,
+      ),
+    );
+    expect(
+      result.effects.map((e) =>
+        e.type === "scheduleTask" ? `schedule ${e.task.key}` : `${e.type} ${"state" in e ? e.state : ""}`,
+      ),
+    ).toEqual([
+      "cancelTasks identification.intake",
+      "cancelTasks identification",
+      "schedule screening.reasonableGrounds/rg-decision#1",
+    ]);
+    expect(result.snapshot.enteredAt).toEqual({
+      screening: t1.toISOString(),
+      "screening.reasonableGrounds": t1.toISOString(),
+    });
+    expect(result.snapshot.facts).toEqual({ outcome: "trafficking", identifiedAt: t1.toISOString() });
+  });
+
+  it("notifies the responsible roles of a compound state and its leaf on entry", () => {
+    const child: CaseContext = { person: { ageUncertain: true }, consents: [] };
+    const assessed = ok(
+      step(pathway, intake(), { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } }, child, t1),
+    );
+    const inShelter = ok(
+      step(pathway, assessed.snapshot, { type: "CHILD_ASSESSED", data: { placement: "shelter" } }, child, t1),
+    );
+    expect(inShelter.effects.filter((e) => e.type === "notify")).toEqual([
+      {
+        type: "notify",
+        to: { role: "caseworker", agency: "shelter-ngo" },
+        reason: "stateEntered",
+        state: "shelter",
+      },
+    ]);
+    expect(inShelter.effects.filter((e) => e.type === "scheduleTask")).toHaveLength(3);
+    expect(
+      inShelter.effects.filter((e) => e.type === "cancelTasks").map((e) => "state" in e && e.state),
+    ).toEqual(["screening.childAssessment", "screening"]);
+  });
+
+  it("a targetless transition records facts without exit or entry", () => {
+    const before = reasonableGrounds();
+    const result = ok(
+      step(
+        pathway,
+        before,
+        { type: "RISK_ASSESSED", data: { riskLevel: 4 } },
+        adult,
+        new Date("2026-03-05T09:00:00Z"),
+      ),
+    );
+    expect(result.from).toBe("screening.reasonableGrounds");
+    expect(result.to).toBe("screening.reasonableGrounds");
+    expect(result.effects).toEqual([]);
+    expect(result.snapshot.enteredAt).toEqual(before.enteredAt);
+    expect(result.snapshot.facts.riskLevel).toBe(4);
+  });
+
+  it("never copies personal fields into facts", () => {
+    const result = ok(
+      step(
+        pathway,
+        intake(),
+        { type: "SCREENING_COMPLETED", data: { outcome: "gbv", notes: "free text" } },
+        adult,
+        t1,
+      ),
+    );
+    expect(result.to).toBe("closed.referredOut");
+    expect(result.outcome).toBe("referredOut");
+    expect(result.snapshot.facts).toEqual({ outcome: "gbv" });
+  });
+
+  it("RECORD_CONSENT stays in the state and returns the record to store", () => {
+    const result = ok(
+      step(
+        pathway,
+        intake(),
+        { type: "RECORD_CONSENT", data: { scope: "referral", given: true, method: "guardian" } },
+        adult,
+        t1,
+      ),
+    );
+    expect(result.to).toBe("identification.intake");
+    expect(result.effects).toEqual([
+      {
+        type: "recordConsent",
+        consent: { scope: "referral", given: true, at: t1.toISOString(), method: "guardian" },
+      },
+    ]);
+  });
+
+  it("anywhere events apply in nested states and close the case with its outcome", () => {
+    const result = ok(step(pathway, reasonableGrounds(), { type: "LOST_CONTACT" }, adult, t1));
+    expect(result.to).toBe("closed.lostContact");
+    expect(result.stage).toBe("closed");
+    expect(result.outcome).toBe("lostContact");
+    expect(result.snapshot.enteredAt).toEqual({
+      closed: t1.toISOString(),
+      "closed.lostContact": t1.toISOString(),
+    });
+  });
+});
+
+describe("allowedEvents", () => {
+  it("lists the leaf's events, then ancestors', anywhere and built-ins, with data schemas", () => {
+    const allowed = allowedEvents(pathway, reasonableGrounds(), adult, t1);
+    expect(allowed.map((a) => a.type)).toEqual([
+      "RG_DECISION",
+      "RISK_ASSESSED",
+      "LOST_CONTACT",
+      "DECEASED",
+      "TRANSFERRED",
+      "DECLINED",
+      "RECORD_CONSENT",
+    ]);
+    const rg = allowed[0]!;
+    expect(rg.roles).toEqual(["supervisor"]);
+    expect(rg.label.en).toBe("Reasonable-grounds decision");
+    expect(rg.dataSchema).toMatchObject({
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      required: ["decision"],
+      additionalProperties: false,
+      properties: { decision: { type: "string", enum: ["positive", "negative"] } },
+    });
+    expect(allowed[1]!.dataSchema.properties).toMatchObject({
+      riskLevel: { type: "integer", minimum: 1, maximum: 5 },
+    });
+    expect(allowed[2]!.roles).toEqual(["caseworker", "supervisor"]);
+  });
+
+  it("says what blocks an event that no data can unblock", () => {
+    const allowed = allowedEvents(pathway, intake(), adult, t1);
+    const byType = Object.fromEntries(allowed.map((a) => [a.type, a.blockedBy]));
+    // SCREENING_COMPLETED is not blocked: outcome 'smuggling' would pass the first candidate.
+    expect(byType.SCREENING_COMPLETED).toEqual([]);
+    expect(byType.TRANSFERRED).toEqual([
+      "none of: consent 'crossBorderTransfer' not given; person is not a minor",
+    ]);
+    expect(byType.DECLINED).toEqual([]);
+    const child = allowedEvents(pathway, intake(), { person: {}, consents: [] }, t1);
+    expect(child.find((a) => a.type === "DECLINED")!.blockedBy).toEqual([
+      "person is a minor or of uncertain age (child presumption)",
+    ]);
+  });
+
+  it("is empty for a closed case", () => {
+    expect(
+      allowedEvents(pathway, { state: "closed.reintegrated", facts: {}, enteredAt: {} }, adult, t1),
+    ).toEqual([]);
+  });
+
+  it("describes every field type", () => {
+    const { properties } = compile(pathway).dataSchema("FOLLOW_UP_DONE") as {
+      properties: Record<string, unknown>;
+    };
+    expect(properties).toMatchObject({
+      visitOutcome: { type: "string", enum: ["stable", "atRisk"] },
+      grantAmount: { type: "number", minimum: 0 },
+      peerSupport: { type: "boolean" },
+    });
+    expect(compile(pathway).dataSchema("RETURN_COMPLETED")).toMatchObject({
+      properties: { arrivedAt: { type: "string", format: "date-time" } },
+    });
+    expect(compile(pathway).dataSchema("SHELTER_LEFT")).toMatchObject({
+      properties: {
+        services: { type: "array", uniqueItems: true, items: { enum: ["medical", "legal", "psychosocial"] } },
+      },
+    });
+    expect(compile(pathway).dataSchema("SCREENING_COMPLETED")).toMatchObject({
+      properties: { notes: { type: "string", maxLength: 2000, "x-personal": true } },
+    });
+  });
+});
+
+describe("compile", () => {
+  it("compiles once per pathway and names every guard and action in one setup", () => {
+    const compiled = compile(pathway);
+    expect(compile(pathway)).toBe(compiled);
+    expect(Object.keys(compiled.machine.implementations.guards).sort()).toEqual([
+      "comparison",
+      "consentGiven",
+      "elapsed",
+      "isMinor",
+    ]);
+    expect(Object.keys(compiled.machine.implementations.actions).sort()).toEqual([
+      "cancelTasks",
+      "notifyResponsible",
+      "recordConsent",
+      "recordFacts",
+      "scheduleTasks",
+      "stampFacts",
+    ]);
+    expect(compiled.machine.getStateNodeById("screening.reflection").key).toBe("reflection");
+  });
+});
