@@ -15,7 +15,7 @@ export const unknownTarget: LintRule = {
       .map(({ transition, at }) => ({
         rule: id,
         path: formatPath([...at, "target"]),
-        message: `target '${transition.target}' is not a state; targets are full paths from the stage, e.g. screening.interview`,
+        message: `target '${transition.target}' is not a state of this pathway (targets are full dotted paths from the top-level stage)`,
       }));
   },
 };
