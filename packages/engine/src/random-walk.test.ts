@@ -1,0 +1,145 @@
+/**
+ * Random walks over every shipped pathway and the tiny fixture: events drawn from `allowedEvents`,
+ * data generated from each event's schema, consents and people of every kind, time moving forward.
+ * Whatever happens, the engine must not throw, must stay on leaves from which a case can still be
+ * closed, and must leave the snapshot alone when it refuses.
+ */
+import { CONSENT_SCOPES, type Pathway } from "@passerelle/definitions";
+import { describe, expect, it } from "vitest";
+import { allowedEvents } from "./allowed.ts";
+import { compile } from "./compile.ts";
+import { initialLeaf } from "./state-index.ts";
+import { startCase, step } from "./step.ts";
+import { loadPathway, shippedPathwayFiles, tiny } from "./testing/load.ts";
+import { dataFor, int, pick, type Random, seeded } from "./testing/random.ts";
+import type { CaseContext, CaseSnapshot, PersonAttributes } from "./types.ts";
+
+const STEPS_PER_PATHWAY = 1500;
+
+/** Leaves from which some path (whatever the guards) reaches a closed outcome. */
+function leavesThatCanClose(pathway: Pathway): Set<string> {
+  const compiled = compile(pathway);
+  const edges = new Map<string, Set<string>>();
+  for (const leaf of compiled.index.leaves) {
+    const next = new Set<string>();
+    for (const candidates of compiled.candidates.get(leaf)!.values()) {
+      for (const { transition } of candidates) {
+        if (transition.target) next.add(initialLeaf(compiled.index, transition.target));
+      }
+    }
+    edges.set(leaf, next);
+  }
+  const canClose = new Set(compiled.index.leaves.filter((leaf) => leaf.startsWith("closed.")));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [leaf, next] of edges) {
+      if (!canClose.has(leaf) && [...next].some((n) => canClose.has(n))) {
+        canClose.add(leaf);
+        grew = true;
+      }
+    }
+  }
+  return canClose;
+}
+
+function randomPerson(random: Random): PersonAttributes {
+  const kind = pick(random, ["adult", "child", "uncertain", "unknown"] as const);
+  const year = kind === "adult" ? int(random, 1960, 2000) : int(random, 2010, 2020);
+  const birthDate = `${year}-0${int(random, 1, 9)}-1${int(random, 0, 9)}`;
+  if (kind === "unknown") return { sex: "female" };
+  return {
+    birthDate,
+    sex: pick(random, ["female", "male"]),
+    ...(kind === "uncertain" ? { ageUncertain: true } : {}),
+  };
+}
+
+function randomContext(random: Random, now: Date): CaseContext {
+  const consents = CONSENT_SCOPES.filter(() => random() < 0.4).map((scope) => ({
+    scope,
+    given: random() < 0.8,
+    at: new Date(now.getTime() - int(random, 0, 1000) * 60_000).toISOString(),
+  }));
+  return { person: randomPerson(random), consents };
+}
+
+function walk(pathway: Pathway, seed: number) {
+  const random = seeded(seed);
+  const compiled = compile(pathway);
+  const leaves = new Set(compiled.index.leaves);
+  const canClose = leavesThatCanClose(pathway);
+  const visited = new Set<string>();
+  const counts = { steps: 0, accepted: 0, refused: 0, closed: 0 };
+  let now = new Date("2026-01-05T08:00:00Z");
+  let ctx = randomContext(random, now);
+  let snapshot: CaseSnapshot = startCase(pathway, ctx, now).snapshot;
+
+  for (let i = 0; i < STEPS_PER_PATHWAY; i++) {
+    counts.steps++;
+    visited.add(snapshot.state);
+    expect(leaves.has(snapshot.state), snapshot.state).toBe(true);
+    expect(canClose.has(snapshot.state), `closed unreachable from ${snapshot.state}`).toBe(true);
+    if (snapshot.state.startsWith("closed.")) {
+      counts.closed++;
+      now = new Date(now.getTime() + int(random, 1, 48) * 3_600_000);
+      ctx = randomContext(random, now);
+      snapshot = startCase(pathway, ctx, now).snapshot;
+      continue;
+    }
+    now = new Date(now.getTime() + int(random, 0, 240) * 3_600_000 * (random() < 0.1 ? 10 : 1));
+    const allowed = allowedEvents(pathway, snapshot, ctx, now);
+    expect(allowed.length).toBeGreaterThan(0);
+    // Mostly events offered now; sometimes an unknown event or data that breaks the schema.
+    const roll = random();
+    const chosen = pick(random, allowed);
+    const event =
+      roll < 0.03
+        ? { type: "NOT_AN_EVENT" }
+        : roll < 0.08
+          ? { type: chosen.type, data: { ...dataFor(chosen.dataSchema, random), unexpectedField: 1 } }
+          : { type: chosen.type, data: dataFor(chosen.dataSchema, random) };
+    const before = structuredClone(snapshot);
+    const result = step(pathway, snapshot, event, ctx, now);
+    if (!result.ok) {
+      counts.refused++;
+      expect(snapshot).toEqual(before);
+      if (roll >= 0.08 && result.refusal.kind !== "guardFailed") {
+        throw new Error(`an offered event with valid data was refused: ${JSON.stringify(result.refusal)}`);
+      }
+      continue;
+    }
+    counts.accepted++;
+    expect(result.snapshot.state).toBe(result.to);
+    for (const effect of result.effects)
+      if (effect.type === "recordConsent") ctx.consents.push(effect.consent);
+    // Consent may also change outside the walk's events, as records made on paper are entered later.
+    if (random() < 0.05)
+      ctx.consents.push({
+        scope: pick(random, CONSENT_SCOPES),
+        given: random() < 0.7,
+        at: now.toISOString(),
+      });
+    snapshot = result.snapshot;
+  }
+  return { counts, visited };
+}
+
+const pathways: [string, Pathway][] = [
+  ["ZZ@1 (tiny)", tiny(1)],
+  ["ZZ@2 (tiny)", tiny(2)],
+  ...shippedPathwayFiles().map((file): [string, Pathway] => {
+    const p = loadPathway(file);
+    return [`${p.country}@${p.version}`, p];
+  }),
+];
+
+describe("random walk", () => {
+  it.each(pathways)("%s", (_name, pathway) => {
+    const { counts, visited } = walk(pathway, 20260302);
+    expect(counts.accepted).toBeGreaterThan(STEPS_PER_PATHWAY / 4);
+    expect(counts.refused).toBeGreaterThan(0);
+    expect(counts.closed).toBeGreaterThan(0);
+    expect(visited.size).toBeGreaterThan(3);
+  });
+});
