@@ -1,0 +1,84 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { Keyring } from "./keyring.ts";
+
+/**
+ * Sealed value format: `pse1.<keyId>.<iv>.<ciphertext+tag>` (base64url parts). The key id travels with
+ * every value so that a record names the key that opens it; rotation re-seals values whose key id is
+ * not the active one.
+ */
+const PREFIX = "pse1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** Why a sealed value could not be opened. Never carries the plaintext or the key. */
+export class SealError extends Error {
+  override readonly name = "SealError";
+  constructor(
+    readonly reason: "malformed" | "unknownKey" | "authentication",
+    readonly keyId?: string,
+  ) {
+    super(
+      reason === "unknownKey"
+        ? `sealed value uses key ${keyId}, which this process does not hold`
+        : reason === "malformed"
+          ? "sealed value is malformed"
+          : "sealed value failed authentication (tampered, or bound to another record)",
+    );
+  }
+}
+
+/**
+ * Encrypt with AES-256-GCM under the active key. `aad` binds the ciphertext to its place (e.g.
+ * `case:<id>:person`), so a value copied into another record fails to open.
+ */
+export function seal(keyring: Keyring, plaintext: string, aad: string): string {
+  const { id, key } = keyring.active;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, "utf8"));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
+  return `${PREFIX}.${id}.${iv.toString("base64url")}.${body.toString("base64url")}`;
+}
+
+/** The key id a sealed value names, without opening it. */
+export function sealedKeyId(sealed: string): string {
+  const parts = sealed.split(".");
+  if (parts.length !== 4 || parts[0] !== PREFIX || !parts[1]) throw new SealError("malformed");
+  return parts[1];
+}
+
+/** Decrypt and authenticate a sealed value; throws SealError on any mismatch. */
+export function open(keyring: Keyring, sealed: string, aad: string): string {
+  const [prefix, keyId, ivText, bodyText] = sealed.split(".");
+  if (prefix !== PREFIX || !keyId || !ivText || bodyText === undefined) throw new SealError("malformed");
+  const dataKey = keyring.get(keyId);
+  if (!dataKey) throw new SealError("unknownKey", keyId);
+  const iv = Buffer.from(ivText, "base64url");
+  const body = Buffer.from(bodyText, "base64url");
+  if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new SealError("malformed");
+  const decipher = createDecipheriv("aes-256-gcm", dataKey.key, iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad, "utf8"));
+  decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+  try {
+    return Buffer.concat([
+      decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString("utf8");
+  } catch {
+    throw new SealError("authentication", keyId);
+  }
+}
+
+/** Seal a JSON value. */
+export const sealJson = (keyring: Keyring, value: unknown, aad: string): string =>
+  seal(keyring, JSON.stringify(value), aad);
+
+/** Open a sealed JSON value. */
+export const openJson = <T = unknown>(keyring: Keyring, sealed: string, aad: string): T =>
+  JSON.parse(open(keyring, sealed, aad)) as T;
+
+/** Re-seal under the active key (rotation); values already under it are returned unchanged. */
+export function reseal(keyring: Keyring, sealed: string, aad: string): string {
+  if (sealedKeyId(sealed) === keyring.active.id) return sealed;
+  return seal(keyring, open(keyring, sealed, aad), aad);
+}

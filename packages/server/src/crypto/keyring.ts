@@ -1,0 +1,160 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { Base64Key, type DataKey, dataKeyFromBase64, generateDataKey } from "./data-key.ts";
+
+/**
+ * The keys a process can decrypt with, and the one it encrypts with. Old keys stay in the ring after
+ * a rotation so that records (and restored backups) written under them remain readable.
+ */
+export class Keyring {
+  readonly active: DataKey;
+  readonly #byId: Map<string, DataKey>;
+
+  constructor(active: DataKey, previous: DataKey[] = []) {
+    this.active = active;
+    this.#byId = new Map([...previous, active].map((k) => [k.id, k]));
+  }
+
+  /** The key with this id, or undefined when this process does not hold it. */
+  get(id: string): DataKey | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Every key id held, active first. */
+  ids(): string[] {
+    return [this.active.id, ...[...this.#byId.keys()].filter((id) => id !== this.active.id)];
+  }
+}
+
+/** The key file as stored on disk (mode 0600). */
+export const KeyFile = z
+  .object({
+    version: z.literal(1).describe("Format version of this file"),
+    active: z.string().describe("Id of the key new records are encrypted with"),
+    keys: z
+      .array(
+        z
+          .object({
+            id: z.string().describe("Key fingerprint (see keyIdOf)"),
+            key: Base64Key,
+            createdAt: z.iso.datetime().describe("When the key was generated"),
+          })
+          .strict(),
+      )
+      .min(1)
+      .describe("Every key, including retired ones still needed to read older records"),
+  })
+  .strict()
+  .describe("Passerelle data-encryption key file");
+export type KeyFile = z.infer<typeof KeyFile>;
+
+/** Where the key material came from, for the start-up log line (never the key itself). */
+export type KeySource =
+  | { kind: "env"; activeId: string; previous: number }
+  | { kind: "file"; path: string; activeId: string; generated: boolean };
+
+export interface KeyringSettings {
+  /** `PASSERELLE_KEY`: base64 of the active key. Takes precedence over the key file. */
+  envKey?: string | undefined;
+  /** `PASSERELLE_PREVIOUS_KEYS`: comma-separated base64 keys still accepted for reading. */
+  envPreviousKeys?: string | undefined;
+  /** `PASSERELLE_KEY_FILE`, or `<dataDir>/keys.json` by default. */
+  keyFile: string;
+  /** Generate the key file when no key is configured (fresh local start). */
+  generateIfMissing: boolean;
+}
+
+/** Read the key file, checking that it is well-formed and that the active key is in it. */
+export function readKeyFile(path: string): KeyFile {
+  const file = KeyFile.parse(JSON.parse(readFileSync(path, "utf8")));
+  if (!file.keys.some((k) => k.id === file.active))
+    throw new Error(`key file ${path}: active key is not in the file`);
+  for (const k of file.keys) {
+    if (dataKeyFromBase64(k.key).id !== k.id)
+      throw new Error(`key file ${path}: key ${k.id} does not match its id`);
+  }
+  return file;
+}
+
+/** Write the key file atomically, readable by the owner only. */
+export function writeKeyFile(path: string, file: KeyFile): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}
+
+export function keyringFromFile(file: KeyFile): Keyring {
+  const keys = file.keys.map((k) => dataKeyFromBase64(k.key));
+  const active = keys.find((k) => k.id === file.active)!;
+  return new Keyring(
+    active,
+    keys.filter((k) => k.id !== active.id),
+  );
+}
+
+/**
+ * Load the keyring from the environment or the key file; on a fresh local start with neither,
+ * generate a key file (0600) so that personal data is never stored in the clear.
+ */
+export function loadKeyring(settings: KeyringSettings): { keyring: Keyring; source: KeySource } {
+  if (settings.envKey) {
+    const active = dataKeyFromBase64(settings.envKey);
+    const previous = (settings.envPreviousKeys ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(dataKeyFromBase64);
+    return {
+      keyring: new Keyring(active, previous),
+      source: { kind: "env", activeId: active.id, previous: previous.length },
+    };
+  }
+  const path = settings.keyFile;
+  if (existsSync(path)) {
+    const keyring = keyringFromFile(readKeyFile(path));
+    return { keyring, source: { kind: "file", path, activeId: keyring.active.id, generated: false } };
+  }
+  if (!settings.generateIfMissing) {
+    throw new Error(`no data key: set PASSERELLE_KEY or create the key file ${path} (passerelle keys init)`);
+  }
+  const key = generateDataKey();
+  writeKeyFile(path, {
+    version: 1,
+    active: key.id,
+    keys: [{ id: key.id, key: key.key.toString("base64"), createdAt: new Date().toISOString() }],
+  });
+  return { keyring: new Keyring(key), source: { kind: "file", path, activeId: key.id, generated: true } };
+}
+
+/** Default key file location under the data directory. */
+export const defaultKeyFile = (dataDir: string) => join(dataDir, "keys.json");
+
+/**
+ * Add a new key to the key file and make it the active one; older keys are kept for reading.
+ * Returns the new key id. Records are re-encrypted separately (see rotateRecords).
+ */
+export function addKeyToFile(path: string): { keyring: Keyring; newKeyId: string; previousKeyId: string } {
+  const file = readKeyFile(path);
+  const key = generateDataKey();
+  const next: KeyFile = {
+    version: 1,
+    active: key.id,
+    keys: [
+      ...file.keys,
+      { id: key.id, key: key.key.toString("base64"), createdAt: new Date().toISOString() },
+    ],
+  };
+  writeKeyFile(path, next);
+  return { keyring: keyringFromFile(next), newKeyId: key.id, previousKeyId: file.active };
+}
+
+/** Drop keys that no record uses any more (after a completed rotation). Keeps the active key. */
+export function pruneKeyFile(path: string, inUse: Set<string>): string[] {
+  const file = readKeyFile(path);
+  const dropped = file.keys.filter((k) => k.id !== file.active && !inUse.has(k.id)).map((k) => k.id);
+  writeKeyFile(path, { ...file, keys: file.keys.filter((k) => !dropped.includes(k.id)) });
+  return dropped;
+}
