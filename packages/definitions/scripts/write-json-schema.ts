@@ -1,0 +1,12 @@
+/**
+ * Writes pathway.schema.json from the zod `Pathway` schema. Run after any change to the schema:
+ *   pnpm --filter @passerelle/definitions build:schema
+ * A test fails while the committed file is stale.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { pathwayJsonSchemaText } from "../src/json-schema.ts";
+
+const file = fileURLToPath(new URL("../pathway.schema.json", import.meta.url));
+writeFileSync(file, pathwayJsonSchemaText());
+console.log(`wrote ${file}`);

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { pathwayJsonSchema, pathwayJsonSchemaText } from "./json-schema.ts";
+import { readSource } from "./parse.ts";
+import { listShippedPathwayFiles } from "./shipped.ts";
+
+const SCHEMA_FILE = fileURLToPath(new URL("../pathway.schema.json", import.meta.url));
+const MINIMAL = fileURLToPath(new URL("../fixtures/valid/minimal.yaml", import.meta.url));
+
+function rawOf(file: string): unknown {
+  const source = readSource(readFileSync(file, "utf8"), "yaml");
+  if (!source.ok) throw new Error(`${file}: ${JSON.stringify(source.problems)}`);
+  return source.source.raw;
+}
+
+// strict: an unknown keyword or a schema ajv cannot compile is an error, not a silent pass.
+const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
+addFormats.default(ajv);
+const validate = ajv.compile(pathwayJsonSchema());
+
+describe("pathway.schema.json", () => {
+  it("is up to date with the zod schema (else run: pnpm --filter @passerelle/definitions build:schema)", () => {
+    expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(pathwayJsonSchemaText());
+  });
+
+  it("names the recursive states and conditions as $defs", () => {
+    const defs = (pathwayJsonSchema().$defs ?? {}) as Record<string, unknown>;
+    expect(Object.keys(defs)).toEqual(
+      expect.arrayContaining(["StateNode", "Condition", "Transition", "LocalizedText"]),
+    );
+    expect(JSON.stringify(defs.StateNode)).toContain('"$ref":"#/$defs/StateNode"');
+  });
+
+  it("accepts the minimal fixture and every shipped pathway, as zod does", () => {
+    const files = [MINIMAL, ...listShippedPathwayFiles()];
+    for (const file of files) {
+      const ok = validate(rawOf(file));
+      expect({ file, errors: ok ? null : validate.errors }).toEqual({ file, errors: null });
+    }
+  });
+
+  it("refuses what zod refuses: a renamed stage, a missing field, a bad duration", () => {
+    const raw = rawOf(MINIMAL) as Record<string, Record<string, unknown>>;
+    const renamed = { ...raw, states: { ...raw.states, aftercare: raw.states?.assistance } };
+    const { timezone: _timezone, ...missing } = raw;
+    const badDuration = { ...raw, retention: { personalDataAfterClosure: "5 years" } };
+    for (const bad of [renamed, missing, badDuration]) expect(validate(bad)).toBe(false);
+  });
+});
