@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/**
+ * What an audit entry records: who, what, when, from where, why. Ids only — never a name or any
+ * personal field — so the log can be read by an auditor without widening who sees personal data.
+ */
+export const AuditFields = z
+  .object({
+    at: z.iso.datetime().describe("When (ISO instant)"),
+    actorUserId: z.string().nullable().describe("User who acted; null for an anonymous or system action"),
+    actorAgencyId: z.string().nullable().describe("The actor's agency"),
+    actorRole: z.string().nullable().describe("The actor's role at the time"),
+    tokenId: z
+      .string()
+      .nullable()
+      .describe("Id of the token used (token use is recorded with every request)"),
+    action: z
+      .string()
+      .min(1)
+      .describe("What was attempted, e.g. case.read, case.event, case.refer, auth.login, retention.erase"),
+    targetType: z
+      .string()
+      .nullable()
+      .describe("Kind of thing acted on: case, task, user, token, agency, key"),
+    targetId: z.string().nullable().describe("Id of the thing acted on (pseudonymous case id, never a name)"),
+    outcome: z
+      .enum(["allowed", "denied", "failed"])
+      .describe("allowed; denied by authentication or policy; failed"),
+    reason: z.string().nullable().describe("Why: policy name, refusal reason, or the stated purpose"),
+    ip: z.string().nullable().describe("Where from: client address as the server saw it"),
+    requestId: z.string().nullable().describe("Request id, to join with operational logs"),
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe("Extra non-personal context (e.g. event type, from/to state, agency referred to)"),
+  })
+  .strict();
+export type AuditFields = z.infer<typeof AuditFields>;
+
+/** A stored entry: fields plus its place in the chain. */
+export interface AuditEntry extends AuditFields {
+  /** 1-based, contiguous: a gap is a deleted entry. */
+  seq: number;
+  /** Hash of the previous entry (GENESIS for the first). */
+  prevHash: string;
+  /** SHA-256 over prevHash and the canonical entry. */
+  hash: string;
+}
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = "0".repeat(64);

@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { type AuditEntry, type AuditFields, GENESIS_HASH } from "./audit-entry.ts";
+
+/** JSON with object keys sorted at every level, so the hash does not depend on insertion order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+const FIELD_NAMES = [
+  "at",
+  "actorUserId",
+  "actorAgencyId",
+  "actorRole",
+  "tokenId",
+  "action",
+  "targetType",
+  "targetId",
+  "outcome",
+  "reason",
+  "ip",
+  "requestId",
+  "details",
+] as const satisfies ReadonlyArray<keyof AuditFields>;
+
+/**
+ * Hash of one entry: it commits to the previous hash, its own position and every field, so changing,
+ * removing, inserting or reordering an entry breaks every later link.
+ */
+export function entryHash(seq: number, prevHash: string, fields: AuditFields): string {
+  const body = Object.fromEntries(FIELD_NAMES.map((name) => [name, fields[name] ?? null]));
+  return createHash("sha256")
+    .update(`${prevHash}\n${seq}\n${canonicalJson(body)}`)
+    .digest("hex");
+}
+
+/** Link a new entry after `previous` (undefined for the first). */
+export function chainEntry(
+  previous: Pick<AuditEntry, "seq" | "hash"> | undefined,
+  fields: AuditFields,
+): AuditEntry {
+  const seq = (previous?.seq ?? 0) + 1;
+  const prevHash = previous?.hash ?? GENESIS_HASH;
+  return { ...fields, seq, prevHash, hash: entryHash(seq, prevHash, fields) };
+}
+
+/** The first broken link of a chain, if any. */
+export interface ChainBreak {
+  seq: number;
+  problem: "gap" | "prevHashMismatch" | "hashMismatch";
+  message: string;
+}
+
+/** Running state of a verification, so a long log can be verified page by page. */
+export interface ChainCursor {
+  seq: number;
+  hash: string;
+}
+export const CHAIN_START: ChainCursor = { seq: 0, hash: GENESIS_HASH };
+
+/**
+ * Verify entries in seq order, continuing from `cursor`. Returns the first broken link, or the cursor
+ * to continue from.
+ */
+export function verifyEntries(
+  entries: Iterable<AuditEntry>,
+  cursor: ChainCursor = CHAIN_START,
+): { ok: true; cursor: ChainCursor; checked: number } | { ok: false; broken: ChainBreak; checked: number } {
+  let { seq, hash } = cursor;
+  let checked = 0;
+  for (const entry of entries) {
+    if (entry.seq !== seq + 1) {
+      return {
+        ok: false,
+        checked,
+        broken: { seq: seq + 1, problem: "gap", message: `expected entry ${seq + 1}, found ${entry.seq}` },
+      };
+    }
+    if (entry.prevHash !== hash) {
+      return {
+        ok: false,
+        checked,
+        broken: {
+          seq: entry.seq,
+          problem: "prevHashMismatch",
+          message: "does not link to the previous entry",
+        },
+      };
+    }
+    if (entryHash(entry.seq, entry.prevHash, entry) !== entry.hash) {
+      return {
+        ok: false,
+        checked,
+        broken: {
+          seq: entry.seq,
+          problem: "hashMismatch",
+          message: "content does not match its hash (altered)",
+        },
+      };
+    }
+    seq = entry.seq;
+    hash = entry.hash;
+    checked += 1;
+  }
+  return { ok: true, cursor: { seq, hash }, checked };
+}
