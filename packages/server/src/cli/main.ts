@@ -1,0 +1,15 @@
+/**
+ * The `passerelle` command: a thin registry. Each command group lives in its own module and adds
+ * itself to the program; nothing else belongs here. Run it with `pnpm passerelle …` (see
+ * bin/passerelle.mjs).
+ */
+import { Command } from "commander";
+import { registerPathwaysCommands } from "./pathways.ts";
+
+const program = new Command("passerelle")
+  .description("Passerelle: National Referral Mechanism workflow engine")
+  .showHelpAfterError();
+
+registerPathwaysCommands(program);
+
+await program.parseAsync(process.argv);
