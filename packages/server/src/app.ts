@@ -1,0 +1,57 @@
+/**
+ * The plugin tree (fastify/demo style): infrastructure plugins first, then one route plugin per
+ * resource. `server.ts` only starts it; tests build it on a temporary SQLite file.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { createLogger, type LoggerOptions } from "./logger.ts";
+import actorPlugin from "./plugins/actor.ts";
+import errorsPlugin from "./plugins/errors.ts";
+import storePlugin from "./plugins/store.ts";
+import swaggerPlugin from "./plugins/swagger.ts";
+import caseRoutes from "./routes/cases.ts";
+import healthRoutes from "./routes/health.ts";
+import pathwayRoutes from "./routes/pathways.ts";
+import taskRoutes from "./routes/tasks.ts";
+
+/** Bodies are small JSON documents (a person, an event); anything larger is refused with 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  /** Absolute SQLite file. */
+  databaseFile: string;
+  /** Pathway directories (default: the shipped pathways). */
+  pathwayDirs?: string[];
+  logger?: LoggerOptions;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: createLogger(options.logger ?? {}) as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // Our own onRequest hook answers 503 with a problem document while closing.
+    return503OnClosing: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(actorPlugin);
+  await app.register(storePlugin, {
+    databaseFile: options.databaseFile,
+    ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
+  });
+  await app.register(swaggerPlugin);
+  await app.register(healthRoutes);
+  await app.register(pathwayRoutes);
+  await app.register(caseRoutes);
+  await app.register(taskRoutes);
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,97 @@
+/**
+ * The person and identification a case is opened with, aligned with IOM's HTCDS 2.0 field names
+ * (prs_*, cas_* referral fields) in camelCase. Personal data: stored in its own column, never
+ * logged, never in lists or URLs; only the non-identifying attributes reach the engine.
+ */
+import type { PersonAttributes } from "@passerelle/engine";
+import { z } from "zod";
+
+export const Person = z
+  .object({
+    givenName: z.string().min(1).max(200).optional().describe("HTCDS prs_FirstName. Personal."),
+    familyName: z.string().min(1).max(200).optional().describe("HTCDS prs_SecondName. Personal."),
+    otherNames: z.string().max(200).optional().describe("HTCDS prs_MiddleName, aliases. Personal."),
+    sex: z
+      .enum(["female", "male", "intersex", "unknown"])
+      .optional()
+      .describe("Sex as recorded (guards may read it)"),
+    gender: z
+      .enum([
+        "Feminine",
+        "Masculine",
+        "TransgenderFeminine",
+        "TransgenderMasculine",
+        "NonConforming",
+        "NonSpecifiedUnknown",
+      ])
+      .optional()
+      .describe("HTCDS prs_Gender picklist"),
+    birthDate: z.iso
+      .date()
+      .optional()
+      .describe("HTCDS prs_Birthdate (YYYY-MM-DD). Absent or uncertain: presumed a child"),
+    ageUncertain: z.boolean().optional().describe("The age is uncertain: the person is treated as a child"),
+    ageBand: z.string().max(20).optional().describe("CTDC age band (e.g. 9--17) when no birth date is known"),
+    nationality: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { message: "must be an ISO 3166-1 alpha-2 code" })
+      .optional()
+      .describe("HTCDS prs_Citizenship, ISO 3166-1 alpha-2"),
+    primaryLanguage: z.string().min(2).max(3).optional().describe("HTCDS prs_PrimaryLanguage, ISO 639 code"),
+    identityNumber: z.string().max(100).optional().describe("HTCDS prs_IdentityNumber. Personal."),
+    mobilePhone: z.string().max(50).optional().describe("HTCDS prs_MobilePhone. Personal."),
+  })
+  .strict()
+  .describe("The presumed victim (HTCDS Person section). Personal data: encrypted at rest, never logged");
+export type Person = z.infer<typeof Person>;
+
+export const IDENTIFICATION_METHODS = [
+  "selfReferral",
+  "outreach",
+  "lawEnforcement",
+  "borderControl",
+  "labourInspection",
+  "hotline",
+  "healthService",
+  "ngoReferral",
+  "other",
+] as const;
+
+export const Identification = z
+  .object({
+    date: z.iso.date().describe("Date the person was identified (YYYY-MM-DD)"),
+    agency: z
+      .string()
+      .min(1)
+      .max(64)
+      .describe("Id of the identifying agency in the pathway's `agencies`; owns the case"),
+    method: z.enum(IDENTIFICATION_METHODS).describe("How the person was identified"),
+    location: z
+      .string()
+      .max(200)
+      .optional()
+      .describe("Where (district, border post, city). No street address"),
+    referralSource: z
+      .string()
+      .max(200)
+      .optional()
+      .describe("HTCDS cas_ReferringOrganisation: who referred the case, if anyone"),
+    reasonForReferral: z
+      .enum(["AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other"])
+      .optional()
+      .describe("HTCDS cas_ReasonForIncomingReferral"),
+  })
+  .strict()
+  .describe("Where, how and by whom the person was identified; referral source");
+export type Identification = z.infer<typeof Identification>;
+
+/** The non-identifying attributes guards may read. Names, contacts and numbers never reach the engine. */
+export function personAttributes(person: Record<string, unknown>): PersonAttributes {
+  const attributes: PersonAttributes = {};
+  if (typeof person.sex === "string") attributes.sex = person.sex;
+  if (typeof person.nationality === "string") attributes.nationality = person.nationality;
+  if (typeof person.birthDate === "string") attributes.birthDate = person.birthDate;
+  if (typeof person.ageUncertain === "boolean") attributes.ageUncertain = person.ageUncertain;
+  if (typeof person.ageBand === "string") attributes.ageBand = person.ageBand;
+  return attributes;
+}

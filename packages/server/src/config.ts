@@ -1,0 +1,78 @@
+/**
+ * Configuration from the environment, validated once at boot. A bad value stops the server with a
+ * message naming the variable, rather than failing later in a request.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+
+export const Config = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe("TCP port to listen on"),
+    HOST: z.string().min(1).default("127.0.0.1").describe("Interface to listen on"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:.+/, { message: "must be a SQLite file URL such as file:./data/passerelle.db" })
+      .default("file:./data/passerelle.db")
+      .describe("SQLite database file, `file:<path>` relative to the working directory"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info")
+      .describe("pino log level"),
+    // Delivery (issue 4): reminders and escalations.
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, { message: "must be a Redis URL such as redis://127.0.0.1:6379" })
+      .optional()
+      .describe("Redis for BullMQ delivery; unset = in-process scheduler over the database (single machine)"),
+    DELIVERY_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default("passerelle")
+      .describe("BullMQ key prefix, to share one Redis between deployments"),
+    DELIVERY_SWEEP_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(60_000)
+      .describe("How often the reconciliation sweep (BullMQ) or the scheduler's catch-up runs, in ms"),
+    WEBHOOK_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("Receiver of signed reminder webhooks; unset = log channel only"),
+    WEBHOOK_SECRET: z
+      .string()
+      .min(32, { message: "must be at least 32 characters" })
+      .optional()
+      .describe("HMAC-SHA256 key of the X-Passerelle-Signature header; required with WEBHOOK_URL"),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(8)
+      .describe("Attempts per webhook notification before it is dead-lettered"),
+  })
+  .refine((c) => !c.WEBHOOK_URL || c.WEBHOOK_SECRET, {
+    message: "WEBHOOK_SECRET is required when WEBHOOK_URL is set",
+    path: ["WEBHOOK_SECRET"],
+  })
+  .describe("Server configuration from the environment");
+export type Config = z.infer<typeof Config>;
+
+/** Parses the environment; throws an Error whose message lists every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = Config.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+/** The absolute database file of a `file:` URL, with its directory created. */
+export function databaseFile(url: string, cwd: string = process.cwd()): string {
+  const file = resolve(cwd, url.replace(/^file:/, ""));
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}

@@ -1,0 +1,31 @@
+/**
+ * Opens the SQLite database with the durability settings the API promises, and applies the
+ * versioned migrations. A 2xx means the write is on disk: WAL with `synchronous=FULL` fsyncs the
+ * log at every COMMIT (NORMAL could lose the last commits on power loss).
+ */
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema/index.ts";
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/sqlite/", import.meta.url));
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface OpenDatabase {
+  sqlite: Database.Database;
+  db: Db;
+}
+
+export function openDatabase(file: string): OpenDatabase {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  // Another process (the CLI, a backup) may hold the write lock briefly: wait rather than fail.
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return { sqlite, db };
+}

@@ -1,0 +1,22 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Access to a case granted to another agency by a referral. Recorded with who referred, on which
+ * basis (consent or a child's best interests) and for what purpose; revoking keeps the row.
+ */
+export const caseGrants = sqliteTable(
+  "case_grants",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: text("case_id").notNull(),
+    /** Agency key `<country>:<code>` that received the referral. */
+    agencyId: text("agency_id").notNull(),
+    grantedAt: text("granted_at").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    basis: text("basis", { enum: ["consent", "bestInterests"] }).notNull(),
+    /** The specified purpose of the referral (no personal data). */
+    purpose: text("purpose"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [index("case_grants_case").on(t.caseId), index("case_grants_agency_case").on(t.agencyId, t.caseId)],
+);

@@ -1,0 +1,24 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Append-only log of every accepted event of a case: rows are inserted, never updated or deleted.
+ * `seq` equals the case revision the event produced, so a gap would be visible at once.
+ */
+export const caseHistory = sqliteTable(
+  "case_history",
+  {
+    caseId: text("case_id").notNull(),
+    seq: integer("seq").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The event's data as sent (validated against the pathway). May hold personal fields: see `personalFields`. */
+    data: text("data").notNull(),
+    /** JSON array of the keys of `data` that are personal (free text), for issue 5's encryption. */
+    personalFields: text("personal_fields").notNull().default("[]"),
+    fromState: text("from_state"),
+    toState: text("to_state").notNull(),
+    actor: text("actor").notNull(),
+    at: text("at").notNull(),
+    pathwayVersion: integer("pathway_version").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.seq] }), index("case_history_at").on(t.at)],
+);

@@ -1,0 +1,41 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * One row per case: the current snapshot and what the list filters need. The id is pseudonymous
+ * (random, never derived from personal data). `person` is kept in its own column so that it can be
+ * encrypted on its own (issue 5) and is never selected by list queries.
+ */
+export const cases = sqliteTable(
+  "cases",
+  {
+    id: text("id").primaryKey(),
+    country: text("country").notNull(),
+    pathwayVersion: integer("pathway_version").notNull(),
+    stage: text("stage").notNull(),
+    state: text("state").notNull(),
+    /** Engine snapshot (state, facts, enteredAt) as JSON. No personal data. */
+    snapshot: text("snapshot").notNull(),
+    /** Incremented by every accepted event; the compare-and-swap guard. */
+    revision: integer("revision").notNull(),
+    assignee: text("assignee"),
+    agency: text("agency"),
+    /** Personal data (HTCDS person fields) as JSON. Never logged, never in lists or URLs. */
+    person: text("person").notNull(),
+    /** Where, how and by whom the person was identified; referral source. */
+    identification: text("identification").notNull(),
+    /** Earliest due time of the case's open tasks (ISO), kept in the event's transaction; drives `overdue`. */
+    nextDueAt: text("next_due_at"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    /** Closed outcome (`reintegrated`, `lostContact`…) once the case is in `closed.<outcome>`. */
+    outcome: text("outcome"),
+  },
+  (t) => [
+    // No index on next_due_at: `overdue` is filtered while walking an id index (overdue cases are
+    // common), which keeps the page order without sorting every overdue case.
+    // Keyset pagination is on `id` (ULID-like: time-ordered), newest first; filters lead each index.
+    index("cases_country_stage_id").on(t.country, t.stage, t.id),
+    index("cases_stage_id").on(t.stage, t.id),
+    index("cases_assignee_id").on(t.assignee, t.id),
+  ],
+);

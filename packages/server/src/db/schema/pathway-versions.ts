@@ -1,0 +1,18 @@
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * Every pathway version the server has seen, with its content hash. A published version is
+ * immutable: the server refuses to start when a shipped file no longer matches its stored hash.
+ */
+export const pathwayVersions = sqliteTable(
+  "pathway_versions",
+  {
+    country: text("country").notNull(),
+    version: integer("version").notNull(),
+    status: text("status", { enum: ["draft", "published"] }).notNull(),
+    hash: text("hash").notNull(),
+    definition: text("definition").notNull(),
+    publishedAt: text("published_at"),
+  },
+  (t) => [primaryKey({ columns: [t.country, t.version] })],
+);

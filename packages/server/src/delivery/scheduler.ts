@@ -1,0 +1,86 @@
+/**
+ * The in-process scheduler: delivery without Redis, for the single-machine deployment. It reads the
+ * same task rows the relay would queue (open, next rung due) through the (status, next_at) index
+ * and hands each rung to the same idempotent handler as the BullMQ worker. Nothing is kept in
+ * memory between passes, so a restart loses nothing: due rungs are simply found again.
+ */
+import type Database from "better-sqlite3";
+import type { Logger } from "pino";
+import type { Clock } from "./clock.ts";
+import type { DeliveryHandler, DeliveryOutcome } from "./handler.ts";
+
+export interface SchedulerOptions {
+  sqlite: Database.Database;
+  handler: DeliveryHandler;
+  clock: Clock;
+  logger: Logger;
+  /** Rungs read and delivered concurrently per round (their writes share group commits). */
+  batchSize?: number;
+}
+
+export type PassReport = Record<DeliveryOutcome, number>;
+
+interface DueRow {
+  id: string;
+  next_step: number;
+  next_at: string;
+}
+
+export class InProcessScheduler {
+  readonly #options: Required<SchedulerOptions>;
+  readonly #due: Database.Statement;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<PassReport> | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = { batchSize: 1000, ...options };
+    this.#due = options.sqlite.prepare(
+      "select id, next_step, next_at from tasks where status = 'open' and next_at <= ? order by next_at limit ?",
+    );
+  }
+
+  /** Delivers every rung due now. Also the sweep of this mode: anything due is found here. */
+  runDue(): Promise<PassReport> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<PassReport> {
+    const { handler, clock, batchSize } = this.#options;
+    const report: PassReport = { sent: 0, stale: 0, notDue: 0, retry: 0, busy: 0 };
+    for (;;) {
+      const rows = this.#due.all(clock.now().toISOString(), batchSize) as DueRow[];
+      if (rows.length === 0) break;
+      const outcomes = await Promise.all(
+        rows.map((row) => handler.deliver({ taskId: row.id, step: row.next_step, at: row.next_at })),
+      );
+      let progress = 0;
+      for (const outcome of outcomes) {
+        report[outcome]++;
+        if (outcome !== "busy" && outcome !== "notDue") progress++;
+      }
+      // Rungs another process is sending stay due; stop rather than spin on them.
+      if (progress === 0 || rows.length < batchSize) break;
+    }
+    return report;
+  }
+
+  start(intervalMs: number): void {
+    const tick = () => {
+      this.runDue()
+        .catch((error) => this.#options.logger.error({ err: error }, "scheduler pass failed"))
+        .finally(() => {
+          if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+}

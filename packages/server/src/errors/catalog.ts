@@ -1,0 +1,143 @@
+/**
+ * Every error the API can return, one entry per code. Codes are part of the contract: never
+ * reuse or rename one; add a new code instead. `docs/errors.md` documents the same list (a test
+ * keeps them in sync).
+ */
+export interface CatalogEntry {
+  /** HTTP status. */
+  status: number;
+  /** Short, stable, human-readable summary (the problem's `title`). */
+  title: string;
+  /** What it means and what the client should do. */
+  description: string;
+}
+
+export const ERROR_CATALOG = {
+  PASSERELLE_MALFORMED_JSON: {
+    status: 400,
+    title: "Malformed JSON",
+    description: "The request body is not valid JSON. Fix the body and retry.",
+  },
+  PASSERELLE_VALIDATION_FAILED: {
+    status: 400,
+    title: "Request validation failed",
+    description:
+      "The body, query string or path parameters do not match the schema of the operation. `invalidFields` lists each field (JSON pointer) and why.",
+  },
+  PASSERELLE_EMPTY_BODY: {
+    status: 400,
+    title: "Empty body",
+    description: "The operation needs a JSON body and none was sent.",
+  },
+  PASSERELLE_INVALID_CURSOR: {
+    status: 400,
+    title: "Invalid cursor",
+    description: "The `cursor` query parameter was not returned by this API. Start again without a cursor.",
+  },
+  PASSERELLE_ROUTE_NOT_FOUND: {
+    status: 404,
+    title: "Route not found",
+    description: "No operation exists at this method and path. See /openapi.json.",
+  },
+  PASSERELLE_CASE_NOT_FOUND: {
+    status: 404,
+    title: "Case not found",
+    description: "No case has this id.",
+  },
+  PASSERELLE_TASK_NOT_FOUND: {
+    status: 404,
+    title: "Task not found",
+    description: "No task has this id.",
+  },
+  PASSERELLE_PATHWAY_NOT_FOUND: {
+    status: 404,
+    title: "Pathway not found",
+    description: "No pathway is stored for this country, or not this version.",
+  },
+  PASSERELLE_STALE_REVISION: {
+    status: 409,
+    title: "Stale revision",
+    description:
+      "`expectedRevision` is not the case's current revision: someone else changed the case. Read the case again (`currentRevision` says where it is) and decide whether to resend.",
+  },
+  PASSERELLE_TASK_NOT_OPEN: {
+    status: 409,
+    title: "Task not open",
+    description: "The task is already done or cancelled; it cannot be completed.",
+  },
+  PASSERELLE_BODY_TOO_LARGE: {
+    status: 413,
+    title: "Body too large",
+    description: "The request body exceeds the server's limit (`limitBytes`).",
+  },
+  PASSERELLE_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    title: "Unsupported media type",
+    description: "Send bodies as `application/json`.",
+  },
+  PASSERELLE_PATHWAY_NOT_PUBLISHED: {
+    status: 422,
+    title: "Pathway version not published",
+    description: "New cases can only be opened on a published pathway version.",
+  },
+  PASSERELLE_UNKNOWN_AGENCY: {
+    status: 422,
+    title: "Unknown agency",
+    description:
+      "`identification.agency` is not one of the agencies of the case's pathway (see the pathway's `agencies`).",
+  },
+  PASSERELLE_EVENT_UNKNOWN: {
+    status: 422,
+    title: "Unknown event",
+    description:
+      "The pathway of this case defines no event of this type. `allowedEvents` lists what can be sent now.",
+  },
+  PASSERELLE_EVENT_NOT_ALLOWED: {
+    status: 422,
+    title: "Event not allowed in this state",
+    description:
+      "The event exists but the case's current state does not handle it. `allowedEvents` lists what can be sent now.",
+  },
+  PASSERELLE_GUARD_FAILED: {
+    status: 422,
+    title: "Conditions not met",
+    description:
+      "The event is handled here but its conditions do not hold. `failedConditions` says which (e.g. consent not recorded); `allowedEvents` lists what can be sent now.",
+  },
+  PASSERELLE_EVENT_DATA_INVALID: {
+    status: 422,
+    title: "Invalid event data",
+    description:
+      "The event's `data` does not match what the event needs (see its `dataSchema` in `allowedEvents`). `invalidFields` lists each problem.",
+  },
+  PASSERELLE_CASE_CLOSED: {
+    status: 422,
+    title: "Case closed",
+    description: "The case is closed; it accepts no more events.",
+  },
+  PASSERELLE_RATE_LIMITED: {
+    status: 429,
+    title: "Too many requests",
+    description: "Slow down and retry after the time in the `Retry-After` header.",
+  },
+  PASSERELLE_INTERNAL: {
+    status: 500,
+    title: "Internal error",
+    description:
+      "Something failed on the server. Nothing was changed unless a 2xx was returned. The `instance` identifies the request in the server logs.",
+  },
+  PASSERELLE_UNAVAILABLE: {
+    status: 503,
+    title: "Shutting down",
+    description: "The server is shutting down or not ready. Retry on another instance or a moment later.",
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Base URI of the problem `type`s: each code's section in docs/errors.md. */
+export const PROBLEM_TYPE_BASE = "https://passerelle.dev/errors/";
+
+export function problemType(code: ErrorCode): string {
+  return `${PROBLEM_TYPE_BASE}${code}`;
+}

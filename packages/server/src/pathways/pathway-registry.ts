@@ -1,0 +1,71 @@
+/**
+ * The pathway versions the server knows, parsed once. Shipped files are upserted into the store at
+ * start (a published version whose file changed stops the start); cases are then served from what
+ * the store holds, so a case stays pinned to the exact definition it was opened on.
+ */
+import {
+  contentHash,
+  type Pathway,
+  Pathway as PathwaySchema,
+  shippedPathways,
+} from "@passerelle/definitions";
+import type { CaseStore } from "../store/case-store.ts";
+import type { PathwayVersionRecord } from "../store/records.ts";
+
+export interface RegisteredPathway {
+  pathway: Pathway;
+  hash: string;
+  status: "draft" | "published";
+  publishedAt: string | null;
+}
+
+export class PathwayRegistry {
+  private readonly byKey = new Map<string, RegisteredPathway>();
+
+  static async load(store: CaseStore, dirs: string[], now: Date): Promise<PathwayRegistry> {
+    const shipped = dirs.flatMap((dir) => shippedPathways(dir));
+    const records: PathwayVersionRecord[] = shipped.map((pathway) => ({
+      country: pathway.country,
+      version: pathway.version,
+      status: pathway.status,
+      hash: contentHash(pathway),
+      definition: pathway,
+      publishedAt: pathway.status === "published" ? now.toISOString() : null,
+    }));
+    await store.upsertPathwayVersions(records);
+    const registry = new PathwayRegistry();
+    for (const record of await store.listPathwayVersions()) {
+      // Definitions are stored parsed (defaults applied); parsing again restores the zod types.
+      const pathway = PathwaySchema.parse(record.definition);
+      registry.byKey.set(`${record.country}@${record.version}`, {
+        pathway,
+        hash: record.hash,
+        status: record.status,
+        publishedAt: record.publishedAt,
+      });
+    }
+    return registry;
+  }
+
+  get(country: string, version: number): RegisteredPathway | undefined {
+    return this.byKey.get(`${country}@${version}`);
+  }
+
+  /** The newest published version of a country: what a new case is pinned to by default. */
+  latestPublished(country: string): RegisteredPathway | undefined {
+    return this.versions(country)
+      .filter((p) => p.status === "published")
+      .at(-1);
+  }
+
+  /** Every version of a country, oldest first. */
+  versions(country: string): RegisteredPathway[] {
+    return [...this.byKey.values()]
+      .filter((p) => p.pathway.country === country)
+      .sort((a, b) => a.pathway.version - b.pathway.version);
+  }
+
+  countries(): string[] {
+    return [...new Set([...this.byKey.values()].map((p) => p.pathway.country))].sort();
+  }
+}

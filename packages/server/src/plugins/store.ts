@@ -1,0 +1,47 @@
+/**
+ * Opens the database (migrations applied), the store, the pathway registry and the case service,
+ * and decorates the app with them. Closing the app drains the write queue and closes the file.
+ */
+import { PATHWAYS_DIR } from "@passerelle/definitions";
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { CaseService } from "../cases/case-service.ts";
+import { openDatabase } from "../db/open.ts";
+import { PathwayRegistry } from "../pathways/pathway-registry.ts";
+import type { CaseStore } from "../store/case-store.ts";
+import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    store: CaseStore;
+    pathways: PathwayRegistry;
+    cases: CaseService;
+  }
+}
+
+export interface StorePluginOptions {
+  /** Absolute SQLite file. */
+  databaseFile: string;
+  /** Directories of `<COUNTRY>/<version>.yaml` pathways to load (default: the shipped ones). */
+  pathwayDirs?: string[];
+}
+
+async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
+  const { sqlite } = openDatabase(options.databaseFile);
+  const store = new SqliteCaseStore(sqlite);
+  let pathways: PathwayRegistry;
+  try {
+    pathways = await PathwayRegistry.load(store, options.pathwayDirs ?? [PATHWAYS_DIR], new Date());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  app.decorate("store", store as CaseStore);
+  app.decorate("pathways", pathways);
+  app.decorate("cases", new CaseService(store, pathways));
+  app.addHook("onClose", async () => {
+    await store.close();
+  });
+}
+
+export default fp(storePlugin, { name: "store" });

@@ -1,0 +1,32 @@
+/** OpenAPI document at /openapi.json and interactive docs at /docs, generated from the route schemas. */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { jsonSchemaTransform } from "fastify-type-provider-zod";
+
+async function swaggerPlugin(app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Passerelle API",
+        version: "1.0.0",
+        description:
+          "Workflow engine and API for National Referral Mechanisms. Errors are RFC 9457 `application/problem+json` with a stable `code` (see docs/errors.md).",
+        license: { name: "Apache-2.0" },
+      },
+      tags: [
+        { name: "health", description: "Liveness" },
+        { name: "pathways", description: "Country referral pathways and their versions" },
+        { name: "cases", description: "Cases and their events" },
+        { name: "tasks", description: "Deadlines and follow-ups" },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+}
+
+export default fp(swaggerPlugin, { name: "swagger" });

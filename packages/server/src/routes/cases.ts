@@ -1,0 +1,198 @@
+/**
+ * Cases: open, read, list, send an event, read the history. No personal data in URLs, lists or
+ * errors; the person is accepted on creation and stored apart.
+ */
+import { CountryCode, EventType, STAGE_IDS } from "@passerelle/definitions";
+import type { Json } from "@passerelle/engine";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { summaryView } from "../cases/case-service.ts";
+import { CaseSummaryView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
+import { Identification, Person } from "../cases/person.ts";
+import { CASE_ID_PATTERN } from "../ids.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { problems } from "./responses.ts";
+
+export const CaseIdParams = z.object({
+  id: z.string().regex(CASE_ID_PATTERN, { message: "must be a case id (case_…)" }).describe("Case id"),
+});
+
+export const OpenCaseBody = z
+  .object({
+    country: CountryCode,
+    pathwayVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Pathway version; default: the latest published"),
+    person: Person,
+    identification: Identification,
+    assignee: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("User or team id to assign the case to (not a name)"),
+  })
+  .strict()
+  .describe("A case to open");
+
+export const EventBody = z
+  .object({
+    type: EventType.max(64).describe("Event type, one of the case's allowedEvents"),
+    data: z.record(z.string(), z.unknown()).optional().describe("Event data, as the event's dataSchema says"),
+    expectedRevision: z.number().int().min(1).describe("The revision the client last saw (compare-and-swap)"),
+  })
+  .strict()
+  .describe("An event to apply to a case");
+
+const ListQuery = z.object({
+  country: CountryCode.optional(),
+  stage: z.enum(STAGE_IDS).optional().describe("Top-level stage"),
+  overdue: z
+    .stringbool()
+    .optional()
+    .describe("Only cases with (true) or without (false) an overdue open task"),
+  assignee: z.string().min(1).max(100).optional().describe("Assigned user or team id"),
+  cursor: z.string().max(200).optional().describe("nextCursor of the previous page"),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe("Page size (1–200, default 50)"),
+});
+
+const caseRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    "/v1/cases",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Open a case",
+        description: "Pins the case to the given pathway version, or the latest published one.",
+        body: OpenCaseBody,
+        response: { 201: CaseView, ...problems(400, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const view = await app.cases.open(request.body, request.actor);
+      return reply.code(201).header("location", `/v1/cases/${view.id}`).send(view);
+    },
+  );
+
+  app.get(
+    "/v1/cases",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "List cases, newest first",
+        description: "Keyset pagination: pass `nextCursor` as `cursor`. No personal data in the list.",
+        querystring: ListQuery,
+        response: {
+          200: z
+            .object({
+              items: z.array(CaseSummaryView).describe("Cases"),
+              nextCursor: z.string().nullable().describe("Cursor of the next page, null at the end"),
+            })
+            .describe("A page of cases"),
+          ...problems(400),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const now = new Date().toISOString();
+      const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, CASE_ID_PATTERN);
+      const rows = await app.store.listCases({
+        ...(q.country !== undefined && { country: q.country }),
+        ...(q.stage !== undefined && { stage: q.stage }),
+        ...(q.assignee !== undefined && { assignee: q.assignee }),
+        ...(q.overdue !== undefined && { overdue: q.overdue }),
+        ...(afterId !== undefined && { afterId }),
+        now,
+        limit: q.limit,
+      });
+      const last = rows.at(-1);
+      return {
+        items: rows.map((r) => summaryView(r, now)),
+        nextCursor: rows.length === q.limit && last ? encodeCursor(last.id) : null,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/cases/:id",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Read a case",
+        params: CaseIdParams,
+        response: { 200: CaseView, ...problems(400, 404) },
+      },
+    },
+    async (request) => app.cases.get(request.params.id),
+  );
+
+  app.post(
+    "/v1/cases/:id/events",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Apply an event",
+        description:
+          "One durable transaction: snapshot, history row, tasks, consents and revision+1, guarded by compare-and-swap on `expectedRevision`. A refusal changes nothing.",
+        params: CaseIdParams,
+        body: EventBody,
+        response: { 200: CaseView, ...problems(400, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      return app.cases.applyEvent(
+        request.params.id,
+        {
+          type: body.type,
+          expectedRevision: body.expectedRevision,
+          ...(body.data !== undefined && { data: body.data as Record<string, Json> }),
+        },
+        request.actor,
+      );
+    },
+  );
+
+  app.get(
+    "/v1/cases/:id/history",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Every accepted event of a case",
+        description: "Values of personal fields (free text) are withheld; `withheld` names them.",
+        params: CaseIdParams,
+        response: {
+          200: z
+            .object({
+              caseId: z.string().describe("Case id"),
+              items: z.array(HistoryEntryView).describe("Oldest first; seq 1 is the opening"),
+            })
+            .describe("History"),
+          ...problems(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const rows = await app.cases.history(request.params.id);
+      return {
+        caseId: request.params.id,
+        items: rows.map((h) => ({
+          seq: h.seq,
+          event: h.eventType,
+          data: Object.fromEntries(Object.entries(h.data).filter(([key]) => !h.personalFields.includes(key))),
+          withheld: h.personalFields,
+          from: h.fromState,
+          to: h.toState,
+          actor: h.actor,
+          at: h.at,
+          pathwayVersion: h.pathwayVersion,
+        })),
+      };
+    },
+  );
+};
+export default caseRoutes;

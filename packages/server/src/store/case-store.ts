@@ -1,0 +1,88 @@
+/**
+ * The repository the routes talk to. The SQLite implementation is the embedded default; a
+ * PostgreSQL one can implement the same interface without a route changing.
+ *
+ * Every write is durable when its promise resolves (the API answers 2xx only then), and every
+ * write carries the actor who made it.
+ */
+import type {
+  CaseAggregate,
+  CaseRecord,
+  CaseSummaryRecord,
+  HistoryRecord,
+  NewCase,
+  PathwayVersionRecord,
+  TaskRecord,
+  TaskStatus,
+  TransitionWrite,
+} from "./records.ts";
+
+export interface CaseFilter {
+  country?: string;
+  stage?: string;
+  assignee?: string;
+  /** Only cases with an open task due before `now` (or, when false, none). */
+  overdue?: boolean;
+  now: string;
+  /** Return cases with an id lower than this (newest first). */
+  afterId?: string;
+  limit: number;
+}
+
+export interface TaskFilter {
+  status?: TaskStatus;
+  overdue?: boolean;
+  /** Role, or `role@agency`. */
+  assignee?: string;
+  caseId?: string;
+  now: string;
+  afterId?: string;
+  limit: number;
+}
+
+/**
+ * Decides the write of an event from the case as it is inside the transaction (so two events on
+ * one case in one batch see each other). Throws to refuse: nothing of this request is written.
+ */
+export type DecideTransition = (current: CaseAggregate) => TransitionWrite;
+
+export type ApplyResult =
+  | { status: "applied"; aggregate: CaseAggregate }
+  | { status: "notFound" }
+  | { status: "stale"; currentRevision: number };
+
+export type CompleteTaskResult =
+  | { status: "completed"; task: TaskRecord }
+  | { status: "notFound" }
+  | { status: "notOpen"; task: TaskRecord };
+
+export interface CaseStore {
+  /** Stores shipped versions; throws when a stored published version's hash differs (immutability). */
+  upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void>;
+  listPathwayVersions(country?: string): Promise<PathwayVersionRecord[]>;
+  getPathwayVersion(country: string, version: number): Promise<PathwayVersionRecord | undefined>;
+
+  createCase(input: NewCase): Promise<CaseAggregate>;
+  getCase(id: string): Promise<CaseAggregate | undefined>;
+  listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]>;
+  /** Compare-and-swap on the revision, then `decide`, in one durable transaction. */
+  applyTransition(
+    caseId: string,
+    expectedRevision: number,
+    actor: string,
+    at: string,
+    decide: DecideTransition,
+  ): Promise<ApplyResult>;
+  getHistory(caseId: string): Promise<HistoryRecord[]>;
+
+  listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
+  completeTask(
+    taskId: string,
+    input: { note?: string; actor: string; at: string },
+  ): Promise<CompleteTaskResult>;
+
+  /** Finishes pending writes, then closes. */
+  close(): Promise<void>;
+}
+
+export type { CaseRecord };

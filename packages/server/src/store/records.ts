@@ -1,0 +1,114 @@
+/**
+ * What the store holds, as the rest of the server sees it (decoded JSON, no column names). Routes
+ * and services depend on these types and on `CaseStore`, never on a table.
+ */
+import type { Assignee } from "@passerelle/definitions";
+import type {
+  CaseSnapshot,
+  ConsentRecord,
+  Json,
+  ScheduledEscalation,
+  TaskToSchedule,
+} from "@passerelle/engine";
+
+export type TaskStatus = "open" | "done" | "cancelled";
+
+export interface CaseRecord {
+  id: string;
+  country: string;
+  pathwayVersion: number;
+  stage: string;
+  state: string;
+  snapshot: CaseSnapshot;
+  revision: number;
+  assignee: string | null;
+  agency: string | null;
+  /** Personal data. Never log it. */
+  person: Record<string, Json>;
+  identification: Record<string, Json>;
+  nextDueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  outcome: string | null;
+}
+
+/** A case without its personal data and snapshot: what lists return. */
+export type CaseSummaryRecord = Omit<CaseRecord, "person" | "identification" | "snapshot">;
+
+export interface TaskRecord {
+  id: string;
+  caseId: string;
+  key: string;
+  taskId: string;
+  kind: string;
+  state: string;
+  status: TaskStatus;
+  dueAt: string;
+  assignee: Assignee;
+  escalation: ScheduledEscalation[];
+  label: Record<string, string>;
+  occurrence: number;
+  createdAt: string;
+  completedAt: string | null;
+  note: string | null;
+}
+
+export interface HistoryRecord {
+  seq: number;
+  eventType: string;
+  data: Record<string, Json>;
+  /** Keys of `data` that hold personal free text (encrypted by issue 5). */
+  personalFields: string[];
+  fromState: string | null;
+  toState: string;
+  actor: string;
+  at: string;
+  pathwayVersion: number;
+}
+
+export interface ConsentRow extends ConsentRecord {
+  method: string;
+  interpreterUsed?: boolean;
+  actor: string;
+}
+
+/** A case with what every read needs next to it: open tasks and consents. */
+export interface CaseAggregate {
+  case: CaseRecord;
+  openTasks: TaskRecord[];
+  consents: ConsentRow[];
+}
+
+/** Everything one accepted event (or the opening of a case) writes, in one transaction. */
+export interface TransitionWrite {
+  snapshot: CaseSnapshot;
+  stage: string;
+  state: string;
+  outcome: string | null;
+  history: Omit<HistoryRecord, "seq" | "pathwayVersion">;
+  schedule: TaskToSchedule[];
+  /** States whose open tasks are cancelled (the case left them). */
+  cancelStates: string[];
+  consents: ConsentRow[];
+}
+
+export interface NewCase {
+  id: string;
+  country: string;
+  pathwayVersion: number;
+  assignee: string | null;
+  agency: string | null;
+  person: Record<string, Json>;
+  identification: Record<string, Json>;
+  /** The opening: snapshot, history row (seq 1), tasks of the initial states. */
+  opening: TransitionWrite;
+}
+
+export interface PathwayVersionRecord {
+  country: string;
+  version: number;
+  status: "draft" | "published";
+  hash: string;
+  definition: unknown;
+  publishedAt: string | null;
+}

@@ -1,0 +1,113 @@
+/**
+ * Group commit: the single writer of the database. Writes that arrive while the event loop is busy
+ * are batched into one SQLite transaction, so one fsync (COMMIT with `synchronous=FULL`) makes a
+ * whole batch durable instead of one fsync per request.
+ *
+ * Each job runs inside its own SAVEPOINT: a job that throws (stale revision, refused event) rolls
+ * back only its own writes, and the others of the batch commit. Promises resolve only after COMMIT
+ * returned, so a caller never acknowledges a write that is not on disk.
+ */
+import type Database from "better-sqlite3";
+
+interface Job {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface GroupCommitStats {
+  batches: number;
+  jobs: number;
+  largestBatch: number;
+}
+
+export class GroupCommitQueue {
+  private pending: Job[] = [];
+  private scheduled = false;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  readonly stats: GroupCommitStats = { batches: 0, jobs: 0, largestBatch: 0 };
+  private readonly begin: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly maxBatch = 512,
+  ) {
+    this.begin = sqlite.prepare("BEGIN IMMEDIATE");
+    this.commit = sqlite.prepare("COMMIT");
+    this.rollback = sqlite.prepare("ROLLBACK");
+    this.savepoint = sqlite.prepare("SAVEPOINT job");
+    this.release = sqlite.prepare("RELEASE job");
+    this.rollbackTo = sqlite.prepare("ROLLBACK TO job");
+  }
+
+  /** Runs `fn` in the next batch; resolves with its result once the batch is committed. */
+  run<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("the write queue is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate runs after the poll phase: every request parsed in this loop turn joins the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, this.maxBatch);
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.begin.run();
+      for (const job of batch) {
+        this.savepoint.run();
+        try {
+          const value = job.run();
+          this.release.run();
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          this.rollbackTo.run();
+          this.release.run();
+          outcomes.push({ ok: false, value: error });
+        }
+      }
+      this.commit.run();
+    } catch (error) {
+      // BEGIN or COMMIT failed (disk full, I/O error): nothing of the batch is durable.
+      if (this.sqlite.inTransaction) this.rollback.run();
+      for (const job of batch) job.reject(error);
+      this.afterFlush();
+      return;
+    }
+    this.stats.batches += 1;
+    this.stats.jobs += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.value);
+    });
+    this.afterFlush();
+  }
+
+  private afterFlush(): void {
+    if (this.pending.length > 0) {
+      setImmediate(() => this.flush());
+      return;
+    }
+    this.scheduled = false;
+    for (const wake of this.idle.splice(0)) wake();
+  }
+
+  /** Refuses new jobs and resolves once every queued job has been committed or rejected. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    if (!this.scheduled) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The embedded store: one SQLite file, one connection, one writer (the group-commit queue).
+ * Hot paths use prepared statements; reads run between batches, so they only ever see committed
+ * data.
+ */
+import type Database from "better-sqlite3";
+import { initialDelivery } from "../../delivery/ladder.ts";
+import { newTaskId } from "../../ids.ts";
+import type {
+  ApplyResult,
+  CaseFilter,
+  CaseStore,
+  CompleteTaskResult,
+  DecideTransition,
+  TaskFilter,
+} from "../case-store.ts";
+import type {
+  CaseAggregate,
+  CaseSummaryRecord,
+  HistoryRecord,
+  NewCase,
+  PathwayVersionRecord,
+  TaskRecord,
+  TransitionWrite,
+} from "../records.ts";
+import { GroupCommitQueue } from "./group-commit.ts";
+import { toCase, toCaseSummary, toConsent, toHistory, toPathwayVersion, toTask } from "./rows.ts";
+
+const SUMMARY_COLUMNS =
+  "id, country, pathway_version, stage, state, revision, assignee, agency, next_due_at, created_at, updated_at, outcome";
+
+/** Raised by `upsertPathwayVersions` when a published version changed: the server must not start. */
+export class PathwayImmutabilityError extends Error {
+  constructor(country: string, version: number, stored: string, shipped: string) {
+    super(
+      `Published pathway ${country}@${version} changed: stored hash ${stored}, file hash ${shipped}. A published version is immutable; publish the change as a new version.`,
+    );
+    this.name = "PathwayImmutabilityError";
+  }
+}
+
+export class SqliteCaseStore implements CaseStore {
+  readonly queue: GroupCommitQueue;
+  private readonly statements: ReturnType<typeof prepare>;
+  private readonly listStatements = new Map<string, Database.Statement>();
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.queue = new GroupCommitQueue(sqlite);
+    this.statements = prepare(sqlite);
+  }
+
+  async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
+    const s = this.statements;
+    this.sqlite.transaction(() => {
+      for (const v of versions) {
+        const stored = s.getPathwayVersion.get(v.country, v.version) as Record<string, unknown> | undefined;
+        if (stored && stored.status === "published" && stored.hash !== v.hash) {
+          throw new PathwayImmutabilityError(v.country, v.version, stored.hash as string, v.hash);
+        }
+        if (stored && stored.hash === v.hash && stored.status === v.status) continue;
+        s.upsertPathwayVersion.run({
+          country: v.country,
+          version: v.version,
+          status: v.status,
+          hash: v.hash,
+          definition: JSON.stringify(v.definition),
+          published_at: v.publishedAt,
+        });
+      }
+    })();
+  }
+
+  async listPathwayVersions(country?: string): Promise<PathwayVersionRecord[]> {
+    const rows = country
+      ? this.statements.listPathwayVersionsOf.all(country)
+      : this.statements.listPathwayVersions.all();
+    return (rows as Record<string, unknown>[]).map(toPathwayVersion);
+  }
+
+  async getPathwayVersion(country: string, version: number): Promise<PathwayVersionRecord | undefined> {
+    const row = this.statements.getPathwayVersion.get(country, version) as
+      | Record<string, unknown>
+      | undefined;
+    return row ? toPathwayVersion(row) : undefined;
+  }
+
+  createCase(input: NewCase): Promise<CaseAggregate> {
+    return this.queue.run(() => {
+      const w = input.opening;
+      const at = w.history.at;
+      this.statements.insertCase.run({
+        id: input.id,
+        country: input.country,
+        pathway_version: input.pathwayVersion,
+        stage: w.stage,
+        state: w.state,
+        snapshot: JSON.stringify(w.snapshot),
+        revision: 1,
+        assignee: input.assignee,
+        agency: input.agency,
+        person: JSON.stringify(input.person),
+        identification: JSON.stringify(input.identification),
+        created_at: at,
+        updated_at: at,
+        outcome: w.outcome,
+      });
+      this.writeEffects(input.id, 1, input.pathwayVersion, w);
+      return this.readAggregate(input.id)!;
+    });
+  }
+
+  async getCase(id: string): Promise<CaseAggregate | undefined> {
+    return this.readAggregate(id);
+  }
+
+  async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.country !== undefined) where.push("country = ?"), params.push(filter.country);
+    if (filter.stage !== undefined) where.push("stage = ?"), params.push(filter.stage);
+    if (filter.assignee !== undefined) where.push("assignee = ?"), params.push(filter.assignee);
+    // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
+    if (filter.overdue === true) where.push("+next_due_at < ?"), params.push(filter.now);
+    if (filter.overdue === false)
+      where.push("(next_due_at IS NULL OR +next_due_at >= ?)"), params.push(filter.now);
+    if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    params.push(filter.limit);
+    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toCaseSummary);
+  }
+
+  applyTransition(
+    caseId: string,
+    expectedRevision: number,
+    actor: string,
+    at: string,
+    decide: DecideTransition,
+  ): Promise<ApplyResult> {
+    return this.queue.run((): ApplyResult => {
+      const current = this.readAggregate(caseId);
+      if (!current) return { status: "notFound" };
+      if (current.case.revision !== expectedRevision)
+        return { status: "stale", currentRevision: current.case.revision };
+      const w = decide(current);
+      const next = expectedRevision + 1;
+      // Compare-and-swap: with one writer it cannot miss, but it is the guard a multi-writer store relies on.
+      const swapped = this.statements.swapCase.run({
+        id: caseId,
+        expected: expectedRevision,
+        revision: next,
+        stage: w.stage,
+        state: w.state,
+        snapshot: JSON.stringify(w.snapshot),
+        updated_at: at,
+        outcome: w.outcome,
+      });
+      if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
+      this.writeEffects(caseId, next, current.case.pathwayVersion, {
+        ...w,
+        history: { ...w.history, actor, at },
+      });
+      return { status: "applied", aggregate: this.readAggregate(caseId)! };
+    });
+  }
+
+  async getHistory(caseId: string): Promise<HistoryRecord[]> {
+    return (this.statements.history.all(caseId) as Record<string, unknown>[]).map(toHistory);
+  }
+
+  async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== undefined) where.push("status = ?"), params.push(filter.status);
+    if (filter.overdue === true) where.push("status = 'open' AND due_at < ?"), params.push(filter.now);
+    if (filter.overdue === false) where.push("NOT (status = 'open' AND due_at < ?)"), params.push(filter.now);
+    if (filter.assignee !== undefined) {
+      const [role, agency] = filter.assignee.split("@");
+      where.push("assignee_role = ?"), params.push(role);
+      if (agency !== undefined) where.push("assignee_agency = ?"), params.push(agency);
+    }
+    if (filter.caseId !== undefined) where.push("case_id = ?"), params.push(filter.caseId);
+    if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
+    const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    params.push(filter.limit);
+    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toTask);
+  }
+
+  completeTask(
+    taskId: string,
+    input: { note?: string; actor: string; at: string },
+  ): Promise<CompleteTaskResult> {
+    return this.queue.run((): CompleteTaskResult => {
+      const row = this.statements.getTask.get(taskId) as Record<string, unknown> | undefined;
+      if (!row) return { status: "notFound" };
+      if (row.status !== "open") return { status: "notOpen", task: toTask(row) };
+      this.statements.completeTask.run({
+        id: taskId,
+        completed_at: input.at,
+        actor: input.actor,
+        note: input.note ?? null,
+      });
+      this.statements.refreshNextDue.run(row.case_id);
+      return {
+        status: "completed",
+        task: toTask(this.statements.getTask.get(taskId) as Record<string, unknown>),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.drain();
+    if (this.sqlite.open) this.sqlite.close();
+  }
+
+  /** History row, cancelled and new tasks, consents and the next due time of one transition. */
+  private writeEffects(caseId: string, seq: number, pathwayVersion: number, w: TransitionWrite): void {
+    const s = this.statements;
+    const h = w.history;
+    s.insertHistory.run({
+      case_id: caseId,
+      seq,
+      event_type: h.eventType,
+      data: JSON.stringify(h.data),
+      personal_fields: JSON.stringify(h.personalFields),
+      from_state: h.fromState,
+      to_state: h.toState,
+      actor: h.actor,
+      at: h.at,
+      pathway_version: pathwayVersion,
+    });
+    for (const state of w.cancelStates) s.cancelTasks.run({ case_id: caseId, state, at: h.at });
+    for (const task of w.schedule) {
+      const delivery = initialDelivery(task.escalation);
+      s.insertTask.run({
+        id: newTaskId(),
+        case_id: caseId,
+        key: task.key,
+        task_id: task.taskId,
+        kind: task.kind,
+        state: task.state,
+        due_at: new Date(task.due).toISOString(),
+        assignee: JSON.stringify(task.assignee),
+        assignee_role: task.assignee.role,
+        assignee_agency: task.assignee.agency ?? null,
+        escalation: JSON.stringify(task.escalation),
+        label: JSON.stringify(task.label),
+        occurrence: task.occurrence,
+        created_at: h.at,
+        // Delivery (issue 4): rung 0 of the ladder waits in the outbox for the relay.
+        next_step: delivery.nextStep,
+        next_at: delivery.nextAt,
+      });
+    }
+    for (const c of w.consents) {
+      s.insertConsent.run({
+        case_id: caseId,
+        scope: c.scope,
+        given: c.given ? 1 : 0,
+        method: c.method,
+        interpreter_used: c.interpreterUsed === undefined ? null : c.interpreterUsed ? 1 : 0,
+        at: c.at,
+        actor: c.actor,
+      });
+    }
+    if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
+  }
+
+  private readAggregate(id: string): CaseAggregate | undefined {
+    const row = this.statements.getCase.get(id) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    return {
+      case: toCase(row),
+      openTasks: (this.statements.openTasks.all(id) as Record<string, unknown>[]).map(toTask),
+      consents: (this.statements.consents.all(id) as Record<string, unknown>[]).map(toConsent),
+    };
+  }
+
+  private listStatement(sql: string): Database.Statement {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function prepare(sqlite: Database.Database) {
+  return {
+    getCase: sqlite.prepare("SELECT * FROM cases WHERE id = ?"),
+    openTasks: sqlite.prepare(
+      "SELECT * FROM tasks WHERE case_id = ? AND status = 'open' ORDER BY due_at, id",
+    ),
+    consents: sqlite.prepare("SELECT * FROM consents WHERE case_id = ? ORDER BY id"),
+    history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
+    getTask: sqlite.prepare("SELECT * FROM tasks WHERE id = ?"),
+    insertCase: sqlite.prepare(
+      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, person, identification, created_at, updated_at, outcome)
+       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @person, @identification, @created_at, @updated_at, @outcome)`,
+    ),
+    swapCase: sqlite.prepare(
+      `UPDATE cases SET revision = @revision, stage = @stage, state = @state, snapshot = @snapshot, updated_at = @updated_at, outcome = @outcome
+       WHERE id = @id AND revision = @expected`,
+    ),
+    insertHistory: sqlite.prepare(
+      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, from_state, to_state, actor, at, pathway_version)
+       VALUES (@case_id, @seq, @event_type, @data, @personal_fields, @from_state, @to_state, @actor, @at, @pathway_version)`,
+    ),
+    cancelTasks: sqlite.prepare(
+      "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE case_id = @case_id AND state = @state AND status = 'open'",
+    ),
+    insertTask: sqlite.prepare(
+      `INSERT INTO tasks (id, case_id, key, task_id, kind, state, status, due_at, assignee, assignee_role, assignee_agency, escalation, label, occurrence, created_at, next_step, next_at)
+       VALUES (@id, @case_id, @key, @task_id, @kind, @state, 'open', @due_at, @assignee, @assignee_role, @assignee_agency, @escalation, @label, @occurrence, @created_at, @next_step, @next_at)`,
+    ),
+    insertConsent: sqlite.prepare(
+      `INSERT INTO consents (case_id, scope, given, method, interpreter_used, at, actor)
+       VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor)`,
+    ),
+    refreshNextDue: sqlite.prepare(
+      "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = cases.id AND status = 'open') WHERE id = ?",
+    ),
+    completeTask: sqlite.prepare(
+      "UPDATE tasks SET status = 'done', completed_at = @completed_at, actor = @actor, note = @note WHERE id = @id AND status = 'open'",
+    ),
+    getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
+    listPathwayVersions: sqlite.prepare("SELECT * FROM pathway_versions ORDER BY country, version"),
+    listPathwayVersionsOf: sqlite.prepare(
+      "SELECT * FROM pathway_versions WHERE country = ? ORDER BY version",
+    ),
+    upsertPathwayVersion: sqlite.prepare(
+      `INSERT INTO pathway_versions (country, version, status, hash, definition, published_at)
+       VALUES (@country, @version, @status, @hash, @definition, @published_at)
+       ON CONFLICT (country, version) DO UPDATE SET status = excluded.status, hash = excluded.hash, definition = excluded.definition, published_at = excluded.published_at`,
+    ),
+  };
+}
