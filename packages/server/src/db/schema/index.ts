@@ -4,3 +4,8 @@ export { consents } from "./consents.ts";
 export { notifications, taskActions } from "./notifications.ts";
 export { pathwayVersions } from "./pathway-versions.ts";
 export { tasks } from "./tasks.ts";
+export { agencies } from "./agencies.ts";
+export { apiTokens } from "./api-tokens.ts";
+export { auditLog } from "./audit-log.ts";
+export { caseGrants } from "./case-grants.ts";
+export { users } from "./users.ts";
