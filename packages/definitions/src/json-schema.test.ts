@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
@@ -48,5 +49,17 @@ describe("pathway.schema.json", () => {
     const { timezone: _timezone, ...missing } = raw;
     const badDuration = { ...raw, retention: { personalDataAfterClosure: "5 years" } };
     for (const bad of [renamed, missing, badDuration]) expect(validate(bad)).toBe(false);
+  });
+
+  it("also works under draft-07 rules, which the YAML language server applies to editors", () => {
+    // Only keywords both drafts share are used; `$defs` is reached through plain JSON-pointer refs.
+    const draft07 = new Ajv({ strict: true, allowUnionTypes: true });
+    addFormats.default(draft07);
+    const { $schema: _draft, ...rest } = pathwayJsonSchema();
+    const validate07 = draft07.compile({ $schema: "http://json-schema.org/draft-07/schema#", ...rest });
+    expect(validate07(rawOf(MINIMAL))).toBe(true);
+    for (const file of listShippedPathwayFiles())
+      expect({ file, ok: validate07(rawOf(file)) }).toEqual({ file, ok: true });
+    expect(validate07({ ...(rawOf(MINIMAL) as object), country: "Ghana" })).toBe(false);
   });
 });
