@@ -121,8 +121,7 @@ export class DeliveryHandler {
 
   #claim(rung: DueRung): Claim | DeliveryOutcome {
     const task = this.#sql.task.get(rung.taskId) as TaskRow | undefined;
-    if (!task || task.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at)
-      return "stale";
+    if (task?.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at) return "stale";
     const now = this.#clock.now();
     if (Date.parse(rung.at) > now.getTime()) return "notDue";
     const ladder = JSON.parse(task.escalation) as ScheduledEscalation[];
@@ -199,8 +198,7 @@ export class DeliveryHandler {
     if (claim.busy) return "busy";
     const task = this.#sql.task.get(rung.taskId) as TaskRow | undefined;
     // Completed, cancelled or snoozed while we were sending: what was sent is recorded, nothing more.
-    if (!task || task.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at)
-      return "stale";
+    if (task?.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at) return "stale";
     if (maxRetryAttempts > 0) {
       const backoff = Math.min(this.#baseBackoffMs * 2 ** (maxRetryAttempts - 1), this.#maxBackoffMs);
       this.#sql.moveRung.run(
