@@ -78,7 +78,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
             note: z.string().max(2000).optional().describe("What was done (may be personal: never logged)"),
           })
           .strict()
-          .optional()
+          .nullish()
           .describe("Optional note"),
         response: { 200: TaskView, ...problems(400, 404, 409, 413, 415) },
       },
