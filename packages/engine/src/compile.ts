@@ -15,7 +15,16 @@ import {
   type TransitionList,
 } from "@passerelle/definitions";
 import type { ValidateFunction } from "ajv";
-import { and, not, or, setup, stateIn } from "xstate";
+import {
+  type ActorScope,
+  and,
+  createActor,
+  type ExecutableActionObject,
+  not,
+  or,
+  setup,
+  stateIn,
+} from "xstate";
 import { type ConditionScope, compare, consentGiven, elapsed, isMinor } from "./conditions.ts";
 import { compileValidator, eventDataSchema, type JsonSchema } from "./data-schema.ts";
 import { indexStates, type StateIndex, toStateValue } from "./state-index.ts";
@@ -71,6 +80,7 @@ export const engineSetup = setup({
 });
 
 export type EngineMachine = ReturnType<typeof engineSetup.createMachine>;
+export type EngineSnapshot = ReturnType<EngineMachine["resolveState"]>;
 type MachineConfig = Parameters<typeof engineSetup.createMachine>[0];
 type GuardConfig = unknown;
 
@@ -174,7 +184,13 @@ export interface CompiledPathway {
   /** Declared and built-in events by type. */
   events: Map<string, AnyEventSpec>;
   /** The resolved XState snapshot of a leaf (context is empty, so one per leaf is enough). */
-  snapshotOf(leaf: string): ReturnType<EngineMachine["resolveState"]>;
+  snapshotOf(leaf: string): EngineSnapshot;
+  /**
+   * XState's pure transition: the next snapshot and the actions to execute, none executed. Same
+   * as xstate's `transition(machine, snapshot, event)`, which builds a throw-away actor (and with
+   * it the machine's whole initial state) on every call; here that inert scope is built once.
+   */
+  transition(snapshot: EngineSnapshot, event: EngineEvent): [EngineSnapshot, ExecutableActionObject[]];
   validator(type: string): ValidateFunction;
   dataSchema(type: string): JsonSchema;
 }
@@ -205,6 +221,27 @@ function buildCandidates(pathway: Pathway, index: StateIndex): Map<string, Map<s
   return result;
 }
 
+type EngineScope = ActorScope<EngineSnapshot, EngineEvent>;
+
+/**
+ * An actor scope that executes nothing, as xstate's own `transition()` makes (minus the fresh
+ * system it needs only for child actors with a `systemId`, which pathways never have).
+ */
+function inertScope(machine: EngineMachine): EngineScope {
+  const self = createActor(machine);
+  return {
+    self,
+    id: "",
+    sessionId: "",
+    logger: () => {},
+    defer: () => {},
+    emit: () => {},
+    system: self.system,
+    stopChild: () => {},
+    actionExecutor: () => {},
+  } as unknown as EngineScope;
+}
+
 function build(pathway: Pathway, key: string): CompiledPathway {
   const index = indexStates(pathway);
   const machine = engineSetup.createMachine(machineConfig(pathway) as unknown as MachineConfig);
@@ -213,7 +250,8 @@ function build(pathway: Pathway, key: string): CompiledPathway {
     ...(Object.entries(BUILTIN_EVENTS) as [string, AnyEventSpec][]),
   ]);
   const language = pathway.languages[0] ?? "en";
-  const snapshots = new Map<string, ReturnType<EngineMachine["resolveState"]>>();
+  const snapshots = new Map<string, EngineSnapshot>();
+  const scope = inertScope(machine);
   const schemas = new Map<string, JsonSchema>();
   const validators = new Map<string, ValidateFunction>();
   const dataSchema = (type: string) => {
@@ -240,6 +278,13 @@ function build(pathway: Pathway, key: string): CompiledPathway {
         snapshots.set(leaf, snapshot);
       }
       return snapshot;
+    },
+    transition(snapshot, event) {
+      const actions: ExecutableActionObject[] = [];
+      scope.actionExecutor = (action) => {
+        actions.push(action);
+      };
+      return [machine.transition(snapshot, event, scope as never), actions];
     },
     validator(type) {
       let validate = validators.get(type);

@@ -6,9 +6,9 @@
  * attributes may be personal, and refusals end up in responses and logs.
  */
 import type { Condition, ConsentScope } from "@passerelle/definitions";
-import { DateTime } from "luxon";
 import { addDuration, formatDuration, parseInstant, type TimeSettings } from "./time.ts";
 import type { ConsentRecord, Json, PersonAttributes } from "./types.ts";
+import { daysInMonth, fromWall } from "./zone.ts";
 
 /** Everything a condition can read. */
 export interface ConditionScope {
@@ -78,10 +78,26 @@ export function compare(c: Comparison, scope: ConditionScope): boolean {
  */
 export function isMinor(person: PersonAttributes, now: Date, timezone: string): boolean {
   if (person.ageUncertain || !person.birthDate) return true;
-  const birth = DateTime.fromISO(person.birthDate, { zone: timezone });
-  if (!birth.isValid) return true;
-  const adulthood = birth.plus({ years: 18 });
-  return adulthood.toMillis() > now.getTime();
+  const adulthood = adulthoodAt(person.birthDate, timezone);
+  return adulthood === undefined || adulthood > now.getTime();
+}
+
+const adulthoodCache = new Map<string, number | undefined>();
+
+/** The instant (local midnight) of the 18th birthday; 29 February counts as 28 February. Cached. */
+function adulthoodAt(birthDate: string, timezone: string): number | undefined {
+  const key = `${birthDate}@${timezone}`;
+  if (adulthoodCache.has(key)) return adulthoodCache.get(key);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  let instant: number | undefined;
+  if (match) {
+    const [year, month, day] = [Number(match[1]) + 18, Number(match[2]) - 1, Number(match[3])];
+    const valid = month <= 11 && day >= 1 && day <= daysInMonth(year - 18, month);
+    if (valid) instant = fromWall(timezone, Date.UTC(year, month, Math.min(day, daysInMonth(year, month))));
+  }
+  if (adulthoodCache.size > 10_000) adulthoodCache.clear();
+  adulthoodCache.set(key, instant);
+  return instant;
 }
 
 /** The latest record for the scope decides; on equal instants the one recorded later in the list wins. */

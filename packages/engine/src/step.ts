@@ -2,11 +2,12 @@
  * Starting and stepping a case. Pure: the snapshot, the person, the consents and the time come in;
  * a new snapshot and the effects come out, or a typed refusal that changes nothing.
  *
- * XState decides (its pure `transition()` selects the transition and lists the exit, transition and
- * entry actions in order); this module only reads those actions into facts and effects.
+ * XState decides (its pure transition selects the transition and lists the exit, transition and
+ * entry actions in order, executing none); this module only reads those actions into facts and
+ * effects.
  */
 import { CLOSED_OUTCOMES, type ClosedOutcome, type Pathway } from "@passerelle/definitions";
-import { initialTransition, transition } from "xstate";
+import { initialTransition } from "xstate";
 import { type Candidate, type CompiledPathway, compile, type EngineEvent } from "./compile.ts";
 import { type ConditionScope, explain } from "./conditions.ts";
 import { toIssues } from "./data-schema.ts";
@@ -193,7 +194,7 @@ export function step(
 
   const scope = scopeOf(pathway, data, snapshot.facts, ctx, now);
   const engineEvent: EngineEvent = { type, data, scope };
-  const [next, actions] = transition(compiled.machine, compiled.snapshotOf(state), engineEvent);
+  const [next, actions] = compiled.transition(compiled.snapshotOf(state), engineEvent);
   // Every generated transition carries `recordFacts` or `recordConsent`: without one, no candidate's guard held.
   const taken = (actions as readonly ActionLike[]).some(
     (a) => a.type === "recordFacts" || a.type === "recordConsent",

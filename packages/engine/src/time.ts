@@ -1,43 +1,41 @@
 /**
- * Deadline arithmetic. Every duration is added in the pathway's time zone, so that "P1D" means the
+ * Deadline arithmetic (luxon parses durations; `zone.ts` does the zone arithmetic). Every duration is added in the pathway's time zone, so that "P1D" means the
  * same local time tomorrow even across a daylight-saving change, and working days skip the
  * pathway's weekend and public holidays. XState never sees a delay: these instants become task rows.
  */
 import type { Calendar, Duration, DurationOrFigure, Pathway } from "@passerelle/definitions";
-import { DateTime, Duration as LuxonDuration } from "luxon";
+import { Duration as LuxonDuration } from "luxon";
+import { type DurationParts, dayNumber, plus, plusWorkingDays } from "./zone.ts";
 
 /** The parts of a pathway that time arithmetic needs. */
 export type TimeSettings = Pick<Pathway, "timezone" | "calendar" | "figures">;
 
-/** ISO durations are parsed once: they come from a handful of definitions and are used on every step. */
-const isoCache = new Map<string, LuxonDuration>();
+/** ISO durations are parsed once (with luxon): they come from a few definitions and serve every step. */
+const isoCache = new Map<string, DurationParts>();
 
-function parseIso(iso: string): LuxonDuration {
-  let parsed = isoCache.get(iso);
-  if (!parsed) {
-    parsed = LuxonDuration.fromISO(iso);
+function parseIso(iso: string): DurationParts {
+  let parts = isoCache.get(iso);
+  if (!parts) {
+    const parsed = LuxonDuration.fromISO(iso);
     if (!parsed.isValid) throw new Error(`invalid ISO 8601 duration '${iso}'`);
-    isoCache.set(iso, parsed);
+    parts = parsed.toObject();
+    isoCache.set(iso, parts);
   }
-  return parsed;
+  return parts;
 }
 
-/** Holidays as a set of YYYY-MM-DD, built once per calendar object. */
-const holidayCache = new WeakMap<Calendar, Set<string>>();
+/** Weekend days and holidays (as epoch day numbers), built once per calendar object. */
+const calendarCache = new WeakMap<Calendar, (day: number, weekday: number) => boolean>();
 
-function holidaysOf(calendar: Calendar): Set<string> {
-  let set = holidayCache.get(calendar);
-  if (!set) {
-    set = new Set(calendar.holidays);
-    holidayCache.set(calendar, set);
+function workingDayTest(calendar: Calendar): (day: number, weekday: number) => boolean {
+  let test = calendarCache.get(calendar);
+  if (!test) {
+    const weekend = new Set(calendar.weekend);
+    const holidays = new Set(calendar.holidays.map(dayNumber));
+    test = (day, weekday) => !weekend.has(weekday) && !holidays.has(day);
+    calendarCache.set(calendar, test);
   }
-  return set;
-}
-
-/** Whether a local date is worked under the calendar. */
-export function isWorkingDay(local: DateTime, calendar: Calendar): boolean {
-  if (calendar.weekend.includes(local.weekday)) return false;
-  return !holidaysOf(calendar).has(local.toISODate() ?? "");
+  return test;
 }
 
 /** Resolves `{ figure: id }` through the pathway's figures; durations pass through. */
@@ -51,33 +49,21 @@ export function resolveDuration(due: DurationOrFigure, settings: TimeSettings): 
 }
 
 /**
- * Adds `times` × the duration to an instant, in the pathway's zone. Multiplying (rather than adding
- * repeatedly) keeps month arithmetic stable: occurrence k of a monthly follow-up from 31 January is
- * due on the last day of the k-th month, never drifting to the 28th.
+ * Adds `times` × the duration to an instant, in the pathway's zone: ISO durations like luxon's
+ * `plus` (calendar units move the local calendar, clock units are elapsed time), working days by
+ * stepping local days and skipping the weekend and holidays, keeping the local time of day (zero
+ * working days leave the instant unchanged). Multiplying rather than adding repeatedly keeps month
+ * arithmetic stable: occurrence k of a monthly follow-up from 31 January is due on the last day of
+ * the k-th month, never drifting to the 28th.
  */
 export function addDuration(from: Date, duration: DurationOrFigure, settings: TimeSettings, times = 1): Date {
   const resolved = resolveDuration(duration, settings);
-  const start = DateTime.fromJSDate(from, { zone: settings.timezone });
-  if (typeof resolved === "string") {
-    const iso = parseIso(resolved);
-    const scaled = times === 1 ? iso : iso.mapUnits((unit) => unit * times);
-    return start.plus(scaled).toJSDate();
-  }
-  return addWorkingDays(start, resolved.workingDays * times, settings.calendar).toJSDate();
-}
-
-/**
- * Steps forward one local calendar day at a time, counting only working days, until `count` are
- * counted; the local time of day is kept. Zero working days leaves the instant unchanged.
- */
-export function addWorkingDays(start: DateTime, count: number, calendar: Calendar): DateTime {
-  let current = start;
-  let counted = 0;
-  while (counted < count) {
-    current = current.plus({ days: 1 });
-    if (isWorkingDay(current, calendar)) counted++;
-  }
-  return current;
+  if (typeof resolved === "string")
+    return new Date(plus(settings.timezone, from.getTime(), parseIso(resolved), times));
+  const count = resolved.workingDays * times;
+  return new Date(
+    plusWorkingDays(settings.timezone, from.getTime(), count, workingDayTest(settings.calendar)),
+  );
 }
 
 /** Parses an ISO instant; undefined when the value is not one (guards then fail rather than throw). */
