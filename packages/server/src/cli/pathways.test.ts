@@ -50,7 +50,7 @@ describe("passerelle pathways", () => {
     const bad = passerelle("pathways", "lint", TOP_LEVEL, `${FIXTURES}does-not-exist.yaml`);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("[top-level-stage]");
-    expect(bad.stdout).toContain(`${FIXTURES}does-not-exist.yaml: (root): cannot read: ENOENT [schema]`);
+    expect(bad.stdout).toContain(`${FIXTURES}does-not-exist.yaml: cannot read: ENOENT [schema]`);
   });
 
   it("hash: prints the content hash the publish lock records", () => {

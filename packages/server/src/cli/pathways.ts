@@ -55,7 +55,15 @@ function problemLine(
 ): string {
   const at = problem.line === undefined ? "" : `:${problem.line}:${problem.column ?? 1}`;
   const tag = rule ?? problem.rule;
-  return `${file}${at}: ${problem.path || "(root)"}: ${problem.message}${tag ? ` [${tag}]` : ""}`;
+  // Syntax and read errors concern the file, not a place in the definition: no path to print.
+  const path = problem.path === "" ? "" : `${problem.path}: `;
+  return `${file}${at}: ${path}${problem.message}${tag ? ` [${tag}]` : ""}`;
+}
+
+/** In file order, so that the output reads top to bottom; problems without a line come last. */
+function byLine<T extends { line?: number; column?: number }>(problems: T[]): T[] {
+  const key = (p: T) => (p.line ?? Number.MAX_SAFE_INTEGER / 10_000) * 10_000 + (p.column ?? 0);
+  return [...problems].sort((a, b) => key(a) - key(b));
 }
 
 function summary(problems: number, files: number): void {
@@ -78,7 +86,7 @@ export function registerPathwaysCommands(program: Command): void {
       let count = 0;
       for (const file of files) {
         const { pathway, problems } = check(file);
-        for (const problem of problems) console.log(problemLine(file, problem));
+        for (const problem of byLine(problems)) console.log(problemLine(file, problem));
         if (pathway) console.log(`${file}: valid (${pathway.country}@${pathway.version}, ${pathway.status})`);
         count += problems.length;
       }
@@ -94,10 +102,12 @@ export function registerPathwaysCommands(program: Command): void {
       let count = 0;
       for (const file of files) {
         const { pathway, problems, locate } = check(file);
-        for (const problem of problems) console.log(problemLine(file, problem, problem.rule ?? "schema"));
+        for (const problem of byLine(problems))
+          console.log(problemLine(file, problem, problem.rule ?? "schema"));
         const lint = pathway ? lintPathway(pathway) : [];
-        for (const problem of lint)
-          console.log(problemLine(file, { ...problem, ...locate(problem.path) }, problem.rule));
+        for (const problem of byLine(lint.map((p) => ({ ...p, ...locate(p.path) })))) {
+          console.log(problemLine(file, problem, problem.rule));
+        }
         if (pathway && lint.length === 0) console.log(`${file}: no problems`);
         count += problems.length + lint.length;
       }
