@@ -4,15 +4,18 @@
  * the machine carries no code from the definition. XState never runs a timer or an action here:
  * `step` calls its pure `transition()` and turns the returned actions into effects.
  */
-import * as definitions from "@passerelle/definitions";
 import {
   BUILTIN_EVENTS,
   type Condition,
+  type ConsentScope,
+  contentHash,
   type EventSpec,
+  isClosedPath,
   type Pathway,
   type StateNode,
   type Transition,
   type TransitionList,
+  transitionsFrom,
 } from "@passerelle/definitions";
 import type { ValidateFunction } from "ajv";
 import {
@@ -65,7 +68,7 @@ export const engineSetup = setup({
     comparison: ({ event }, params: Comparison) => compare(params, event.scope),
     isMinor: ({ event }, params: { isMinor: boolean }) =>
       isMinor(event.scope.person, event.scope.now, event.scope.settings.timezone) === params.isMinor,
-    consentGiven: ({ event }, params: { consent: definitions.ConsentScope }) =>
+    consentGiven: ({ event }, params: { consent: ConsentScope }) =>
       consentGiven(event.scope.consents, params.consent),
     elapsed: ({ event }, params: ElapsedParams) => elapsed(params.since, params.atLeast, event.scope),
   },
@@ -195,27 +198,20 @@ export interface CompiledPathway {
   dataSchema(type: string): JsonSchema;
 }
 
+/** Candidates per leaf and event, in the order XState tries them (the definitions' tree gives it). */
 function buildCandidates(pathway: Pathway, index: StateIndex): Map<string, Map<string, Candidate[]>> {
   const result = new Map<string, Map<string, Candidate[]>>();
   for (const leaf of index.leaves) {
     const byType = new Map<string, Candidate[]>();
     result.set(leaf, byType);
-    if (leaf.startsWith("closed.") || leaf === "closed") continue;
+    if (isClosedPath(leaf)) continue;
     const add = (type: string, candidate: Candidate) => {
-      const list = byType.get(type) ?? [];
-      list.push(candidate);
-      byType.set(type, list);
+      const list = byType.get(type);
+      if (list) list.push(candidate);
+      else byType.set(type, [candidate]);
     };
-    const lineage = index.byPath.get(leaf)!.lineage;
-    for (let i = lineage.length - 1; i >= 0; i--) {
-      const path = lineage[i]!;
-      for (const [type, list] of Object.entries(index.byPath.get(path)!.node.on ?? {})) {
-        for (const transition of transitionsOf(list)) add(type, { source: path, transition });
-      }
-    }
-    for (const [type, list] of Object.entries(pathway.anywhere ?? {})) {
-      for (const transition of transitionsOf(list)) add(type, { source: null, transition });
-    }
+    for (const { event, source, transition } of transitionsFrom(pathway, leaf))
+      add(event, { source: source ?? null, transition });
     for (const type of Object.keys(BUILTIN_EVENTS)) add(type, { source: null, transition: {} });
   }
   return result;
@@ -302,23 +298,18 @@ const byObject = new WeakMap<Pathway, CompiledPathway>();
 const byKey = new Map<string, CompiledPathway>();
 
 /**
- * The definitions package's content hash, when it offers one: it lets equal definitions loaded as
- * different objects (re-parsed files) share one compiled machine.
- */
-const hashOf = (definitions as { contentHash?: (pathway: Pathway) => string }).contentHash;
-
-/**
  * Compiles a pathway, cached per object and per `country@version#contentHash`: compiling is costly
  * and a published version never changes.
  */
 export function compile(pathway: Pathway): CompiledPathway {
   const cached = byObject.get(pathway);
   if (cached) return cached;
-  const key = `${pathway.country}@${pathway.version}#${hashOf ? hashOf(pathway) : "unhashed"}`;
-  let compiled = hashOf ? byKey.get(key) : undefined;
+  // Equal definitions loaded as different objects (a re-read file) share one compiled machine.
+  const key = `${pathway.country}@${pathway.version}#${contentHash(pathway)}`;
+  let compiled = byKey.get(key);
   if (!compiled) {
     compiled = build(pathway, key);
-    if (hashOf) byKey.set(key, compiled);
+    byKey.set(key, compiled);
   }
   byObject.set(pathway, compiled);
   return compiled;

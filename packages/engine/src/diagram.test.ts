@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "./compile.ts";
 import { toMermaid } from "./diagram.ts";
-import { loadPathway, shippedPathwayFiles, tiny } from "./testing/load.ts";
+import { shippedPathways, tiny } from "./testing/load.ts";
 
 describe("toMermaid", () => {
   const pathway = tiny();
@@ -38,8 +38,9 @@ describe("toMermaid", () => {
     expect(french).not.toContain('"Reasonable grounds"');
   });
 
-  it.each(shippedPathwayFiles())("draws %s", (file) => {
-    const shipped = loadPathway(file);
+  it.each(
+    shippedPathways().map(({ pathway }) => [`${pathway.country}@${pathway.version}`, pathway] as const),
+  )("draws %s", (_name, shipped) => {
     const diagram = toMermaid(shipped);
     expect(diagram.startsWith("stateDiagram-v2\n")).toBe(true);
     expect(diagram).toContain("--> [*]");

@@ -4,13 +4,12 @@
  * Whatever happens, the engine must not throw, must stay on leaves from which a case can still be
  * closed, and must leave the snapshot alone when it refuses.
  */
-import { CONSENT_SCOPES, type Pathway } from "@passerelle/definitions";
+import { CONSENT_SCOPES, isClosedPath, type Pathway, successors } from "@passerelle/definitions";
 import { describe, expect, it } from "vitest";
 import { allowedEvents } from "./allowed.ts";
 import { compile } from "./compile.ts";
-import { initialLeaf } from "./state-index.ts";
 import { startCase, step } from "./step.ts";
-import { loadPathway, shippedPathwayFiles, tiny } from "./testing/load.ts";
+import { shippedPathways, tiny } from "./testing/load.ts";
 import { dataFor, int, pick, type Random, seeded } from "./testing/random.ts";
 import type { CaseContext, CaseSnapshot, PersonAttributes } from "./types.ts";
 
@@ -18,18 +17,9 @@ const STEPS_PER_PATHWAY = 1500;
 
 /** Leaves from which some path (whatever the guards) reaches a closed outcome. */
 function leavesThatCanClose(pathway: Pathway): Set<string> {
-  const compiled = compile(pathway);
-  const edges = new Map<string, Set<string>>();
-  for (const leaf of compiled.index.leaves) {
-    const next = new Set<string>();
-    for (const candidates of compiled.candidates.get(leaf)!.values()) {
-      for (const { transition } of candidates) {
-        if (transition.target) next.add(initialLeaf(compiled.index, transition.target));
-      }
-    }
-    edges.set(leaf, next);
-  }
-  const canClose = new Set(compiled.index.leaves.filter((leaf) => leaf.startsWith("closed.")));
+  const leaves = compile(pathway).index.leaves;
+  const edges = new Map(leaves.map((leaf) => [leaf, successors(pathway, leaf)]));
+  const canClose = new Set(leaves.filter(isClosedPath));
   let grew = true;
   while (grew) {
     grew = false;
@@ -128,10 +118,10 @@ function walk(pathway: Pathway, seed: number) {
 const pathways: [string, Pathway][] = [
   ["ZZ@1 (tiny)", tiny(1)],
   ["ZZ@2 (tiny)", tiny(2)],
-  ...shippedPathwayFiles().map((file): [string, Pathway] => {
-    const p = loadPathway(file);
-    return [`${p.country}@${p.version}`, p];
-  }),
+  ...shippedPathways().map(({ pathway }): [string, Pathway] => [
+    `${pathway.country}@${pathway.version}`,
+    pathway,
+  ]),
 ];
 
 describe("random walk", () => {

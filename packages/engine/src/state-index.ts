@@ -2,7 +2,14 @@
  * A flat index of a pathway's state tree by dotted path, built once per compiled pathway, so that
  * steps never walk the tree.
  */
-import { type Pathway, STAGE_IDS, type StageId, type StateNode } from "@passerelle/definitions";
+import {
+  type Pathway,
+  resolveTarget,
+  type StageId,
+  type StateNode,
+  selfAndAncestors,
+  walkStates,
+} from "@passerelle/definitions";
 
 export interface IndexedState {
   path: string;
@@ -21,33 +28,24 @@ export interface StateIndex {
   stages: StageId[];
 }
 
-/** Every state of the pathway, depth first in document order. */
+/** Every state of the pathway, parents first in document order (walked by the definitions' tree). */
 export function indexStates(pathway: Pathway): StateIndex {
   const byPath = new Map<string, IndexedState>();
   const leaves: string[] = [];
   const stages: StageId[] = [];
-  const visit = (node: StateNode, path: string, lineage: string[]) => {
-    const ownLineage = [...lineage, path];
-    const isLeaf = !node.states;
-    byPath.set(path, { path, node, lineage: ownLineage, isLeaf, isFinal: node.type === "final" });
+  for (const { path, node, parent } of walkStates(pathway)) {
+    const isLeaf = node.states === undefined;
+    byPath.set(path, {
+      path,
+      node,
+      lineage: selfAndAncestors(path).reverse(),
+      isLeaf,
+      isFinal: node.type === "final",
+    });
     if (isLeaf) leaves.push(path);
-    for (const [key, child] of Object.entries(node.states ?? {})) visit(child, `${path}.${key}`, ownLineage);
-  };
-  for (const stage of STAGE_IDS) {
-    const node = pathway.states[stage];
-    if (!node) continue;
-    stages.push(stage);
-    visit(node, stage, []);
+    if (parent === undefined) stages.push(path as StageId);
   }
   return { byPath, leaves, stages };
-}
-
-/** The leaf a compound state enters through its chain of `initial` children. */
-export function initialLeaf(index: StateIndex, path: string): string {
-  let current = index.byPath.get(path);
-  while (current && !current.isLeaf) current = index.byPath.get(`${current.path}.${current.node.initial}`);
-  if (!current) throw new Error(`state '${path}' has no initial leaf`);
-  return current.path;
 }
 
 /** Top-level stage of a dotted state path. */

@@ -6,7 +6,7 @@
  * entry actions in order, executing none); this module only reads those actions into facts and
  * effects.
  */
-import { CLOSED_OUTCOMES, type ClosedOutcome, type Pathway } from "@passerelle/definitions";
+import { CLOSED_OUTCOMES, type ClosedOutcome, isClosedPath, type Pathway } from "@passerelle/definitions";
 import { initialTransition } from "xstate";
 import { type Candidate, type CompiledPathway, compile, type EngineEvent } from "./compile.ts";
 import { type ConditionScope, explain } from "./conditions.ts";
@@ -30,9 +30,7 @@ interface ActionLike {
   params: unknown;
 }
 
-export function isClosedState(path: string): boolean {
-  return path === "closed" || path.startsWith("closed.");
-}
+export const isClosedState = isClosedPath;
 
 /** The leaf's event table; a state that is not a leaf of this pathway is a caller bug, not a refusal. */
 export function eventTable(compiled: CompiledPathway, state: string): Map<string, Candidate[]> {
