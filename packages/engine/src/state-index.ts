@@ -4,7 +4,6 @@
  */
 import {
   type Pathway,
-  resolveTarget,
   type StageId,
   type StateNode,
   selfAndAncestors,
