@@ -146,6 +146,7 @@ describe("migrate", () => {
     };
     const result = ok(migrate(v1, v2, plan, closed, ctx, migratedAt));
     expect(result.to).toBe("closed.deceased");
+    expect(result.outcome).toBe("deceased");
     expect(result.snapshot.enteredAt).toEqual(closed.enteredAt);
   });
 });

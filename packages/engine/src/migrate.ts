@@ -6,9 +6,17 @@
 import type { Pathway } from "@passerelle/definitions";
 import { compile } from "./compile.ts";
 import { stageOf } from "./state-index.ts";
-import { isClosedState } from "./step.ts";
+import { isClosedState, outcomeOf } from "./step.ts";
 import { scheduleTasks } from "./tasks.ts";
-import type { CaseContext, CaseSnapshot, Effect, MigrationPlan, PlanProblem, StepResult } from "./types.ts";
+import type {
+  CaseContext,
+  CaseSnapshot,
+  Effect,
+  MigrationPlan,
+  PlanProblem,
+  StepResult,
+  StepSuccess,
+} from "./types.ts";
 
 /** Problems with a plan, each with the path of the plan entry at fault; empty when it can be applied. */
 export function validateMigrationPlan(from: Pathway, to: Pathway, plan: MigrationPlan): PlanProblem[] {
@@ -105,7 +113,7 @@ export function migrate(
       for (const who of node.responsible ?? [])
         effects.push({ type: "notify", to: who, reason: "stateEntered", state });
   }
-  return {
+  const result: StepSuccess = {
     ok: true,
     snapshot: { state: mapped, facts: { ...snapshot.facts }, enteredAt },
     effects,
@@ -113,4 +121,7 @@ export function migrate(
     to: mapped,
     stage: stageOf(mapped),
   };
+  const outcome = outcomeOf(mapped);
+  if (outcome) result.outcome = outcome;
+  return result;
 }

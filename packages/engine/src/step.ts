@@ -141,12 +141,16 @@ function success(from: string | null, to: string, result: ReturnType<typeof appl
     to,
     stage: stageOf(to),
   };
-  if (isClosedState(to)) {
-    const outcome = to.split(".")[1];
-    if ((CLOSED_OUTCOMES as readonly string[]).includes(outcome ?? ""))
-      done.outcome = outcome as ClosedOutcome;
-  }
+  const outcome = outcomeOf(to);
+  if (outcome) done.outcome = outcome;
   return done;
+}
+
+/** The closed outcome a `closed.<outcome>` path records, if it is one. */
+export function outcomeOf(path: string): ClosedOutcome | undefined {
+  if (!isClosedPath(path)) return undefined;
+  const outcome = path.split(".")[1] ?? "";
+  return (CLOSED_OUTCOMES as readonly string[]).includes(outcome) ? (outcome as ClosedOutcome) : undefined;
 }
 
 /** Opens a case in the pathway's initial leaf, with the tasks and notifications of every state entered. */
