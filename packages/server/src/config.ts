@@ -70,8 +70,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return result.data;
 }
 
+/**
+ * The directory the user ran the command in: pnpm runs package scripts in the package directory
+ * and passes the caller's directory as INIT_CWD, so `pnpm start` and `pnpm passerelle seed` from
+ * the repository root agree on `./data/passerelle.db`.
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
 /** The absolute database file of a `file:` URL, with its directory created. */
-export function databaseFile(url: string, cwd: string = process.cwd()): string {
+export function databaseFile(url: string, cwd: string = invocationDir()): string {
   const file = resolve(cwd, url.replace(/^file:/, ""));
   mkdirSync(dirname(file), { recursive: true });
   return file;

@@ -5,11 +5,13 @@
  */
 import { Command } from "commander";
 import { registerPathwaysCommands } from "./pathways.ts";
+import { registerSeedCommand } from "./seed.ts";
 
 const program = new Command("passerelle")
   .description("Passerelle: National Referral Mechanism workflow engine")
   .showHelpAfterError();
 
 registerPathwaysCommands(program);
+registerSeedCommand(program);
 
 await program.parseAsync(process.argv);
