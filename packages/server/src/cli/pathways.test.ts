@@ -77,9 +77,13 @@ describe("passerelle pathways", () => {
     const list = passerelle("pathways", "list");
     expect(list.code).toBe(0);
     const [header, ...rows] = list.stdout.trim().split("\n");
-    expect(header).toMatch(/^COUNTRY\s+VERSION\s+STATUS\s+EFFECTIVE\s+HASH\s+FILE$/);
+    expect(header).toMatch(/^COUNTRY\s+VERSION\s+STATUS\s+EFFECTIVE\s+HASH\s+LOCK\s+FILE$/);
     expect(
-      rows.some((row) => /^GH\s+1\s+(draft|published)\s+\d{4}-\d{2}-\d{2}\s+sha256:[0-9a-f]{64}\s/.test(row)),
+      rows.some((row) =>
+        /^GH\s+1\s+(draft|published)\s+\d{4}-\d{2}-\d{2}\s+sha256:[0-9a-f]{64}\s+(-|locked|not locked|CHANGED)\s/.test(
+          row,
+        ),
+      ),
     ).toBe(true);
   });
 

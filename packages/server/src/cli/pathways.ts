@@ -9,14 +9,15 @@ import {
   contentHash,
   formatOf,
   lintPathway,
+  lockKey,
   type Pathway,
   type Problem,
+  readLock,
   readSource,
   shippedPathwayFiles,
   splitPath,
   validatePathway,
 } from "@passerelle/definitions";
-import { toMermaid } from "@passerelle/engine";
 import type { Command } from "commander";
 
 interface Checked {
@@ -133,7 +134,7 @@ export function registerPathwaysCommands(program: Command): void {
     .description("Print the pathway as a Mermaid stateDiagram-v2")
     .argument("<file>", "pathway file")
     .option("--lang <language>", "label language (default: the pathway's first language)")
-    .action((file: string, options: { lang?: string }) => {
+    .action(async (file: string, options: { lang?: string }) => {
       const { pathway, problems } = check(file);
       for (const problem of problems) console.error(problemLine(file, problem));
       if (!pathway) {
@@ -147,22 +148,39 @@ export function registerPathwaysCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      // Loaded here only: checking a file must not depend on the engine loading.
+      const { toMermaid } = await import("@passerelle/engine");
       console.log(toMermaid(pathway, options.lang === undefined ? {} : { language: options.lang }));
     });
 
   pathways
     .command("list")
-    .description("List the shipped pathways with version, status and content hash")
+    .description("List the shipped pathways with version, status, content hash and publish-lock state")
     .action(() => {
-      const rows = shippedPathwayFiles().map(({ file, pathway }) => [
-        pathway.country,
-        String(pathway.version),
-        pathway.status,
-        pathway.effectiveDate,
-        contentHash(pathway),
-        relative(process.cwd(), file),
-      ]);
-      const header = ["COUNTRY", "VERSION", "STATUS", "EFFECTIVE", "HASH", "FILE"];
+      const lock = readLock();
+      const rows = shippedPathwayFiles().map(({ file, pathway }) => {
+        const hash = contentHash(pathway);
+        const locked = lock[lockKey(pathway)];
+        // What the publish lock says: a published version must be locked, and unchanged since.
+        const lockState =
+          pathway.status === "draft"
+            ? "-"
+            : locked === undefined
+              ? "not locked"
+              : locked === hash
+                ? "locked"
+                : "CHANGED";
+        return [
+          pathway.country,
+          String(pathway.version),
+          pathway.status,
+          pathway.effectiveDate,
+          hash,
+          lockState,
+          relative(process.cwd(), file),
+        ];
+      });
+      const header = ["COUNTRY", "VERSION", "STATUS", "EFFECTIVE", "HASH", "LOCK", "FILE"];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
       for (const row of [header, ...rows])
         console.log(
