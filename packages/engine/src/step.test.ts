@@ -219,11 +219,17 @@ describe("effects", () => {
     expect(result.snapshot.facts.riskLevel).toBe(4);
   });
 
-  it("never copies personal fields into facts", () => {
+  it("never copies personal fields into facts, even when a definition asks (lint reports it)", () => {
+    const careless = structuredClone(pathway);
+    const candidates = careless.states.identification!.states!.intake!.on!.SCREENING_COMPLETED as {
+      record?: string[];
+    }[];
+    candidates[0]!.record = ["outcome", "notes"];
+    const start = startCase(careless, adult, t0).snapshot;
     const result = ok(
       step(
-        pathway,
-        intake(),
+        careless,
+        start,
         { type: "SCREENING_COMPLETED", data: { outcome: "gbv", notes: "free text" } },
         adult,
         t1,
