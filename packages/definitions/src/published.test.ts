@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -85,5 +86,27 @@ describe("the publish lock", () => {
       expect(problems.problems.map((p) => p.message)).toEqual([
         expect.stringMatching(/ZZ@1 is in the publish lock but ZZ\/1\.yaml is gone/),
       ]);
+  });
+});
+
+describe("the lock script", () => {
+  const script = fileURLToPath(new URL("../scripts/lock-published.ts", import.meta.url));
+  const run = (dir: string) =>
+    spawnSync(process.execPath, ["--import", "tsx", script, dir], { encoding: "utf8" });
+
+  it("locks a newly published version, then refuses an edit of it and leaves the lock alone", () => {
+    const { dir } = shippedIn({ "ZZ/1.yaml": published(1) });
+    const first = run(dir);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^locked ZZ@1 sha256:[0-9a-f]{64}$/m);
+    const lock = readFileSync(join(dir, "published.lock.json"), "utf8");
+
+    writeFileSync(join(dir, "ZZ/1.yaml"), published(1, "Africa/Accra"));
+    const second = run(dir);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(
+      /ZZ\/1\.yaml changed after ZZ@1 was published .*publish a new version instead of editing/,
+    );
+    expect(readFileSync(join(dir, "published.lock.json"), "utf8")).toBe(lock);
   });
 });
