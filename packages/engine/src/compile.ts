@@ -2,7 +2,7 @@
  * Compiles a pathway definition into an XState v5 machine. One `setup()` owns every guard and
  * action by name; the generated config only names them with `params`, so conditions stay data and
  * the machine carries no code from the definition. XState never runs a timer or an action here:
- * `step` calls its pure `transition()` and turns the returned actions into effects.
+ * `step` asks for XState's pure transition and turns the returned actions into effects.
  */
 import {
   BUILTIN_EVENTS,
@@ -110,6 +110,8 @@ function transitionConfig(transition: Transition, everywhere: boolean): Record<s
   const guards: GuardConfig[] = [];
   if (everywhere) guards.push(NOT_CLOSED);
   if (transition.guard) guards.push(toGuard(transition.guard));
+  // `recordFacts` is on every transition, even with nothing to record: its presence in XState's
+  // result is how `step` knows a transition was taken rather than every guard failing.
   const actions: unknown[] = [{ type: "recordFacts", params: { fields: transition.record ?? [] } }];
   if (transition.stamp?.length) actions.push({ type: "stampFacts", params: { fields: transition.stamp } });
   const config: Record<string, unknown> = { actions };
@@ -296,6 +298,7 @@ function build(pathway: Pathway, key: string): CompiledPathway {
 
 const byObject = new WeakMap<Pathway, CompiledPathway>();
 const byKey = new Map<string, CompiledPathway>();
+const MAX_BY_KEY = 64;
 
 /**
  * Compiles a pathway, cached per object and per `country@version#contentHash`: compiling is costly
@@ -309,6 +312,8 @@ export function compile(pathway: Pathway): CompiledPathway {
   let compiled = byKey.get(key);
   if (!compiled) {
     compiled = build(pathway, key);
+    // Drafts being edited compile under ever new hashes: keep the most recent few only.
+    if (byKey.size >= MAX_BY_KEY) byKey.delete(byKey.keys().next().value!);
     byKey.set(key, compiled);
   }
   byObject.set(pathway, compiled);
