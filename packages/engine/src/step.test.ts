@@ -363,4 +363,13 @@ describe("compile", () => {
     ]);
     expect(compiled.machine.getStateNodeById("screening.reflection").key).toBe("reflection");
   });
+
+  it("shares one machine between equal definitions loaded as different objects", () => {
+    const compiled = compile(pathway);
+    expect(compile(structuredClone(pathway))).toBe(compiled);
+    const changed = structuredClone(pathway);
+    changed.calendar.holidays.push("2026-05-04");
+    expect(compile(changed)).not.toBe(compiled);
+    expect(compile(changed).key).toMatch(/^ZZ@1#sha256:[0-9a-f]{64}$/);
+  });
 });

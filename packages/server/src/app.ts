@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
 import { createLogger, type LoggerOptions } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
 import errorsPlugin from "./plugins/errors.ts";
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** Pathway directories (default: the shipped pathways). */
   pathwayDirs?: string[];
   logger?: LoggerOptions;
+  /** Reminder delivery (issue 4); without `config` the task routes work but nothing is delivered. */
+  delivery?: DeliveryPluginOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -49,6 +52,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     databaseFile: options.databaseFile,
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
   });
+  await app.register(deliveryPlugin, options.delivery ?? {});
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(pathwayRoutes);

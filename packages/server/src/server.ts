@@ -20,6 +20,7 @@ async function main() {
     databaseFile: databaseFile(config.DATABASE_URL),
     ...(extra && { pathwayDirs: [PATHWAYS_DIR, ...extra.split(":")] }),
     logger: { level: config.LOG_LEVEL },
+    delivery: { config },
   });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, "closing after an error");

@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { registerPathwaysCommands } from "./pathways.ts";
 import { registerSeedCommand } from "./seed.ts";
+import { registerWorkerCommand } from "./worker.ts";
 
 const program = new Command("passerelle")
   .description("Passerelle: National Referral Mechanism workflow engine")
@@ -13,5 +14,6 @@ const program = new Command("passerelle")
 
 registerPathwaysCommands(program);
 registerSeedCommand(program);
+registerWorkerCommand(program);
 
 await program.parseAsync(process.argv);

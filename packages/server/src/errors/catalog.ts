@@ -120,6 +120,18 @@ export const ERROR_CATALOG = {
     title: "Too many requests",
     description: "Slow down and retry after the time in the `Retry-After` header.",
   },
+  PASSERELLE_SNOOZE_NOT_LATER: {
+    status: 422,
+    title: "Snooze not later",
+    description:
+      "A snooze must end after now: `until` (or now + `for`) is not in the future. Snoozing never brings a task forward.",
+  },
+  PASSERELLE_TASK_ASSIGNEE_INVALID: {
+    status: 422,
+    title: "Invalid task assignee",
+    description:
+      "A task can be reassigned only to a role at one of the agencies of the case's pathway (see the pathway's `agencies`), and not to its current assignee.",
+  },
   PASSERELLE_INTERNAL: {
     status: 500,
     title: "Internal error",

@@ -35,6 +35,10 @@ export interface TaskFilter {
   /** Role, or `role@agency`. */
   assignee?: string;
   caseId?: string;
+  /** Agency of the assignee (issue 4: overdue lists by agency). */
+  agency?: string;
+  /** Country of the task's case (issue 4: overdue lists by country). */
+  country?: string;
   now: string;
   afterId?: string;
   limit: number;

@@ -44,7 +44,8 @@ export class SqliteCaseStore implements CaseStore {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly listStatements = new Map<string, Database.Statement>();
 
-  constructor(private readonly sqlite: Database.Database) {
+  // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
+  constructor(readonly sqlite: Database.Database) {
     this.queue = new GroupCommitQueue(sqlite);
     this.statements = prepare(sqlite);
   }
@@ -179,6 +180,8 @@ export class SqliteCaseStore implements CaseStore {
       if (agency !== undefined) where.push("assignee_agency = ?"), params.push(agency);
     }
     if (filter.caseId !== undefined) where.push("case_id = ?"), params.push(filter.caseId);
+    if (filter.agency !== undefined) where.push("assignee_agency = ?"), params.push(filter.agency);
+    if (filter.country !== undefined) where.push("case_id IN (SELECT id FROM cases WHERE country = ?)"), params.push(filter.country);
     if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
     const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
