@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Queue, type Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryChannel } from "./channels/memory.ts";
 import { ManualClock } from "./clock.ts";
@@ -181,8 +181,9 @@ describe("BullMQ delivery faults (own redis-server)", () => {
     await waitFor(() => h.channel.received.length >= 4, "the 4 early reminders");
     expect(await h.queue.getDelayedCount()).toBe(6);
 
-    const client = await h.queue.client;
-    await client.flushall();
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
     expect(await h.queue.getDelayedCount()).toBe(0);
 
     clock.set("2026-03-02T10:00:00.000Z");

@@ -59,3 +59,22 @@ export async function checkRedisSettings(redis: Redis, logger: Logger): Promise<
     return undefined;
   }
 }
+
+/**
+ * Waits (bounded) for the connection to be ready. Redis being down at boot must not stop the API:
+ * the outbox keeps everything until it returns, so this resolves false instead of throwing.
+ */
+export function whenReady(redis: Redis, timeoutMs = 5_000): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off("ready", onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once("ready", onReady);
+  });
+}

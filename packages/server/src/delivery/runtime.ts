@@ -18,7 +18,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import { listenToDeliveryEvents } from "./events.ts";
 import { DeliveryHandler, type DueRung, type Writer } from "./handler.ts";
 import { OutboxRelay } from "./producer.ts";
-import { checkRedisSettings, connectRedis, DELIVERY_QUEUE } from "./redis.ts";
+import { checkRedisSettings, connectRedis, DELIVERY_QUEUE, whenReady } from "./redis.ts";
 import { InProcessScheduler } from "./scheduler.ts";
 import { Sweep } from "./sweep.ts";
 import { createDeliveryWorker } from "./worker.ts";
@@ -84,25 +84,31 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
   }
 
   const producerRedis = connectRedis(config.REDIS_URL, "producer", logger);
-  await checkRedisSettings(producerRedis, logger);
+  if (await whenReady(producerRedis)) await checkRedisSettings(producerRedis, logger);
   const prefix = config.DELIVERY_QUEUE_PREFIX;
   const queue = new Queue<DueRung>(DELIVERY_QUEUE, { connection: producerRedis, prefix });
   queue.on("error", () => undefined); // connectRedis logs connection state once per outage
   const relay = new OutboxRelay({ sqlite, writer, queue, clock, logger });
   const sweep = new Sweep({ sqlite, writer, queue, clock, logger });
-  const sweepTimer = setInterval(() => {
-    sweep
+  // One sweep at a time: while Redis is unreachable a sweep waits for it, and must not pile up.
+  let sweeping: Promise<void> | undefined;
+  const runSweep = () => {
+    sweeping ??= sweep
       .sweepOnce()
       .then(() => relay.relayOnce())
+      .then(() => undefined)
       .catch((error) =>
-        logger.warn({ err: { message: (error as Error).message } }, "sweep failed; next one retries"),
-      );
-  }, config.DELIVERY_SWEEP_INTERVAL_MS);
-  // The first sweep (sentinel check) runs before the relay's first pass.
-  await sweep
-    .sweepOnce()
-    .catch((error) => logger.warn({ err: { message: (error as Error).message } }, "first sweep failed"));
-  relay.start(pollIntervalMs);
+        logger.warn({ err: { message: (error as Error).message } }, "sweep failed; the next one retries"),
+      )
+      .finally(() => {
+        sweeping = undefined;
+      });
+    return sweeping;
+  };
+  const sweepTimer = setInterval(runSweep, config.DELIVERY_SWEEP_INTERVAL_MS);
+  // The first sweep (sentinel check) runs before the relay's first pass; neither blocks the boot,
+  // so an API started while Redis is down serves requests and the outbox fills until it returns.
+  void runSweep().finally(() => relay.start(pollIntervalMs));
 
   const owned: Redis[] = [producerRedis];
   let stopWorker = async () => {};
@@ -125,7 +131,8 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
     sweep,
     async close() {
       clearInterval(sweepTimer);
-      await relay.stop();
+      // A pass stuck on an unreachable Redis is abandoned: its rows stay in the outbox.
+      await Promise.race([relay.stop(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       await stopWorker();
       await queue.close();
       for (const redis of owned) redis.disconnect();

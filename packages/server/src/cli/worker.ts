@@ -1,0 +1,41 @@
+/**
+ * `passerelle worker`: the BullMQ reminder worker as its own process. It consumes the delivery
+ * queue, and runs its own outbox relay and sweep so that the next rung of a delivered task is
+ * queued without waiting for an API process (both are idempotent, so running them in every process
+ * is harmless). SIGINT/SIGTERM drain the in-flight jobs before the database closes.
+ */
+import closeWithGrace from "close-with-grace";
+import type { Command } from "commander";
+import { databaseFile, loadConfig } from "../config.ts";
+import { openDatabase } from "../db/open.ts";
+import { startDelivery } from "../delivery/runtime.ts";
+import { createLogger } from "../logger.ts";
+import { GroupCommitQueue } from "../store/sqlite/group-commit.ts";
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command("worker")
+    .description("Deliver reminders and escalations from the BullMQ queue (needs REDIS_URL)")
+    .action(async () => {
+      const config = loadConfig();
+      if (!config.REDIS_URL) {
+        process.stderr.write(
+          "passerelle worker needs REDIS_URL. Without Redis, the API process delivers reminders itself.\n",
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const logger = createLogger({ level: config.LOG_LEVEL });
+      const { sqlite } = openDatabase(databaseFile(config.DATABASE_URL));
+      const writer = new GroupCommitQueue(sqlite);
+      const runtime = await startDelivery({ role: "worker", config, sqlite, writer, logger });
+      logger.info("reminder worker started");
+      closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+        if (err) logger.error({ err }, "worker closing after an error");
+        else logger.info({ signal }, "worker closing: draining in-flight jobs");
+        await runtime.close();
+        await writer.drain();
+        sqlite.close();
+      });
+    });
+}
