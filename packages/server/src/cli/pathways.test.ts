@@ -16,7 +16,8 @@ function passerelle(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("passerelle pathways", () => {
+// Each test starts real processes; on a busy 2-core machine that can take longer than the default 5 s.
+describe("passerelle pathways", { timeout: 60_000 }, () => {
   it("validate: a good file is valid (exit 0); a schema problem prints its path and line (exit 1)", () => {
     const good = passerelle("pathways", "validate", GOOD);
     expect(good).toMatchObject({ code: 0, stdout: `${GOOD}: valid (ZZ@1, draft)\n` });
