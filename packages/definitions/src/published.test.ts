@@ -89,7 +89,8 @@ describe("the publish lock", () => {
   });
 });
 
-describe("the lock script", () => {
+// Starts real processes: allow for a busy machine.
+describe("the lock script", { timeout: 60_000 }, () => {
   const script = fileURLToPath(new URL("../scripts/lock-published.ts", import.meta.url));
   const run = (dir: string) =>
     spawnSync(process.execPath, ["--import", "tsx", script, dir], { encoding: "utf8" });
