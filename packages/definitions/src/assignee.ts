@@ -8,7 +8,10 @@ import { ASSIGNEE_ROLES } from "./stages.ts";
 export const Assignee = z
   .object({
     role: z.enum(ASSIGNEE_ROLES).describe("caseworker, supervisor or committee (national focal point)"),
-    agency: z.string().optional().describe("Id of an agency in the pathway's `agencies`; default: the case's agency"),
+    agency: z
+      .string()
+      .optional()
+      .describe("Id of an agency in the pathway's `agencies`; default: the case's agency"),
   })
   .strict();
 export type Assignee = z.infer<typeof Assignee>;

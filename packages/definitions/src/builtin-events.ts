@@ -23,7 +23,11 @@ export const BUILTIN_EVENTS = {
       given: {
         type: "boolean",
         required: true,
-        label: { en: "Consent given (false = withdrawn)", fr: "Consentement donné (non = retiré)", vi: "Đồng ý (không = rút lại)" },
+        label: {
+          en: "Consent given (false = withdrawn)",
+          fr: "Consentement donné (non = retiré)",
+          vi: "Đồng ý (không = rút lại)",
+        },
         personal: false,
       },
       method: {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CONSENT_SCOPES } from "./stages.ts";
 import { Duration } from "./duration.ts";
+import { CONSENT_SCOPES } from "./stages.ts";
 
 /**
  * A path a condition reads: `data.<field>` (the event's data), `facts.<fact>` (what earlier events
@@ -15,23 +15,41 @@ export const FieldPath = z
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const COMPARISON_OPERATORS = ["eq", "ne", "in", "notIn", "gt", "gte", "lt", "lte", "exists", "notExists"] as const;
+export const COMPARISON_OPERATORS = [
+  "eq",
+  "ne",
+  "in",
+  "notIn",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "exists",
+  "notExists",
+] as const;
 
 /** Compare a field with a value. `exists`/`notExists` take no value; `in`/`notIn` take a list. */
 export const Comparison = z
   .object({
     field: FieldPath,
     op: z.enum(COMPARISON_OPERATORS).describe("How to compare"),
-    value: z.union([Scalar, z.array(Scalar)]).optional().describe("The value compared with (a list for in/notIn)"),
+    value: z
+      .union([Scalar, z.array(Scalar)])
+      .optional()
+      .describe("The value compared with (a list for in/notIn)"),
   })
   .strict()
   .superRefine((c, ctx) => {
     const wantsNone = c.op === "exists" || c.op === "notExists";
     const wantsList = c.op === "in" || c.op === "notIn";
-    if (wantsNone && c.value !== undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} takes no value` });
-    if (!wantsNone && c.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} needs a value` });
-    if (wantsList && !Array.isArray(c.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} needs a list` });
-    if (!wantsList && Array.isArray(c.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} takes one value` });
+    if (wantsNone && c.value !== undefined)
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} takes no value` });
+    if (!wantsNone && c.value === undefined)
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} needs a value` });
+    if (wantsList && !Array.isArray(c.value))
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} needs a list` });
+    if (!wantsList && Array.isArray(c.value))
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${c.op} takes one value` });
   });
 
 /**
@@ -40,7 +58,11 @@ export const Comparison = z
  * is true only for a person whose adult age is established.
  */
 export const IsMinor = z
-  .object({ isMinor: z.boolean().describe("true: minor or age uncertain (child presumption); false: established adult") })
+  .object({
+    isMinor: z
+      .boolean()
+      .describe("true: minor or age uncertain (child presumption); false: established adult"),
+  })
   .strict();
 
 /** True when the latest consent record for the scope gives consent (a later withdrawal makes it false). */

@@ -22,7 +22,9 @@ export const WorkingDays = z
 export type WorkingDays = z.infer<typeof WorkingDays>;
 
 /** A duration: calendar time as ISO 8601, or working days. */
-export const Duration = z.union([IsoDuration, WorkingDays]).describe("Calendar ISO 8601 duration or working days");
+export const Duration = z
+  .union([IsoDuration, WorkingDays])
+  .describe("Calendar ISO 8601 duration or working days");
 export type Duration = z.infer<typeof Duration>;
 
 /**

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { ASSIGNEE_ROLES } from "./stages.ts";
 import { FieldName, FieldSpec } from "./field.ts";
 import { LocalizedText } from "./localized-text.ts";
+import { ASSIGNEE_ROLES } from "./stages.ts";
 
 /** Event type: SCREAMING_SNAKE_CASE, as clients send it. */
-export const EventType = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { message: "event types are UPPER_SNAKE_CASE" });
+export const EventType = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/, { message: "event types are UPPER_SNAKE_CASE" });
 
 /** An event a caseworker can send, with the data it needs. */
 export const EventSpec = z
@@ -15,7 +17,9 @@ export const EventSpec = z
     roles: z
       .array(z.enum(ASSIGNEE_ROLES))
       .optional()
-      .describe("Roles allowed to send it (default: caseworker and supervisor); supervisor-only marks an approval"),
+      .describe(
+        "Roles allowed to send it (default: caseworker and supervisor); supervisor-only marks an approval",
+      ),
   })
   .strict();
 export type EventSpec = z.infer<typeof EventSpec>;

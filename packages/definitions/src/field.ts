@@ -1,7 +1,17 @@
 import { z } from "zod";
 import { LocalizedText } from "./localized-text.ts";
 
-export const FIELD_TYPES = ["string", "text", "boolean", "integer", "number", "date", "datetime", "enum", "enumList"] as const;
+export const FIELD_TYPES = [
+  "string",
+  "text",
+  "boolean",
+  "integer",
+  "number",
+  "date",
+  "datetime",
+  "enum",
+  "enumList",
+] as const;
 
 /**
  * One field of an event's data. The engine turns each event's fields into a JSON Schema that clients
@@ -18,7 +28,10 @@ export const FieldSpec = z
     description: LocalizedText.optional().describe("Help text for the person filling it in"),
     required: z.boolean().default(false).describe("Whether the event is refused without this field"),
     values: z.array(z.string().min(1)).min(1).optional().describe("Allowed values, for enum and enumList"),
-    valueLabels: z.record(z.string(), LocalizedText).optional().describe("Label of each value, keyed by value"),
+    valueLabels: z
+      .record(z.string(), LocalizedText)
+      .optional()
+      .describe("Label of each value, keyed by value"),
     min: z.number().optional().describe("Smallest allowed value, for integer and number"),
     max: z.number().optional().describe("Largest allowed value, for integer and number"),
     maxLength: z.int().positive().optional().describe("Longest allowed string, for string and text"),

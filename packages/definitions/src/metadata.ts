@@ -5,7 +5,10 @@ import { LocalizedText } from "./localized-text.ts";
 /** A legal text or official guidance that a figure or rule of the pathway relies on. */
 export const Source = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe("Short id that figures refer to"),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .describe("Short id that figures refer to"),
     title: z.string().min(1).describe("Citation: instrument, article or section, year"),
     url: z.url().optional().describe("Where the text can be read"),
   })
@@ -20,22 +23,30 @@ export type Source = z.infer<typeof Source>;
 export const Figure = z
   .object({
     value: Duration.describe("The duration"),
-    basis: z.enum(["law", "guidance", "default"]).describe("law or guidance (cite `source`), or a default that no text fixes"),
+    basis: z
+      .enum(["law", "guidance", "default"])
+      .describe("law or guidance (cite `source`), or a default that no text fixes"),
     source: z.string().optional().describe("Id of the source in `sources`; required unless basis is default"),
     note: z.string().optional().describe("What exactly the source says, or why this default was chosen"),
   })
   .strict()
   .superRefine((f, ctx) => {
-    if (f.basis !== "default" && !f.source) ctx.addIssue({ code: "custom", path: ["source"], message: `a ${f.basis} figure must cite a source` });
+    if (f.basis !== "default" && !f.source)
+      ctx.addIssue({ code: "custom", path: ["source"], message: `a ${f.basis} figure must cite a source` });
   });
 export type Figure = z.infer<typeof Figure>;
 
 /** An agency that takes part in the pathway. */
 export const Agency = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).describe("Short id used in assignees"),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/)
+      .describe("Short id used in assignees"),
     name: LocalizedText,
-    kind: z.enum(["government", "ngo", "international", "community"]).describe("Type of organisation (HTCDS org_Type family)"),
+    kind: z
+      .enum(["government", "ngo", "international", "community"])
+      .describe("Type of organisation (HTCDS org_Type family)"),
   })
   .strict();
 export type Agency = z.infer<typeof Agency>;
@@ -43,7 +54,10 @@ export type Agency = z.infer<typeof Agency>;
 /** Working-day calendar: which ISO weekdays are not worked, and public holidays. */
 export const Calendar = z
   .object({
-    weekend: z.array(z.int().min(1).max(7)).default([6, 7]).describe("ISO weekday numbers not worked (6 = Saturday, 7 = Sunday)"),
+    weekend: z
+      .array(z.int().min(1).max(7))
+      .default([6, 7])
+      .describe("ISO weekday numbers not worked (6 = Saturday, 7 = Sunday)"),
     holidays: z
       .array(z.iso.date())
       .default([])

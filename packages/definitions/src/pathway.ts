@@ -32,15 +32,26 @@ export const Pathway = z
     effectiveDate: z.iso.date().describe("Date (YYYY-MM-DD) from which this version applies to new cases"),
     title: LocalizedText,
     summary: LocalizedText.optional(),
-    languages: z.array(LanguageCode).min(1).describe("Languages every label must be given in; the first is the default"),
-    timezone: z.string().min(1).describe("IANA time zone in which working days are counted, e.g. Africa/Accra"),
+    languages: z
+      .array(LanguageCode)
+      .min(1)
+      .describe("Languages every label must be given in; the first is the default"),
+    timezone: z
+      .string()
+      .min(1)
+      .describe("IANA time zone in which working days are counted, e.g. Africa/Accra"),
     calendar: Calendar.default({ weekend: [6, 7], holidays: [] }),
     sources: z.array(Source).min(1).describe("Legal texts and guidance the pathway relies on"),
-    figures: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), Figure).default({}).describe("Cited durations, by id"),
+    figures: z
+      .record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), Figure)
+      .default({})
+      .describe("Cited durations, by id"),
     agencies: z.array(Agency).min(1).describe("Agencies taking part"),
     retention: z
       .object({
-        personalDataAfterClosure: Duration.describe("How long personal data of a closed case is kept before erasure"),
+        personalDataAfterClosure: Duration.describe(
+          "How long personal data of a closed case is kept before erasure",
+        ),
         source: z.string().optional().describe("Id of the source that sets it, if any"),
       })
       .strict()
@@ -51,12 +62,21 @@ export const Pathway = z
       .record(EventType, TransitionList)
       .optional()
       .describe("Transitions available from every state that is not closed (e.g. lost contact, deceased)"),
-    states: z.object(stageShape).strict().describe("The fixed top-level stages, each refined with sub-states"),
+    states: z
+      .object(stageShape)
+      .strict()
+      .describe("The fixed top-level stages, each refined with sub-states"),
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (!p.states.identification) ctx.addIssue({ code: "custom", path: ["states", "identification"], message: "every pathway starts in identification" });
-    if (!p.states.closed) ctx.addIssue({ code: "custom", path: ["states", "closed"], message: "every pathway needs closed" });
+    if (!p.states.identification)
+      ctx.addIssue({
+        code: "custom",
+        path: ["states", "identification"],
+        message: "every pathway starts in identification",
+      });
+    if (!p.states.closed)
+      ctx.addIssue({ code: "custom", path: ["states", "closed"], message: "every pathway needs closed" });
   })
   .describe("A National Referral Mechanism pathway, one country, one version");
 export type Pathway = z.infer<typeof Pathway>;

@@ -33,19 +33,42 @@ export const StateNode: z.ZodType<StateNode> = z
         type: z.literal("final").optional().describe("Only the outcome states under `closed` are final"),
         initial: z.string().optional().describe("Child entered first; required when `states` is present"),
         states: z.record(StateKey, StateNode).optional().describe("Sub-states"),
-        on: z.record(EventType, TransitionList).optional().describe("Events handled in this state and its children"),
-        tasks: z.array(TaskSpec).optional().describe("Deadlines and follow-ups while the case is in this state"),
-        responsible: z.array(Assignee).optional().describe("Agency roles responsible for cases in this state"),
+        on: z
+          .record(EventType, TransitionList)
+          .optional()
+          .describe("Events handled in this state and its children"),
+        tasks: z
+          .array(TaskSpec)
+          .optional()
+          .describe("Deadlines and follow-ups while the case is in this state"),
+        responsible: z
+          .array(Assignee)
+          .optional()
+          .describe("Agency roles responsible for cases in this state"),
       })
       .strict()
       .superRefine((node, ctx) => {
-        if (node.states && !node.initial) ctx.addIssue({ code: "custom", path: ["initial"], message: "a state with sub-states needs `initial`" });
-        if (!node.states && node.initial) ctx.addIssue({ code: "custom", path: ["initial"], message: "`initial` needs `states`" });
+        if (node.states && !node.initial)
+          ctx.addIssue({
+            code: "custom",
+            path: ["initial"],
+            message: "a state with sub-states needs `initial`",
+          });
+        if (!node.states && node.initial)
+          ctx.addIssue({ code: "custom", path: ["initial"], message: "`initial` needs `states`" });
         if (node.states && node.initial && !(node.initial in node.states)) {
-          ctx.addIssue({ code: "custom", path: ["initial"], message: `initial '${node.initial}' is not one of the sub-states` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["initial"],
+            message: `initial '${node.initial}' is not one of the sub-states`,
+          });
         }
         if (node.type === "final" && (node.states || node.on)) {
-          ctx.addIssue({ code: "custom", path: ["type"], message: "a final state has no sub-states and no events" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["type"],
+            message: "a final state has no sub-states and no events",
+          });
         }
       }),
   )

@@ -34,7 +34,11 @@ export const TaskSpec = z
       .string()
       .regex(/^[a-z][a-zA-Z0-9-]*$/)
       .describe("Unique within the pathway; names the task in every case's task list"),
-    kind: z.enum(TASK_KINDS).describe("deadline: a legal or policy time limit; followUp: a visit or check; decision: a decision due"),
+    kind: z
+      .enum(TASK_KINDS)
+      .describe(
+        "deadline: a legal or policy time limit; followUp: a visit or check; decision: a decision due",
+      ),
     label: LocalizedText,
     due: DurationOrFigure.describe("Time from the anchor to the due time (or a cited figure)"),
     anchor: z

@@ -6,7 +6,9 @@ import { LocalizedText } from "./localized-text.ts";
 /** A dotted path from the root to a state, e.g. `screening.childAssessment` or `closed.referredOut`. */
 export const StatePath = z
   .string()
-  .regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/, { message: "must be a dotted state path such as screening.interview" })
+  .regex(/^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/, {
+    message: "must be a dotted state path such as screening.interview",
+  })
   .describe("Absolute dotted path of a state, from its top-level stage");
 
 /**
@@ -18,7 +20,10 @@ export const Transition = z
     target: StatePath.optional().describe("The state entered; a compound state enters its `initial` child"),
     guard: Condition.optional().describe("Condition that must hold; otherwise the next candidate is tried"),
     record: z.array(FieldName).optional().describe("Event data fields copied into the case facts"),
-    stamp: z.array(FieldName).optional().describe("Facts set to the time of the event (e.g. reasonableGroundsAt)"),
+    stamp: z
+      .array(FieldName)
+      .optional()
+      .describe("Facts set to the time of the event (e.g. reasonableGroundsAt)"),
     description: LocalizedText.optional().describe("Why this transition exists; shown in diagrams and docs"),
   })
   .strict();
