@@ -1,0 +1,88 @@
+/**
+ * Fills a store with many cases for the read benchmark. Setup speed matters here, so rows are
+ * bulk-inserted with SQL (not through the API): real cases are first seeded through the store
+ * (`seed --demo`), then copied as templates with fresh ids, times, assignees and due dates, giving
+ * a realistic spread over countries, stages and states.
+ */
+import { copyFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { seedDemo } from "../src/cli/seed.ts";
+import { ulid } from "../src/ids.ts";
+
+const DAY = 86_400_000;
+
+export async function fillStore(
+  file: string,
+  count: number,
+  log: (line: string) => void = () => {},
+): Promise<void> {
+  const templateFile = `${file}.template`;
+  await seedDemo({ databaseFile: templateFile, cases: 240 });
+  copyFileSync(templateFile, file);
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  // Setup only: the fill does not need to survive a power cut.
+  db.pragma("synchronous = OFF");
+  const templates = db.prepare("SELECT * FROM cases").all() as Record<string, unknown>[];
+  const taskTemplates = new Map<string, Record<string, unknown>[]>();
+  for (const t of db.prepare("SELECT * FROM tasks WHERE status = 'open'").all() as Record<
+    string,
+    unknown
+  >[]) {
+    const list = taskTemplates.get(t.case_id as string) ?? [];
+    list.push(t);
+    taskTemplates.set(t.case_id as string, list);
+  }
+  db.exec("DELETE FROM cases; DELETE FROM tasks; DELETE FROM case_history; DELETE FROM consents;");
+  const caseColumns = Object.keys(templates[0]!);
+  const insertCase = db.prepare(
+    `INSERT INTO cases (${caseColumns.join(", ")}) VALUES (${caseColumns.map((c) => `@${c}`).join(", ")})`,
+  );
+  const taskColumns = Object.keys([...taskTemplates.values()][0]![0]!);
+  const insertTask = db.prepare(
+    `INSERT INTO tasks (${taskColumns.join(", ")}) VALUES (${taskColumns.map((c) => `@${c}`).join(", ")})`,
+  );
+  const insertHistory = db.prepare(
+    "INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, from_state, to_state, actor, at, pathway_version) VALUES (?, 1, 'CASE_OPENED', '{}', '[]', NULL, ?, 'seed', ?, ?)",
+  );
+  const now = Date.now();
+  const chunk = 50_000;
+  for (let start = 0; start < count; start += chunk) {
+    db.transaction(() => {
+      for (let i = start; i < Math.min(count, start + chunk); i++) {
+        const template = templates[i % templates.length]!;
+        // Opened over the last three years, in id order; updated up to 60 days later.
+        const created = now - 3 * 365 * DAY + Math.floor((i / count) * 3 * 365 * DAY);
+        const updated = Math.min(now, created + Math.floor(Math.random() * 60 * DAY));
+        const id = `case_${ulid(created)}`;
+        const tasks = taskTemplates.get(template.id as string) ?? [];
+        // Due dates around now: roughly a third of the open work is overdue.
+        const dues = tasks.map(() =>
+          new Date(now + Math.floor((Math.random() - 0.35) * 30 * DAY)).toISOString(),
+        );
+        insertCase.run({
+          ...template,
+          id,
+          assignee: `caseworker-${i % 400}`,
+          created_at: new Date(created).toISOString(),
+          updated_at: new Date(updated).toISOString(),
+          next_due_at: dues.length ? dues.reduce((a, b) => (a < b ? a : b)) : null,
+        });
+        insertHistory.run(id, template.state, new Date(created).toISOString(), template.pathway_version);
+        tasks.forEach((task, n) => {
+          insertTask.run({
+            ...task,
+            id: `task_${ulid(created)}`,
+            case_id: id,
+            due_at: dues[n],
+            created_at: new Date(created).toISOString(),
+          });
+        });
+      }
+    })();
+    log(`  filled ${Math.min(count, start + chunk)} / ${count}`);
+  }
+  db.exec("ANALYZE");
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+}

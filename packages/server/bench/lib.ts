@@ -1,0 +1,140 @@
+/** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+const children: ChildProcess[] = [];
+
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+/** Runs a TypeScript file with tsx; resolves once it prints `listening on <url>`. */
+export function startProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (chunk: Buffer) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        child.stdout!.off("data", onData);
+        // Keep draining stdout (request logs) so the child never blocks on a full pipe.
+        child.stdout!.resume();
+        resolve({ child, url: match[1]! });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+export interface Figures {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+export function figures(result: autocannon.Result): Figures {
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+export function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export async function post(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text), text };
+}
+
+/**
+ * Event load over a pool of cases: each request takes a free case, sends RISK_ASSESSED (a targetless
+ * transition) with the case's current revision, and gives the case back with the revision of the
+ * answer. A connection has one request in flight, so no two requests race for one case.
+ */
+export function eventLoad(
+  url: string,
+  cases: { id: string; revision: number }[],
+  pathPrefix: string,
+  seconds: number,
+  connections = 50,
+) {
+  // Answers update the callers' objects: a later run on the same cases starts from the right revisions.
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const free = cases.map((c) => c.id);
+  let level = 0;
+  return run({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        setupRequest: (request) => {
+          const id = free.shift()!;
+          level = (level % 5) + 1;
+          return {
+            ...request,
+            path: `${pathPrefix}/${id}/events`,
+            body: JSON.stringify({
+              type: "RISK_ASSESSED",
+              data: { riskLevel: level },
+              expectedRevision: byId.get(id)!.revision,
+            }),
+          };
+        },
+        onResponse: (status, body) => {
+          const id = /"id":"(case_[0-9A-Z]{26})"/.exec(body)?.[1];
+          const revision = /"revision":(\d+)/.exec(body)?.[1];
+          if (status === 200 && id && revision) {
+            byId.get(id)!.revision = Number(revision);
+            free.push(id);
+          }
+        },
+      },
+    ],
+  });
+}

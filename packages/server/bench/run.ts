@@ -1,0 +1,227 @@
+/**
+ * The benchmark (not a test): `pnpm --filter @passerelle/server bench`.
+ *
+ * 1. Event throughput: the real server (separate process, fresh SQLite file, durable commits)
+ *    under 50 connections sending events across many cases, each with the right expectedRevision;
+ *    in the same run (a) a bare Fastify route returning a body of the same size and (b) the naive
+ *    design (XState transition + autocommit insert + inline BullMQ add per request).
+ * 2. Reads at scale: a store with 1,000,000 cases; p99 of filtered case lists and case reads.
+ *
+ * Prints every figure and ratio and writes docs/performance.md.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
+import { fillStore } from "./fill.ts";
+import {
+  eventLoad,
+  type Figures,
+  figures,
+  PACKAGE_DIR,
+  post,
+  run,
+  startProcess,
+  stopProcess,
+} from "./lib.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CASES = Number(process.env.BENCH_CASES ?? 1000);
+const MILLION = Number(process.env.BENCH_FILL ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const serverEnv = (file: string) => ({
+  PORT: "0",
+  HOST: "127.0.0.1",
+  DATABASE_URL: `file:${file}`,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+  PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
+});
+
+async function openCases(url: string, count: number) {
+  const cases: { id: string; revision: number }[] = [];
+  const person = { givenName: "Bench", familyName: "Person", ageUncertain: true };
+  const identification = { date: "2026-11-02", agency: "police", method: "outreach" };
+  for (let start = 0; start < count; start += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, async () => {
+        const opened = await post(`${url}/v1/cases`, { country: "ZZ", person, identification });
+        if (opened.status !== 201) throw new Error(`open case: ${opened.status} ${opened.text}`);
+        const id = opened.json.id as string;
+        const screened = await post(`${url}/v1/cases/${id}/events`, {
+          type: "SCREENING_COMPLETED",
+          data: { outcome: "trafficking" },
+          expectedRevision: 1,
+        });
+        if (screened.status !== 200) throw new Error(`screen: ${screened.status} ${screened.text}`);
+        return { id, revision: 2 };
+      }),
+    );
+    cases.push(...batch);
+  }
+  return cases;
+}
+
+async function eventThroughput() {
+  log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);
+  const file = join(dir, "events.db");
+  const real = await startProcess("src/server.ts", serverEnv(file));
+  const cases = await openCases(real.url, CASES);
+  const sample = await post(`${real.url}/v1/cases/${cases[0]!.id}/events`, {
+    type: "RISK_ASSESSED",
+    data: { riskLevel: 1 },
+    expectedRevision: 2,
+  });
+  cases[0]!.revision = 3;
+  await eventLoad(real.url, cases, "/v1/cases", 3); // warm-up
+  const passerelle = figures(await eventLoad(real.url, cases, "/v1/cases", SECONDS));
+  await stopProcess(real.child);
+  // Every 2xx is a history row: the run wrote what it acknowledged.
+  const db = new Database(file, { readonly: true });
+  const rows = db
+    .prepare("SELECT count(*) FROM case_history WHERE event_type = 'RISK_ASSESSED'")
+    .pluck()
+    .get() as number;
+  db.close();
+  log(`passerelle: ${JSON.stringify(passerelle)}; RISK_ASSESSED history rows ${rows}`);
+
+  const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: sample.text });
+  const bareFigures = figures(
+    await run({
+      url: `${bare.url}/bare/x/events`,
+      method: "POST",
+      connections: 50,
+      duration: SECONDS,
+      headers: { "content-type": "application/json" },
+      body: '{"type":"RISK_ASSESSED","expectedRevision":3}',
+    }),
+  );
+  await stopProcess(bare.child);
+  log(`bare: ${JSON.stringify(bareFigures)}`);
+
+  const naive = await startProcess("bench/servers/naive.ts", { NAIVE_DIR: dir });
+  const naiveCases = (await post(`${naive.url}/naive/setup`, { count: CASES })).json.cases as {
+    id: string;
+    revision: number;
+  }[];
+  await eventLoad(naive.url, naiveCases, "/naive", 3);
+  const naiveFigures = figures(await eventLoad(naive.url, naiveCases, "/naive", SECONDS));
+  await stopProcess(naive.child);
+  log(`naive: ${JSON.stringify(naiveFigures)}`);
+  return {
+    passerelle,
+    bare: bareFigures,
+    naive: naiveFigures,
+    responseBytes: Buffer.byteLength(sample.text),
+    historyRows: rows,
+  };
+}
+
+async function readsAtScale() {
+  log(`\n## Reads over ${MILLION.toLocaleString("en")} cases`);
+  const file = join(dir, "million.db");
+  const started = Date.now();
+  await fillStore(file, MILLION, log);
+  const fillSeconds = Math.round((Date.now() - started) / 1000);
+  const server = await startProcess("src/server.ts", serverEnv(file));
+  const db = new Database(file, { readonly: true });
+  const ids = db.prepare("SELECT id FROM cases ORDER BY random() LIMIT 2000").pluck().all() as string[];
+  const countries = db.prepare("SELECT DISTINCT country FROM cases").pluck().all() as string[];
+  db.close();
+  const lists = [
+    "/v1/cases",
+    ...countries.map((c) => `/v1/cases?country=${c}&stage=screening`),
+    ...countries.map((c) => `/v1/cases?country=${c}&overdue=true`),
+    "/v1/cases?stage=reintegration",
+    "/v1/cases?overdue=true",
+    "/v1/cases?assignee=caseworker-17",
+    "/v1/cases?assignee=caseworker-203&overdue=true",
+    "/v1/cases?stage=closed&limit=200",
+  ];
+  let n = 0;
+  const listFigures = figures(
+    await run({
+      url: server.url,
+      connections: 10,
+      duration: SECONDS,
+      requests: [
+        { method: "GET", setupRequest: (request) => ({ ...request, path: lists[n++ % lists.length]! }) },
+      ],
+    }),
+  );
+  log(`list: ${JSON.stringify(listFigures)}`);
+  let m = 0;
+  const readFigures = figures(
+    await run({
+      url: server.url,
+      connections: 10,
+      duration: SECONDS,
+      requests: [
+        {
+          method: "GET",
+          setupRequest: (request) => ({ ...request, path: `/v1/cases/${ids[m++ % ids.length]}` }),
+        },
+      ],
+    }),
+  );
+  log(`read: ${JSON.stringify(readFigures)}`);
+  await stopProcess(server.child);
+  return { list: listFigures, read: readFigures, lists, fillSeconds };
+}
+
+const row = (name: string, f: Figures) =>
+  `| ${name} | ${f.rps} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.max} | ${f.requests} | ${f.non2xx} |`;
+
+try {
+  const events = await eventThroughput();
+  const reads = await readsAtScale();
+  const vsNaive = events.passerelle.rps / events.naive.rps;
+  const vsBare = events.passerelle.rps / events.bare.rps;
+  const goals = [
+    ["throughput ≥ 2× naive", `${vsNaive.toFixed(2)}×`, vsNaive >= 2],
+    ["throughput ≥ 0.25× bare", `${vsBare.toFixed(2)}×`, vsBare >= 0.25],
+    ["event p99 ≤ 25 ms", `${events.passerelle.p99} ms`, events.passerelle.p99 <= 25],
+    ["list p99 ≤ 10 ms (1M cases)", `${reads.list.p99} ms`, reads.list.p99 <= 10],
+    ["case read p99 ≤ 10 ms (1M cases)", `${reads.read.p99} ms`, reads.read.p99 <= 10],
+  ] as const;
+  log("\n## Goals");
+  for (const [goal, value, ok] of goals) log(`${ok ? "PASS" : "FAIL"}  ${goal}: ${value}`);
+
+  const header =
+    "| run | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx |\n|---|---|---|---|---|---|---|---|";
+  const results = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, `,
+    `${SECONDS} s per run, 50 connections for events, 10 for reads; the load generator runs on the same machine.`,
+    "",
+    "### Events: `POST /v1/cases/{id}/events`",
+    "",
+    header,
+    row("Passerelle (group commit, synchronous=FULL)", events.passerelle),
+    row("(a) bare Fastify route, same body size", events.bare),
+    row("(b) naive: XState + autocommit insert + inline BullMQ add", events.naive),
+    "",
+    `Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
+    "",
+    "### Reads over a store of " + MILLION.toLocaleString("en") + " cases",
+    "",
+    header,
+    row("filtered case lists (GET /v1/cases?…)", reads.list),
+    row("case read (GET /v1/cases/{id})", reads.read),
+    "",
+    `Fill: ${reads.fillSeconds} s. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
+    "",
+    "### Goals",
+    "",
+    "| goal | measured | |",
+    "|---|---|---|",
+    ...goals.map(([goal, value, ok]) => `| ${goal} | ${value} | ${ok ? "met" : "NOT met"} |`),
+  ].join("\n");
+  const docFile = join(PACKAGE_DIR, "../../docs/performance.md");
+  const doc = readFileSync(docFile, "utf8");
+  const marker = /<!-- results:start -->[\s\S]*<!-- results:end -->/;
+  writeFileSync(docFile, doc.replace(marker, `<!-- results:start -->\n${results}\n<!-- results:end -->`));
+  log(`\nwrote ${docFile}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
