@@ -1,3 +1,4 @@
+import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../testing/build.ts";
 import { ADULT, CHILD, dumpCase, IDENTIFICATION, openCase, sendEvent } from "../testing/fixtures.ts";
@@ -137,7 +138,7 @@ describe("POST /v1/cases/{id}/events", () => {
 
   describe("refusals change nothing stored", () => {
     const json = { "content-type": "application/json" };
-    const cases: [string, number, string, (id: string) => Parameters<TestApp["app"]["inject"]>[0]][] = [
+    const cases: [string, number, string, (id: string) => InjectOptions][] = [
       [
         "malformed JSON",
         400,
