@@ -44,7 +44,9 @@ export class OutboxRelay {
   constructor(options: RelayOptions) {
     this.#options = { horizonMs: 86_400_000, batchSize: 1000, jobAttempts: 10, ...options };
     this.#pending = options.sqlite.prepare(
-      `select id, next_step, next_at from tasks
+      // The partial outbox index holds only rows waiting for the relay; without the hint the planner
+      // may walk (status, next_at) through every rung already queued within the horizon.
+      `select id, next_step, next_at from tasks indexed by tasks_outbox
        where next_queued_at is null and status = 'open' and next_at <= ? order by next_at limit ?`,
     );
     this.#markQueued = options.sqlite.prepare(
