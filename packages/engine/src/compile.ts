@@ -196,6 +196,8 @@ export interface CompiledPathway {
    * it the machine's whole initial state) on every call; here that inert scope is built once.
    */
   transition(snapshot: EngineSnapshot, event: EngineEvent): [EngineSnapshot, ExecutableActionObject[]];
+  /** XState's pure initial transition (as `initialTransition(machine)`), through the same scope. */
+  initial(): [EngineSnapshot, ExecutableActionObject[]];
   validator(type: string): ValidateFunction;
   dataSchema(type: string): JsonSchema;
 }
@@ -283,6 +285,13 @@ function build(pathway: Pathway, key: string): CompiledPathway {
         actions.push(action);
       };
       return [machine.transition(snapshot, event, scope as never), actions];
+    },
+    initial() {
+      const actions: ExecutableActionObject[] = [];
+      scope.actionExecutor = (action) => {
+        actions.push(action);
+      };
+      return [machine.getInitialSnapshot(scope as never), actions];
     },
     validator(type) {
       let validate = validators.get(type);

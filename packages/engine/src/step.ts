@@ -7,7 +7,6 @@
  * effects.
  */
 import { CLOSED_OUTCOMES, type ClosedOutcome, isClosedPath, type Pathway } from "@passerelle/definitions";
-import { initialTransition } from "xstate";
 import { type Candidate, type CompiledPathway, compile, type EngineEvent } from "./compile.ts";
 import { type ConditionScope, explain } from "./conditions.ts";
 import { toIssues } from "./data-schema.ts";
@@ -156,7 +155,7 @@ export function outcomeOf(path: string): ClosedOutcome | undefined {
 /** Opens a case in the pathway's initial leaf, with the tasks and notifications of every state entered. */
 export function startCase(pathway: Pathway, _ctx: CaseContext, now: Date): StepSuccess {
   const compiled = compile(pathway);
-  const [initial, actions] = initialTransition(compiled.machine);
+  const [initial, actions] = compiled.initial();
   return success(
     null,
     fromStateValue(initial.value),

@@ -70,3 +70,19 @@ describe("zone arithmetic agrees with luxon", () => {
     }
   });
 });
+
+describe("offsets on the day of a change", () => {
+  it("switch at the exact instant (London, spring and autumn 2026)", () => {
+    const at = (iso: string) => offsetAt("Europe/London", Date.parse(iso));
+    expect(at("2026-03-29T00:59:59Z")).toBe(0);
+    expect(at("2026-03-29T01:00:00Z")).toBe(3_600_000);
+    expect(at("2026-10-25T00:59:59Z")).toBe(3_600_000);
+    expect(at("2026-10-25T01:00:00Z")).toBe(0);
+  });
+  it("handle half-hour changes (Lord Howe Island, April 2026)", () => {
+    const at = (iso: string) => offsetAt("Australia/Lord_Howe", Date.parse(iso));
+    // 02:00 local (+11:00) on 5 April 2026 becomes 01:30 (+10:30): 4 April 15:00Z.
+    expect(at("2026-04-04T14:59:59Z")).toBe(11 * 3_600_000);
+    expect(at("2026-04-04T15:00:00Z")).toBe(10.5 * 3_600_000);
+  });
+});

@@ -4,8 +4,10 @@
  * Luxon is the reference (durations are parsed with it, and `time.test.ts` checks this module
  * against it on thousands of random instants), but a luxon `DateTime` asks `Intl` for the zone
  * offset on every operation, which made deadline arithmetic most of the cost of a step. Here the
- * offset is asked once per 15-minute bucket and cached: since 1970 every zone's offsets and
- * transitions fall on 15-minute boundaries, so the cache is exact for the instants we handle.
+ * offset is asked at most a few times per UTC day and cached. A day whose start and end have the
+ * same offset is taken to have that offset throughout (no zone changes its offset and back within
+ * a day); a day with a change is resolved per 15-minute bucket, exact because since 1970 every
+ * zone's offsets and transitions fall on 15-minute boundaries.
  *
  * A "wall" instant is milliseconds whose UTC fields are the local fields (e.g. 09:00 in Accra and
  * 09:00 in London are the same wall value): adding days to it never crosses a DST change.
@@ -17,6 +19,9 @@ const DAY_MS = 86_400_000;
 
 interface ZoneCache {
   format: Intl.DateTimeFormat;
+  /** By UTC day: the day's offset, or null when it changes during the day. */
+  days: Map<number, number | null>;
+  /** By 15-minute bucket, for days with a change. */
   offsets: Map<number, number>;
 }
 
@@ -36,7 +41,7 @@ function zoneCache(zone: string): ZoneCache {
       second: "numeric",
       era: "short",
     });
-    cache = { format, offsets: new Map() };
+    cache = { format, days: new Map(), offsets: new Map() };
     zones.set(zone, cache);
   }
   return cache;
@@ -58,6 +63,16 @@ function computeOffset(format: Intl.DateTimeFormat, ts: number): number {
 /** Offset of the zone from UTC at an instant, in milliseconds. */
 export function offsetAt(zone: string, ts: number): number {
   const cache = zoneCache(zone);
+  const day = Math.floor(ts / DAY_MS);
+  let dayOffset = cache.days.get(day);
+  if (dayOffset === undefined) {
+    const start = computeOffset(cache.format, day * DAY_MS);
+    const end = computeOffset(cache.format, (day + 1) * DAY_MS - 1000);
+    dayOffset = start === end ? start : null;
+    if (cache.days.size >= MAX_CACHED) cache.days.clear();
+    cache.days.set(day, dayOffset);
+  }
+  if (dayOffset !== null) return dayOffset;
   const bucket = Math.floor(ts / BUCKET_MS);
   let offset = cache.offsets.get(bucket);
   if (offset === undefined) {
