@@ -5,12 +5,20 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import auditRoutes from "./audit/routes.ts";
+import authPlugin from "./auth/plugin.ts";
+import authRoutes from "./auth/routes.ts";
+import securityPlugin from "./auth/security.ts";
+import consentRoutes from "./consent/routes.ts";
+import type { KeyringSettings } from "./crypto/keyring.ts";
+import { keySettingsFromEnv, protectStore } from "./crypto/protect-store.ts";
 import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
 import { createLogger, type LoggerOptions } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
+import referralRoutes from "./policy/referral-routes.ts";
 import caseRoutes from "./routes/cases.ts";
 import healthRoutes from "./routes/health.ts";
 import pathwayRoutes from "./routes/pathways.ts";
@@ -27,9 +35,17 @@ export interface AppOptions {
   logger?: LoggerOptions;
   /** Reminder delivery (issue 4); without `config` the task routes work but nothing is delivered. */
   delivery?: DeliveryPluginOptions;
+  /**
+   * Issue 5: authentication, need-to-know authorisation, encryption of personal data and the audit
+   * log. Always on; `false` exists only for the benchmark baseline and tests of unrelated behaviour.
+   */
+  protections?: boolean;
+  /** Data-key settings (default: PASSERELLE_KEY / PASSERELLE_KEY_FILE / `<data dir>/keys.json`). */
+  keys?: KeyringSettings;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const protections = options.protections ?? true;
   const app = Fastify({
     loggerInstance: createLogger(options.logger ?? {}) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -48,16 +64,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(actorPlugin);
+  await app.register(securityPlugin);
   await app.register(storePlugin, {
     databaseFile: options.databaseFile,
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
+    ...(protections && {
+      protect: (sqlite) =>
+        protectStore(sqlite, options.keys ?? keySettingsFromEnv(options.databaseFile), app.log),
+    }),
   });
+  // Before every route plugin: its onRoute hook checks that each route declares a policy.
+  await app.register(authPlugin, { protections });
   await app.register(deliveryPlugin, options.delivery ?? {});
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
   await app.register(pathwayRoutes);
   await app.register(caseRoutes);
   await app.register(taskRoutes);
+  await app.register(authRoutes);
+  await app.register(auditRoutes);
+  await app.register(consentRoutes);
+  await app.register(referralRoutes);
   await app.ready();
   return app as unknown as FastifyInstance;
 }

@@ -4,13 +4,17 @@
  * be half-written.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
+import { provisionUser } from "./auth/provision.ts";
 import { TEST_PATHWAYS_DIR, tempDir } from "./testing/build.ts";
 import { CHILD, IDENTIFICATION } from "./testing/fixtures.ts";
+
+/** Bearer token of the caseworker the test provisions before starting the server (issue 5). */
+let token = "";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -53,7 +57,7 @@ function startServer(file: string): Promise<{ child: ChildProcess; url: string }
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -62,6 +66,13 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 describe("crash", () => {
   it("keeps every acknowledged event and no half-written case after SIGKILL mid-burst", async () => {
     const file = join(tempDir(), "crash.db");
+    // Issue 5: the server needs a token; a caseworker of the test pathway's `police` agency.
+    token = provisionUser(file, {
+      country: "ZZ",
+      agency: "police",
+      login: "crash-test",
+      role: "caseworker",
+    }).token;
     const { child, url } = await startServer(file);
     const caseIds: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -109,6 +120,7 @@ describe("crash", () => {
       databaseFile: file,
       pathwayDirs: [TEST_PATHWAYS_DIR],
       logger: { level: "silent" },
+      keys: { keyFile: join(dirname(file), "keys.json"), generateIfMissing: false },
     });
     await app.close();
     const db = new Database(file, { readonly: true });

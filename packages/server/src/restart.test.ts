@@ -72,7 +72,12 @@ describe("pinning and immutability", () => {
       readFileSync(join(TEST_PATHWAYS_DIR, "ZZ", "1.yaml"), "utf8"),
     );
     const file = join(dir, "p.db");
-    const app = await buildApp({ databaseFile: file, pathwayDirs: [pathways], logger: { level: "silent" } });
+    const app = await buildApp({
+      databaseFile: file,
+      pathwayDirs: [pathways],
+      logger: { level: "silent" },
+      protections: false,
+    });
     await app.close();
     const text = readFileSync(join(pathways, "ZZ", "1.yaml"), "utf8");
     writeFileSync(
@@ -80,7 +85,12 @@ describe("pinning and immutability", () => {
       text.replace("Tiny test pathway", "Tiny test pathway (edited)"),
     );
     await expect(
-      buildApp({ databaseFile: file, pathwayDirs: [pathways], logger: { level: "silent" } }),
+      buildApp({
+        databaseFile: file,
+        pathwayDirs: [pathways],
+        logger: { level: "silent" },
+        protections: false,
+      }),
     ).rejects.toThrow(/ZZ@1 changed/);
     // The refusal left the stored version as it was.
     const db = new Database(file, { readonly: true });
@@ -97,11 +107,21 @@ describe("pinning and immutability", () => {
     const v1 = readFileSync(join(TEST_PATHWAYS_DIR, "ZZ", "1.yaml"), "utf8");
     writeFileSync(join(pathways, "ZZ", "1.yaml"), v1);
     const file = join(dir, "p.db");
-    const app = await buildApp({ databaseFile: file, pathwayDirs: [pathways], logger: { level: "silent" } });
+    const app = await buildApp({
+      databaseFile: file,
+      pathwayDirs: [pathways],
+      logger: { level: "silent" },
+      protections: false,
+    });
     const old = await openCase(app, ADULT);
     await app.close();
     writeFileSync(join(pathways, "ZZ", "2.yaml"), v1.replace(/^version: 1$/m, "version: 2"));
-    const app2 = await buildApp({ databaseFile: file, pathwayDirs: [pathways], logger: { level: "silent" } });
+    const app2 = await buildApp({
+      databaseFile: file,
+      pathwayDirs: [pathways],
+      logger: { level: "silent" },
+      protections: false,
+    });
     const fresh = await openCase(app2, ADULT);
     expect(fresh).toMatchObject({ pathwayVersion: 2 });
     expect((await app2.inject({ url: `/v1/cases/${old.id}` })).json().pathwayVersion).toBe(1);

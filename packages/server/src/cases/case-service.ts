@@ -14,6 +14,7 @@ import {
   startCase,
   step,
 } from "@passerelle/engine";
+import type { AuditDraft } from "../audit/audit-log.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { newCaseId } from "../ids.ts";
@@ -31,6 +32,16 @@ import type { CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
 import { type Identification, type Person, personAttributes } from "./person.ts";
 
 export const OPENING_EVENT = "CASE_OPENED";
+
+/** Issue 5: who sends an event, what to audit with it, and what a consent record carries beyond the event. */
+export interface EventOptions {
+  /** Role of the sender, checked against the event's `roles`. */
+  role?: string;
+  /** Audit entry written in the event's transaction. */
+  audit?: AuditDraft;
+  /** Extra fields of the consent record a RECORD_CONSENT produces (guardian of a minor, purpose). */
+  consent?: Pick<ConsentRow, "guardian" | "purpose">;
+}
 
 export interface OpenCaseInput {
   country: string;
@@ -61,7 +72,12 @@ export class CaseService {
     private readonly pathways: PathwayRegistry,
   ) {}
 
-  async open(input: OpenCaseInput, actor: string, now: Date = new Date()): Promise<CaseView> {
+  async open(
+    input: OpenCaseInput,
+    actor: string,
+    now: Date = new Date(),
+    options: { audit?: AuditDraft } = {},
+  ): Promise<CaseView> {
     const registered =
       input.pathwayVersion === undefined
         ? this.pathways.latestPublished(input.country)
@@ -102,6 +118,7 @@ export class CaseService {
       person: input.person as Record<string, Json>,
       identification: input.identification as Record<string, Json>,
       opening: toWrite(started, OPENING_EVENT, {}, [], actor, at),
+      ...(options.audit && { audit: options.audit }),
     });
     return this.view(aggregate, now);
   }
@@ -112,28 +129,57 @@ export class CaseService {
     return this.view(aggregate, now);
   }
 
-  async applyEvent(id: string, event: EventInput, actor: string, now: Date = new Date()): Promise<CaseView> {
+  async applyEvent(
+    id: string,
+    event: EventInput,
+    actor: string,
+    now: Date = new Date(),
+    options: EventOptions = {},
+  ): Promise<CaseView> {
     const at = now.toISOString();
-    const result = await this.store.applyTransition(id, event.expectedRevision, actor, at, (current) => {
-      const { pathway } = this.pinned(current);
-      const stepped = step(
-        pathway,
-        current.case.snapshot,
-        { type: event.type, data: event.data ?? {} },
-        contextOf(current),
-        now,
-      );
-      if (!stepped.ok) throw refusalProblem(stepped.refusal);
-      const data = event.data ?? {};
-      return toWrite(
-        stepped,
-        event.type,
-        data,
-        personalFieldsOf(pathway.events[event.type] ?? eventSpecOfBuiltin(event.type), data),
-        actor,
-        at,
-      );
-    });
+    const result = await this.store.applyTransition(
+      id,
+      event.expectedRevision,
+      actor,
+      at,
+      (current) => {
+        const { pathway } = this.pinned(current);
+        // Issue 5: the event's `roles` (default caseworker and supervisor; supervisor-only marks an approval).
+        const spec = pathway.events[event.type] ?? eventSpecOfBuiltin(event.type);
+        if (options.role !== undefined && spec) {
+          const roles: readonly string[] = spec.roles ?? ["caseworker", "supervisor"];
+          if (!roles.includes(options.role)) {
+            throw new ApiProblem(
+              "PASSERELLE_FORBIDDEN",
+              `${event.type} may only be sent by: ${roles.join(", ")}`,
+              {
+                policy: "case:act",
+                roles,
+              },
+            );
+          }
+        }
+        const stepped = step(
+          pathway,
+          current.case.snapshot,
+          { type: event.type, data: event.data ?? {} },
+          contextOf(current),
+          now,
+        );
+        if (!stepped.ok) throw refusalProblem(stepped.refusal);
+        const data = event.data ?? {};
+        return toWrite(
+          stepped,
+          event.type,
+          data,
+          personalFieldsOf(pathway.events[event.type] ?? eventSpecOfBuiltin(event.type), data),
+          actor,
+          at,
+          options.consent,
+        );
+      },
+      options.audit && { ...options.audit, details: { ...options.audit.details, event: event.type } },
+    );
     if (result.status === "notFound")
       throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
     if (result.status === "stale") {
@@ -252,6 +298,7 @@ function toWrite(
   personalFields: string[],
   actor: string,
   at: string,
+  consentExtras?: Pick<ConsentRow, "guardian" | "purpose">,
 ): TransitionWrite {
   return {
     snapshot: stepped.snapshot,
@@ -273,6 +320,8 @@ function toWrite(
                 ? {}
                 : { interpreterUsed: e.consent.interpreterUsed }),
               actor,
+              ...(consentExtras?.guardian && { guardian: consentExtras.guardian }),
+              ...(consentExtras?.purpose && { purpose: consentExtras.purpose }),
             },
           ]
         : [],

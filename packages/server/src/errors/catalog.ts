@@ -34,6 +34,48 @@ export const ERROR_CATALOG = {
     title: "Invalid cursor",
     description: "The `cursor` query parameter was not returned by this API. Start again without a cursor.",
   },
+  PASSERELLE_UNAUTHENTICATED: {
+    status: 401,
+    title: "Authentication required",
+    description:
+      "Send a valid bearer token (`Authorization: Bearer psr_…`). `reason` says whether it was missing, unknown, expired or revoked, or the account is disabled. Obtain a token with `POST /v1/auth/login` or from an administrator.",
+  },
+  PASSERELLE_LOGIN_FAILED: {
+    status: 401,
+    title: "Login failed",
+    description:
+      "The login name or the password is wrong (which one is not said). Attempts are rate-limited.",
+  },
+  PASSERELLE_FORBIDDEN: {
+    status: 403,
+    title: "Forbidden",
+    description:
+      "Your role may not do this (`policy` names the rule), or only the agency that owns the case may. Cases you cannot see answer 404 instead.",
+  },
+  PASSERELLE_RATE_LIMITED: {
+    status: 429,
+    title: "Too many requests",
+    description:
+      "Too many login attempts from this address. Retry after the time in the `Retry-After` header.",
+  },
+  PASSERELLE_CONSENT_REQUIRED: {
+    status: 422,
+    title: "Consent required",
+    description:
+      "Sharing this case (a referral to another agency, a cross-border transfer) needs the person's recorded consent for `scopes`. Record it first (`POST /v1/cases/{id}/consents`). Not required for a child: a child's referral rests on best interests.",
+  },
+  PASSERELLE_CONSENT_WITHDRAWN: {
+    status: 422,
+    title: "Consent withdrawn",
+    description:
+      "The person withdrew consent for `scopes`: no further sharing from that moment. Nothing was shared.",
+  },
+  PASSERELLE_AGENCY_NOT_REGISTERED: {
+    status: 422,
+    title: "Agency not registered",
+    description:
+      "The agency a case is referred to, or opened for, is not registered on this server (`passerelle users add-agency`), or is not yours.",
+  },
   PASSERELLE_ROUTE_NOT_FOUND: {
     status: 404,
     title: "Route not found",
@@ -114,11 +156,6 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Case closed",
     description: "The case is closed; it accepts no more events.",
-  },
-  PASSERELLE_RATE_LIMITED: {
-    status: 429,
-    title: "Too many requests",
-    description: "Slow down and retry after the time in the `Retry-After` header.",
   },
   PASSERELLE_SNOOZE_NOT_LATER: {
     status: 422,

@@ -3,17 +3,20 @@
  * and decorates the app with them. Closing the app drains the write queue and closes the file.
  */
 import { PATHWAYS_DIR } from "@passerelle/definitions";
+import type Database from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { CaseService } from "../cases/case-service.ts";
 import { openDatabase } from "../db/open.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import type { CaseStore } from "../store/case-store.ts";
-import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import { SqliteCaseStore, type StoreProtection } from "../store/sqlite/sqlite-case-store.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     store: CaseStore;
+    /** The store's connection (issue 5: users, tokens, audit and grants live in the same file). */
+    sqlite: Database.Database;
     pathways: PathwayRegistry;
     cases: CaseService;
   }
@@ -24,11 +27,19 @@ export interface StorePluginOptions {
   databaseFile: string;
   /** Directories of `<COUNTRY>/<version>.yaml` pathways to load (default: the shipped ones). */
   pathwayDirs?: string[];
+  /** Issue 5: sealing codec and audit log for the store (none: plain JSON, no audit). */
+  protect?: (sqlite: Database.Database) => StoreProtection;
 }
 
 async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   const { sqlite } = openDatabase(options.databaseFile);
-  const store = new SqliteCaseStore(sqlite);
+  let store: SqliteCaseStore;
+  try {
+    store = new SqliteCaseStore(sqlite, options.protect?.(sqlite) ?? {});
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   let pathways: PathwayRegistry;
   try {
     pathways = await PathwayRegistry.load(store, options.pathwayDirs ?? [PATHWAYS_DIR], new Date());
@@ -37,6 +48,7 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
     throw error;
   }
   app.decorate("store", store as CaseStore);
+  app.decorate("sqlite", sqlite);
   app.decorate("pathways", pathways);
   app.decorate("cases", new CaseService(store, pathways));
   app.addHook("onClose", async () => {

@@ -119,6 +119,25 @@ export const POLICIES = {
     scope: "task",
     description: "Complete a task of a case in reach",
   },
+  "task:read": {
+    authenticated: true,
+    roles: CASE_ROLES,
+    scope: "task",
+    description: "Read a task of a case in reach, with its reminders",
+  },
+  "task:reassign": {
+    authenticated: true,
+    roles: ["supervisor"],
+    scope: "task",
+    ownerOnly: true,
+    description: "Reassign a task within the owning agency",
+  },
+  "delivery:operate": {
+    authenticated: true,
+    roles: ["admin"],
+    scope: "none",
+    description: "Operate reminder delivery (dead letters): ids only, across agencies",
+  },
   "audit:read": {
     authenticated: true,
     roles: ["auditor"],

@@ -6,10 +6,13 @@ import { CountryCode, EventType, STAGE_IDS } from "@passerelle/definitions";
 import type { Json } from "@passerelle/engine";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { auditDraft } from "../auth/request-audit.ts";
 import { summaryView } from "../cases/case-service.ts";
 import { CaseSummaryView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
+import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN } from "../ids.ts";
+import { agencyParts, visibleTo } from "../policy/visible-to.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { problems } from "./responses.ts";
 
@@ -63,6 +66,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/v1/cases",
     {
+      config: { policy: "case:create" },
       schema: {
         tags: ["cases"],
         summary: "Open a case",
@@ -72,7 +76,24 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = await app.cases.open(request.body, request.actor);
+      const principal = request.principal;
+      if (principal) {
+        // Issue 5: a case is opened for the caller's own agency, in its country.
+        const own = agencyParts(principal.agencyId);
+        if (request.body.country !== own.country || request.body.identification.agency !== own.code) {
+          await app.audit(
+            auditDraft(request, { action: "case.create", outcome: "denied", reason: "not-own-agency" }),
+          );
+          throw new ApiProblem("PASSERELLE_FORBIDDEN", "Cases are opened for your own agency and country", {
+            policy: "case:create",
+          });
+        }
+      }
+      const view = await app.cases.open(request.body, request.actor, new Date(), {
+        ...(principal && {
+          audit: auditDraft(request, { action: "case.create", outcome: "allowed", targetType: "case" }),
+        }),
+      });
       return reply.code(201).header("location", `/v1/cases/${view.id}`).send(view);
     },
   );
@@ -80,6 +101,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/cases",
     {
+      config: { policy: "case:list" },
       schema: {
         tags: ["cases"],
         summary: "List cases, newest first",
@@ -100,7 +122,9 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const q = request.query;
       const now = new Date().toISOString();
       const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, CASE_ID_PATTERN);
+      const visible = visibleTo(request.principal);
       const rows = await app.store.listCases({
+        ...(visible && { visibleTo: visible }),
         ...(q.country !== undefined && { country: q.country }),
         ...(q.stage !== undefined && { stage: q.stage }),
         ...(q.assignee !== undefined && { assignee: q.assignee }),
@@ -120,6 +144,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/cases/:id",
     {
+      config: { policy: "case:read" },
       schema: {
         tags: ["cases"],
         summary: "Read a case",
@@ -133,6 +158,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/v1/cases/:id/events",
     {
+      config: { policy: "case:act" },
       schema: {
         tags: ["cases"],
         summary: "Apply an event",
@@ -153,6 +179,13 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           ...(body.data !== undefined && { data: body.data as Record<string, Json> }),
         },
         request.actor,
+        new Date(),
+        request.principal
+          ? {
+              role: request.principal.role,
+              audit: auditDraft(request, { action: "case.event", outcome: "allowed", targetType: "case" }),
+            }
+          : {},
       );
     },
   );
@@ -160,6 +193,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/cases/:id/history",
     {
+      config: { policy: "case:read" },
       schema: {
         tags: ["cases"],
         summary: "Every accepted event of a case",

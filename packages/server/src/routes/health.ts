@@ -6,6 +6,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/health",
     {
+      config: { policy: "public" },
       schema: {
         tags: ["health"],
         summary: "Liveness",

@@ -73,6 +73,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/pathways",
     {
+      config: { policy: "pathway:read" },
       schema: {
         tags: ["pathways"],
         summary: "Every country's pathway versions",
@@ -87,6 +88,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/pathways/:country",
     {
+      config: { policy: "pathway:read" },
       schema: {
         tags: ["pathways"],
         summary: "One country's versions, with the definition of the latest published",
@@ -114,6 +116,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/pathways/:country/versions/:version",
     {
+      config: { policy: "pathway:read" },
       schema: {
         tags: ["pathways"],
         summary: "One pathway version with its definition",
@@ -131,6 +134,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/pathways/:country/versions/:version/diagram",
     {
+      config: { policy: "pathway:read" },
       schema: {
         tags: ["pathways"],
         summary: "Mermaid stateDiagram-v2 of a version",

@@ -5,6 +5,7 @@
  * Every write is durable when its promise resolves (the API answers 2xx only then), and every
  * write carries the actor who made it.
  */
+import type { AuditDraft } from "../audit/audit-log.ts";
 import type {
   CaseAggregate,
   CaseRecord,
@@ -17,7 +18,17 @@ import type {
   TransitionWrite,
 } from "./records.ts";
 
+/** Need-to-know filter of lists: cases owned by, or referred to, this agency (issue 5). */
+export interface VisibleTo {
+  country: string;
+  /** The agency's id in the pathway (`cases.agency`). */
+  agency: string;
+  /** Agency key `<country>:<code>` (referral grants). */
+  agencyKey: string;
+}
+
 export interface CaseFilter {
+  visibleTo?: VisibleTo;
   country?: string;
   stage?: string;
   assignee?: string;
@@ -30,6 +41,7 @@ export interface CaseFilter {
 }
 
 export interface TaskFilter {
+  visibleTo?: VisibleTo;
   status?: TaskStatus;
   overdue?: boolean;
   /** Role, or `role@agency`. */
@@ -76,14 +88,22 @@ export interface CaseStore {
     actor: string,
     at: string,
     decide: DecideTransition,
+    /** Audit entry of the write, appended in the same transaction (issue 5). */
+    audit?: AuditDraft,
   ): Promise<ApplyResult>;
   getHistory(caseId: string): Promise<HistoryRecord[]>;
 
   listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
   completeTask(
     taskId: string,
-    input: { note?: string; actor: string; at: string },
+    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult>;
+
+  /** Runs `fn` in a durable write transaction on the single writer (issue 5: grants with their audit entry). */
+  transact<T>(fn: () => T): Promise<T>;
+
+  /** Appends an audit entry in a write transaction of its own (reads, refusals, logins). */
+  appendAudit(draft: AuditDraft): Promise<void>;
 
   /** Finishes pending writes, then closes. */
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import type {
   ScheduledEscalation,
   TaskToSchedule,
 } from "@passerelle/engine";
+import type { AuditDraft } from "../audit/audit-log.ts";
 
 export type TaskStatus = "open" | "done" | "cancelled";
 
@@ -70,6 +71,10 @@ export interface ConsentRow extends ConsentRecord {
   method: string;
   interpreterUsed?: boolean;
   actor: string;
+  /** Guardian who consented for a minor (personal: sealed at rest). */
+  guardian?: { name: string; relationship: string };
+  /** The specified purpose the person was told. */
+  purpose?: string;
 }
 
 /** A case with what every read needs next to it: open tasks and consents. */
@@ -102,6 +107,8 @@ export interface NewCase {
   identification: Record<string, Json>;
   /** The opening: snapshot, history row (seq 1), tasks of the initial states. */
   opening: TransitionWrite;
+  /** Audit entry of the opening, appended in the same transaction (issue 5). */
+  audit?: AuditDraft;
 }
 
 export interface PathwayVersionRecord {

@@ -27,7 +27,7 @@ export function tempDir(): string {
 }
 
 export async function build(
-  options: { file?: string; dir?: string; shipped?: boolean } = {},
+  options: { file?: string; dir?: string; shipped?: boolean; protections?: boolean } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const file = options.file ?? join(dir, "test.db");
@@ -42,6 +42,10 @@ export async function build(
     databaseFile: file,
     pathwayDirs: options.shipped === false ? [TEST_PATHWAYS_DIR] : [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
     logger: { level: "info", destination },
+    // Tests of workflow behaviour run without issue 5's protections (no token to send); the auth,
+    // authorisation-matrix and data-protection tests pass `protections: true`.
+    protections: options.protections ?? false,
+    keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
   });
   return {
     app,

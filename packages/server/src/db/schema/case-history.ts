@@ -14,6 +14,8 @@ export const caseHistory = sqliteTable(
     data: text("data").notNull(),
     /** JSON array of the keys of `data` that are personal (free text), for issue 5's encryption. */
     personalFields: text("personal_fields").notNull().default("[]"),
+    /** The personal fields' values, sealed (issue 5); `data` then holds only the other fields. Null after erasure. */
+    personalData: text("personal_data"),
     fromState: text("from_state"),
     toState: text("to_state").notNull(),
     actor: text("actor").notNull(),

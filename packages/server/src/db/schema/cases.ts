@@ -19,8 +19,12 @@ export const cases = sqliteTable(
     revision: integer("revision").notNull(),
     assignee: text("assignee"),
     agency: text("agency"),
-    /** Personal data (HTCDS person fields) as JSON. Never logged, never in lists or URLs. */
+    /** Personal data (HTCDS person fields): sealed with AES-256-GCM (issue 5). Never logged, never in lists or URLs. */
     person: text("person").notNull(),
+    /** Reportable attributes kept in the clear for statistics (issue 5): sex, nationality, CTDC age band. */
+    sex: text("sex"),
+    nationality: text("nationality"),
+    ageBand: text("age_band"),
     /** Where, how and by whom the person was identified; referral source. */
     identification: text("identification").notNull(),
     /** Earliest due time of the case's open tasks (ISO), kept in the event's transaction; drives `overdue`. */

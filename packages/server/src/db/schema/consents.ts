@@ -12,6 +12,10 @@ export const consents = sqliteTable(
     interpreterUsed: integer("interpreter_used", { mode: "boolean" }),
     at: text("at").notNull(),
     actor: text("actor").notNull(),
+    /** Guardian of a minor who consented on the child's behalf: `{ name, relationship }`, sealed (personal). */
+    guardian: text("guardian"),
+    /** The specified purpose the person was told (no personal data). */
+    purpose: text("purpose"),
   },
   (t) => [index("consents_case").on(t.caseId)],
 );

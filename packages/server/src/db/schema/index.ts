@@ -1,11 +1,11 @@
+export { agencies } from "./agencies.ts";
+export { apiTokens } from "./api-tokens.ts";
+export { auditLog } from "./audit-log.ts";
+export { caseGrants } from "./case-grants.ts";
 export { caseHistory } from "./case-history.ts";
 export { cases } from "./cases.ts";
 export { consents } from "./consents.ts";
 export { notifications, taskActions } from "./notifications.ts";
 export { pathwayVersions } from "./pathway-versions.ts";
 export { tasks } from "./tasks.ts";
-export { agencies } from "./agencies.ts";
-export { apiTokens } from "./api-tokens.ts";
-export { auditLog } from "./audit-log.ts";
-export { caseGrants } from "./case-grants.ts";
 export { users } from "./users.ts";

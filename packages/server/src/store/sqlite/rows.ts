@@ -1,4 +1,6 @@
 /** Decoding of SQLite rows (snake_case columns, JSON text) into store records. */
+
+import { aad, decodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type {
   CaseRecord,
   CaseSummaryRecord,
@@ -30,16 +32,16 @@ export function toCaseSummary(r: Row): CaseSummaryRecord {
   };
 }
 
-export function toCase(r: Row): CaseRecord {
+export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
   return {
     ...toCaseSummary(r),
     snapshot: JSON.parse(str(r.snapshot)),
-    person: JSON.parse(str(r.person)),
-    identification: JSON.parse(str(r.identification)),
+    person: codec.decode(aad.person(str(r.id)), str(r.person)),
+    identification: codec.decode(aad.identification(str(r.id)), str(r.identification)),
   };
 }
 
-export function toTask(r: Row): TaskRecord {
+export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {
   return {
     id: str(r.id),
     caseId: str(r.case_id),
@@ -55,15 +57,27 @@ export function toTask(r: Row): TaskRecord {
     occurrence: r.occurrence as number,
     createdAt: str(r.created_at),
     completedAt: optStr(r.completed_at),
-    note: optStr(r.note),
+    note:
+      r.note === null || r.note === undefined
+        ? null
+        : decodeText(codec, aad.taskNote(str(r.id)), str(r.note)),
   };
 }
 
-export function toHistory(r: Row): HistoryRecord {
+export function toHistory(r: Row, codec: PersonalDataCodec): HistoryRecord {
   return {
     seq: r.seq as number,
     eventType: str(r.event_type),
-    data: JSON.parse(str(r.data)),
+    // Sealed personal fields are merged back; after erasure (retention) they are simply absent.
+    data: {
+      ...JSON.parse(str(r.data)),
+      ...(r.personal_data === null || r.personal_data === undefined
+        ? {}
+        : codec.decode<Record<string, never>>(
+            aad.history(str(r.case_id), r.seq as number),
+            str(r.personal_data),
+          )),
+    },
     personalFields: JSON.parse(str(r.personal_fields)),
     fromState: optStr(r.from_state),
     toState: str(r.to_state),
@@ -73,7 +87,7 @@ export function toHistory(r: Row): HistoryRecord {
   };
 }
 
-export function toConsent(r: Row): ConsentRow {
+export function toConsent(r: Row, codec: PersonalDataCodec): ConsentRow {
   return {
     scope: r.scope as ConsentRow["scope"],
     given: r.given === 1,
@@ -81,6 +95,15 @@ export function toConsent(r: Row): ConsentRow {
     ...(r.interpreter_used === null ? {} : { interpreterUsed: r.interpreter_used === 1 }),
     at: str(r.at),
     actor: str(r.actor),
+    ...(r.guardian === null || r.guardian === undefined
+      ? {}
+      : {
+          guardian: codec.decode<NonNullable<ConsentRow["guardian"]>>(
+            aad.consentGuardian(str(r.case_id), str(r.at), str(r.scope)),
+            str(r.guardian),
+          ),
+        }),
+    ...(r.purpose === null || r.purpose === undefined ? {} : { purpose: str(r.purpose) }),
   };
 }
 

@@ -4,6 +4,9 @@
  * data.
  */
 import type Database from "better-sqlite3";
+import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
+import { aad, encodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
+import { ageBandOf } from "../../crypto/personal-fields.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
 import { newTaskId } from "../../ids.ts";
 import type {
@@ -26,6 +29,12 @@ import type {
 import { GroupCommitQueue } from "./group-commit.ts";
 import { toCase, toCaseSummary, toConsent, toHistory, toPathwayVersion, toTask } from "./rows.ts";
 
+/** Issue 5: how personal values are sealed, and where audit entries of writes go. */
+export interface StoreProtection {
+  codec?: PersonalDataCodec;
+  audit?: AuditLog;
+}
+
 const SUMMARY_COLUMNS =
   "id, country, pathway_version, stage, state, revision, assignee, agency, next_due_at, created_at, updated_at, outcome";
 
@@ -45,9 +54,36 @@ export class SqliteCaseStore implements CaseStore {
   private readonly listStatements = new Map<string, Database.Statement>();
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
-  constructor(readonly sqlite: Database.Database) {
+  readonly codec: PersonalDataCodec;
+  private readonly auditLog: AuditLog | undefined;
+
+  constructor(
+    readonly sqlite: Database.Database,
+    protection: StoreProtection = {},
+  ) {
     this.queue = new GroupCommitQueue(sqlite);
     this.statements = prepare(sqlite);
+    this.codec = protection.codec ?? new PlainCodec();
+    this.auditLog = protection.audit;
+  }
+
+  transact<T>(fn: () => T): Promise<T> {
+    return this.queue.run(fn);
+  }
+
+  /** Appends an audit entry in a write of its own (batched with the other writes). */
+  appendAudit(draft: AuditDraft): Promise<void> {
+    const log = this.auditLog;
+    if (!log) return Promise.resolve();
+    return this.queue.run(() => {
+      log.appendInTransaction(draft);
+    });
+  }
+
+  /** Appends the audit entry of a write inside that write's transaction. */
+  private auditInTransaction(draft: AuditDraft | undefined, targetId: string): void {
+    if (draft && this.auditLog)
+      this.auditLog.appendInTransaction({ ...draft, targetId: draft.targetId ?? targetId });
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
@@ -99,13 +135,24 @@ export class SqliteCaseStore implements CaseStore {
         revision: 1,
         assignee: input.assignee,
         agency: input.agency,
-        person: JSON.stringify(input.person),
-        identification: JSON.stringify(input.identification),
+        person: this.codec.encode(aad.person(input.id), input.person),
+        identification: this.codec.encode(aad.identification(input.id), input.identification),
+        // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
+        sex: typeof input.person.sex === "string" ? input.person.sex : null,
+        nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
+        age_band:
+          typeof input.person.ageBand === "string"
+            ? input.person.ageBand
+            : (ageBandOf(
+                typeof input.person.birthDate === "string" ? input.person.birthDate : undefined,
+                new Date(at),
+              ) ?? null),
         created_at: at,
         updated_at: at,
         outcome: w.outcome,
       });
       this.writeEffects(input.id, 1, input.pathwayVersion, w);
+      this.auditInTransaction(input.audit, input.id);
       return this.readAggregate(input.id)!;
     });
   }
@@ -117,9 +164,18 @@ export class SqliteCaseStore implements CaseStore {
   async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (filter.visibleTo !== undefined) {
+      // Need-to-know: cases the agency owns or was referred to.
+      const v = filter.visibleTo;
+      where.push(
+        "((country = ? AND agency = ?) OR id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
+      );
+      params.push(v.country, v.agency, v.agencyKey);
+    }
     // Country without stage: `+country` walks the id index (newest first) instead of sorting every
     // case of the country; a country holds a large share of the cases, so a page is found quickly.
-    if (filter.country !== undefined) where.push(filter.stage === undefined ? "+country = ?" : "country = ?"), params.push(filter.country);
+    if (filter.country !== undefined)
+      where.push(filter.stage === undefined ? "+country = ?" : "country = ?"), params.push(filter.country);
     if (filter.stage !== undefined) where.push("stage = ?"), params.push(filter.stage);
     if (filter.assignee !== undefined) where.push("assignee = ?"), params.push(filter.assignee);
     // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
@@ -138,6 +194,7 @@ export class SqliteCaseStore implements CaseStore {
     actor: string,
     at: string,
     decide: DecideTransition,
+    audit?: AuditDraft,
   ): Promise<ApplyResult> {
     return this.queue.run((): ApplyResult => {
       const current = this.readAggregate(caseId);
@@ -162,12 +219,15 @@ export class SqliteCaseStore implements CaseStore {
         ...w,
         history: { ...w.history, actor, at },
       });
+      this.auditInTransaction(audit && { ...audit, details: { ...audit.details, revision: next } }, caseId);
       return { status: "applied", aggregate: this.readAggregate(caseId)! };
     });
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
-    return (this.statements.history.all(caseId) as Record<string, unknown>[]).map(toHistory);
+    return (this.statements.history.all(caseId) as Record<string, unknown>[]).map((row) =>
+      toHistory(row, this.codec),
+    );
   }
 
   async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
@@ -183,31 +243,43 @@ export class SqliteCaseStore implements CaseStore {
     }
     if (filter.caseId !== undefined) where.push("case_id = ?"), params.push(filter.caseId);
     if (filter.agency !== undefined) where.push("assignee_agency = ?"), params.push(filter.agency);
-    if (filter.country !== undefined) where.push("case_id IN (SELECT id FROM cases WHERE country = ?)"), params.push(filter.country);
+    if (filter.country !== undefined)
+      where.push("case_id IN (SELECT id FROM cases WHERE country = ?)"), params.push(filter.country);
+    if (filter.visibleTo !== undefined) {
+      const v = filter.visibleTo;
+      where.push(
+        "(case_id IN (SELECT id FROM cases WHERE country = ? AND agency = ?) OR case_id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
+      );
+      params.push(v.country, v.agency, v.agencyKey);
+    }
     if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
     const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
-    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toTask);
+    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map((row) =>
+      toTask(row, this.codec),
+    );
   }
 
   completeTask(
     taskId: string,
-    input: { note?: string; actor: string; at: string },
+    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult> {
     return this.queue.run((): CompleteTaskResult => {
       const row = this.statements.getTask.get(taskId) as Record<string, unknown> | undefined;
       if (!row) return { status: "notFound" };
-      if (row.status !== "open") return { status: "notOpen", task: toTask(row) };
+      if (row.status !== "open") return { status: "notOpen", task: toTask(row, this.codec) };
       this.statements.completeTask.run({
         id: taskId,
         completed_at: input.at,
         actor: input.actor,
-        note: input.note ?? null,
+        // A note is free text: personal, sealed.
+        note: input.note === undefined ? null : encodeText(this.codec, aad.taskNote(taskId), input.note),
       });
       this.statements.refreshNextDue.run(row.case_id);
+      this.auditInTransaction(input.audit, row.case_id as string);
       return {
         status: "completed",
-        task: toTask(this.statements.getTask.get(taskId) as Record<string, unknown>),
+        task: toTask(this.statements.getTask.get(taskId) as Record<string, unknown>, this.codec),
       };
     });
   }
@@ -225,8 +297,20 @@ export class SqliteCaseStore implements CaseStore {
       case_id: caseId,
       seq,
       event_type: h.eventType,
-      data: JSON.stringify(h.data),
+      // Personal fields leave `data` and are sealed on their own (issue 5).
+      data: JSON.stringify(
+        h.personalFields.length === 0
+          ? h.data
+          : Object.fromEntries(Object.entries(h.data).filter(([key]) => !h.personalFields.includes(key))),
+      ),
       personal_fields: JSON.stringify(h.personalFields),
+      personal_data:
+        h.personalFields.length === 0
+          ? null
+          : this.codec.encode(
+              aad.history(caseId, seq),
+              Object.fromEntries(Object.entries(h.data).filter(([key]) => h.personalFields.includes(key))),
+            ),
       from_state: h.fromState,
       to_state: h.toState,
       actor: h.actor,
@@ -265,6 +349,10 @@ export class SqliteCaseStore implements CaseStore {
         interpreter_used: c.interpreterUsed === undefined ? null : c.interpreterUsed ? 1 : 0,
         at: c.at,
         actor: c.actor,
+        guardian: c.guardian
+          ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
+          : null,
+        purpose: c.purpose ?? null,
       });
     }
     if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
@@ -274,9 +362,13 @@ export class SqliteCaseStore implements CaseStore {
     const row = this.statements.getCase.get(id) as Record<string, unknown> | undefined;
     if (!row) return undefined;
     return {
-      case: toCase(row),
-      openTasks: (this.statements.openTasks.all(id) as Record<string, unknown>[]).map(toTask),
-      consents: (this.statements.consents.all(id) as Record<string, unknown>[]).map(toConsent),
+      case: toCase(row, this.codec),
+      openTasks: (this.statements.openTasks.all(id) as Record<string, unknown>[]).map((row) =>
+        toTask(row, this.codec),
+      ),
+      consents: (this.statements.consents.all(id) as Record<string, unknown>[]).map((row) =>
+        toConsent(row, this.codec),
+      ),
     };
   }
 
@@ -300,16 +392,16 @@ function prepare(sqlite: Database.Database) {
     history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
     getTask: sqlite.prepare("SELECT * FROM tasks WHERE id = ?"),
     insertCase: sqlite.prepare(
-      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, person, identification, created_at, updated_at, outcome)
-       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @person, @identification, @created_at, @updated_at, @outcome)`,
+      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, person, identification, sex, nationality, age_band, created_at, updated_at, outcome)
+       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @person, @identification, @sex, @nationality, @age_band, @created_at, @updated_at, @outcome)`,
     ),
     swapCase: sqlite.prepare(
       `UPDATE cases SET revision = @revision, stage = @stage, state = @state, snapshot = @snapshot, updated_at = @updated_at, outcome = @outcome
        WHERE id = @id AND revision = @expected`,
     ),
     insertHistory: sqlite.prepare(
-      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, from_state, to_state, actor, at, pathway_version)
-       VALUES (@case_id, @seq, @event_type, @data, @personal_fields, @from_state, @to_state, @actor, @at, @pathway_version)`,
+      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data, from_state, to_state, actor, at, pathway_version)
+       VALUES (@case_id, @seq, @event_type, @data, @personal_fields, @personal_data, @from_state, @to_state, @actor, @at, @pathway_version)`,
     ),
     cancelTasks: sqlite.prepare(
       "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE case_id = @case_id AND state = @state AND status = 'open'",
@@ -319,8 +411,8 @@ function prepare(sqlite: Database.Database) {
        VALUES (@id, @case_id, @key, @task_id, @kind, @state, 'open', @due_at, @assignee, @assignee_role, @assignee_agency, @escalation, @label, @occurrence, @created_at, @next_step, @next_at)`,
     ),
     insertConsent: sqlite.prepare(
-      `INSERT INTO consents (case_id, scope, given, method, interpreter_used, at, actor)
-       VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor)`,
+      `INSERT INTO consents (case_id, scope, given, method, interpreter_used, at, actor, guardian, purpose)
+       VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor, @guardian, @purpose)`,
     ),
     refreshNextDue: sqlite.prepare(
       "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = cases.id AND status = 'open') WHERE id = ?",

@@ -1,0 +1,100 @@
+/** The audit log, for auditors: read it page by page, and verify the hash chain. */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { problems } from "../routes/responses.ts";
+import { AuditFields } from "./audit-entry.ts";
+
+const AuditEntryView = AuditFields.extend({
+  seq: z.number().int().describe("Position in the chain, from 1, contiguous"),
+  prevHash: z.string().describe("Hash of the previous entry"),
+  hash: z.string().describe("SHA-256 over prevHash, seq and the entry"),
+}).describe("An audit entry");
+
+const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/v1/audit",
+    {
+      config: { policy: "audit:read" },
+      schema: {
+        tags: ["audit"],
+        summary: "Read the audit log (oldest first)",
+        querystring: z.object({
+          afterSeq: z.coerce.number().int().min(0).optional().describe("Entries after this seq (paging)"),
+          limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Page size (1–1000)"),
+          caseId: z.string().max(64).optional().describe("Only entries about this case"),
+          userId: z.string().max(64).optional().describe("Only entries by this user"),
+        }),
+        response: {
+          200: z
+            .object({
+              items: z.array(AuditEntryView).describe("Entries"),
+              nextAfterSeq: z
+                .number()
+                .int()
+                .nullable()
+                .describe("Pass as afterSeq for the next page; null at the end"),
+            })
+            .describe("A page of the audit log"),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const items = app.auditLog.list({
+        limit: q.limit,
+        ...(q.afterSeq !== undefined && { afterSeq: q.afterSeq }),
+        ...(q.caseId !== undefined && { targetType: "case", targetId: q.caseId }),
+        ...(q.userId !== undefined && { actorUserId: q.userId }),
+      });
+      // Reading the audit log is itself audited.
+      await app.audit({
+        actorUserId: request.principal!.userId,
+        actorAgencyId: request.principal!.agencyId,
+        actorRole: request.principal!.role,
+        tokenId: request.principal!.tokenId,
+        action: "audit.read",
+        targetType: null,
+        targetId: null,
+        outcome: "allowed",
+        reason: "audit:read",
+        ip: request.ip,
+        requestId: request.id,
+        details: { count: items.length },
+      });
+      return { items, nextAfterSeq: items.length === q.limit ? items.at(-1)!.seq : null };
+    },
+  );
+
+  app.get(
+    "/v1/audit/verify",
+    {
+      config: { policy: "audit:read" },
+      schema: {
+        tags: ["audit"],
+        summary: "Verify the hash chain",
+        description:
+          "Walks the whole chain. `ok: false` names the first broken link (`seq`) and what is wrong there (altered entry, broken link, or a gap from a deleted entry).",
+        response: {
+          200: z
+            .object({
+              ok: z.boolean().describe("Whether every entry is intact and linked"),
+              checked: z.number().int().describe("Entries verified before the first break (or all)"),
+              head: z
+                .object({ seq: z.number().int(), hash: z.string() })
+                .optional()
+                .describe("Last entry: record it elsewhere to detect truncation later"),
+              broken: z
+                .object({ seq: z.number().int(), problem: z.string(), message: z.string() })
+                .optional()
+                .describe("First broken link"),
+            })
+            .describe("Verification result"),
+          ...problems(401, 403),
+        },
+      },
+    },
+    async () => app.auditLog.verify(),
+  );
+};
+export default auditRoutes;

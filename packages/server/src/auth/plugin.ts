@@ -1,0 +1,165 @@
+/**
+ * Authentication and need-to-know authorisation on every route.
+ *
+ * - Every route declares `config.policy` (see policy/policies.ts); a route without one stops the
+ *   server at start-up. Swagger's /docs and /openapi.json are public: they describe the API, hold no
+ *   data, and the code is open source anyway.
+ * - onRequest: the bearer token is checked (401) and role-only policies decided (403).
+ * - preValidation: case- and task-scoped policies look the case up and decide 404 (out of reach:
+ *   existence not revealed) or 403 (visible, action not allowed) before the body is validated.
+ * - Every refusal and every case read is appended to the audit log; writes append theirs inside
+ *   the write's own transaction (see the case store).
+ *
+ * With `protections: false` (benchmark baseline only) policies are still required but not enforced.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import type { AuditDraft } from "../audit/audit-log.ts";
+import { AuditLog } from "../audit/audit-log.ts";
+import { ApiProblem } from "../errors/problem.ts";
+import { CaseAccessLookup } from "../policy/case-access.ts";
+import { CaseGrants } from "../policy/case-grants.ts";
+import { type CaseRelation, decide } from "../policy/decide.ts";
+import { isPolicyName, POLICIES, type PolicyName } from "../policy/policies.ts";
+import { Directory } from "./directory.ts";
+import { auditDraft } from "./request-audit.ts";
+import type { Principal } from "./roles.ts";
+import { bearerToken } from "./token.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The need-to-know rule of this route (required on every route). */
+    policy?: PolicyName;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** How the caller relates to the case of a case/task-scoped route. */
+    caseRelation: CaseRelation | null;
+  }
+  interface FastifyInstance {
+    directory: Directory;
+    auditLog: AuditLog;
+    grants: CaseGrants;
+    caseAccess: CaseAccessLookup;
+    /** Whether auth, authorisation, encryption and audit are on (off only for the benchmark baseline). */
+    protections: boolean;
+    /** Every route with its policy, as registered (the authorisation matrix test is generated from it). */
+    routeTable: RouteEntry[];
+    /** Append an audit entry in a write transaction of its own (batched with other writes). */
+    audit(draft: AuditDraft): Promise<void>;
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  policy: PolicyName;
+}
+
+export interface AuthPluginOptions {
+  protections: boolean;
+}
+
+/** Routes registered by @fastify/swagger(-ui): public documentation, no data. */
+const isDocsRoute = (url: string) => url === "/openapi.json" || url === "/docs" || url.startsWith("/docs/");
+
+async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
+  const sqlite = app.sqlite;
+  app.decorate("protections", options.protections);
+  app.decorate("directory", new Directory(sqlite));
+  app.decorate("auditLog", new AuditLog(sqlite));
+  app.decorate("grants", new CaseGrants(sqlite));
+  app.decorate("caseAccess", new CaseAccessLookup(sqlite));
+  app.decorate("routeTable", [] as RouteEntry[]);
+  app.decorate("audit", async (draft: AuditDraft) => {
+    if (app.protections) await app.store.appendAudit(draft);
+  });
+  app.decorateRequest("principal", null);
+  app.decorateRequest("caseRelation", null);
+
+  app.addHook("onRoute", (route) => {
+    const config = (route.config ?? {}) as { policy?: unknown };
+    if (config.policy === undefined && isDocsRoute(route.url)) {
+      route.config = { ...config, policy: "public" } as typeof route.config;
+    } else if (!isPolicyName(config.policy)) {
+      throw new Error(
+        `route ${String(route.method)} ${route.url} declares no valid config.policy; every route must name one of: ${Object.keys(POLICIES).join(", ")}`,
+      );
+    }
+    const policy = (route.config as { policy: PolicyName }).policy;
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, policy });
+  });
+
+  if (!options.protections) return;
+
+  async function refuse(
+    request: FastifyRequest,
+    status: 401 | 403 | 404,
+    reason: string,
+    target?: { type: string; id: string },
+  ): Promise<never> {
+    await app.audit(
+      auditDraft(request, {
+        action: `${request.method} ${request.routeOptions.url}`,
+        outcome: "denied",
+        reason,
+        targetType: target?.type ?? null,
+        targetId: target?.id ?? null,
+      }),
+    );
+    if (status === 401)
+      throw new ApiProblem("PASSERELLE_UNAUTHENTICATED", "A valid bearer token is required", { reason });
+    if (status === 403) {
+      throw new ApiProblem("PASSERELLE_FORBIDDEN", "Not allowed", {
+        policy: request.routeOptions.config.policy,
+      });
+    }
+    throw target?.type === "task"
+      ? new ApiProblem("PASSERELLE_TASK_NOT_FOUND", "No task with this id")
+      : new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
+  }
+
+  app.addHook("onRequest", async (request) => {
+    const policyName = request.routeOptions.config.policy;
+    if (policyName === undefined) return; // unknown route: the not-found handler answers
+    const policy = POLICIES[policyName];
+    if (!policy.authenticated) return;
+    const token = bearerToken(request.headers.authorization);
+    if (!token) return refuse(request, 401, "missing");
+    const result = app.directory.authenticate(token);
+    if (!result.ok) return refuse(request, 401, result.rejection);
+    request.principal = result.principal;
+    request.actor = result.principal.userId;
+    if (policy.scope === "none" || policy.scope === "reach") {
+      const decision = decide(result.principal, policyName);
+      if (!decision.allow) return refuse(request, decision.status, decision.reason);
+    }
+  });
+
+  app.addHook("preValidation", async (request) => {
+    const policyName = request.routeOptions.config.policy;
+    if (policyName === undefined) return;
+    const policy = POLICIES[policyName];
+    if (policy.scope !== "case" && policy.scope !== "task") return;
+    const id = String((request.params as { id?: unknown }).id ?? "");
+    const target = { type: policy.scope, id };
+    const access = policy.scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    const decision = decide(request.principal ?? undefined, policyName, access);
+    if (!decision.allow) return refuse(request, decision.status, decision.reason, target);
+    request.caseRelation = decision.relation ?? null;
+    // Reads are recorded before any data leaves; writes record themselves in their own transaction.
+    if (request.method === "GET") {
+      await app.audit(
+        auditDraft(request, {
+          action: policy.scope === "case" ? "case.read" : "task.read",
+          outcome: "allowed",
+          targetType: "case",
+          targetId: access!.caseId,
+          details: { route: request.routeOptions.url, relation: decision.relation ?? null },
+        }),
+      );
+    }
+  });
+}
+
+export default fp(authPlugin, { name: "auth", dependencies: ["store"] });

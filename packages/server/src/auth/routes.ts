@@ -1,0 +1,139 @@
+/** Password login (rate-limited), logout, and who am I. */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ApiProblem } from "../errors/problem.ts";
+import { problems } from "../routes/responses.ts";
+import { dummyPasswordHash, verifyPassword } from "./password.ts";
+import { auditDraft } from "./request-audit.ts";
+import { Role } from "./roles.ts";
+
+/** Session tokens from a password login expire after a working day. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Login attempts per client address per minute. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+
+const Me = z
+  .object({
+    userId: z.string().describe("Your user id"),
+    agencyId: z.string().describe("Your agency (`<country>:<code>`)"),
+    country: z.string().describe("Your agency's country"),
+    role: Role,
+    tokenId: z.string().describe("Id of the token this request used"),
+  })
+  .describe("The authenticated caller");
+
+const authRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    "/v1/auth/login",
+    {
+      config: {
+        policy: "auth:login",
+        rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: "1 minute" },
+      },
+      schema: {
+        tags: ["auth"],
+        summary: "Log in with a password",
+        description: `Returns a bearer token valid for ${SESSION_TTL_MS / 3_600_000} hours. Rate-limited to ${LOGIN_ATTEMPTS_PER_MINUTE} attempts per minute per address.`,
+        body: z
+          .object({
+            login: z.string().min(1).max(200).describe("Login name"),
+            password: z.string().min(1).max(1024).describe("Password"),
+          })
+          .strict()
+          .describe("Credentials"),
+        response: {
+          200: z
+            .object({
+              token: z
+                .string()
+                .describe("Bearer token: send as `Authorization: Bearer <token>`. Shown once."),
+              tokenId: z.string().describe("Id of the token (to revoke it)"),
+              expiresAt: z.string().describe("When the token stops working (ISO instant)"),
+              user: Me.omit({ tokenId: true }),
+            })
+            .describe("A session token"),
+          ...problems(400, 401, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { login, password } = request.body;
+      const found = app.directory.credentialsOf(login);
+      // Always run scrypt, so an unknown login takes as long as a wrong password.
+      const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
+      const user = found?.user;
+      if (!ok || !user || !found?.passwordHash || user.disabledAt) {
+        await app.audit(
+          auditDraft(request, {
+            action: "auth.login",
+            outcome: "denied",
+            reason: !user ? "unknown-login" : user.disabledAt ? "user-disabled" : "wrong-password",
+            targetType: user ? "user" : null,
+            targetId: user?.id ?? null,
+          }),
+        );
+        throw new ApiProblem("PASSERELLE_LOGIN_FAILED", "Wrong login or password");
+      }
+      const agency = app.directory.getAgency(user.agencyId)!;
+      const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+      const { token, record } = app.directory.issueToken({ userId: user.id, kind: "session", expiresAt });
+      await app.audit({
+        ...auditDraft(request, {
+          action: "auth.login",
+          outcome: "allowed",
+          targetType: "user",
+          targetId: user.id,
+        }),
+        actorUserId: user.id,
+        actorAgencyId: user.agencyId,
+        actorRole: user.role,
+        tokenId: record.id,
+      });
+      return {
+        token,
+        tokenId: record.id,
+        expiresAt: expiresAt.toISOString(),
+        user: { userId: user.id, agencyId: user.agencyId, country: agency.country, role: user.role },
+      };
+    },
+  );
+
+  app.post(
+    "/v1/auth/logout",
+    {
+      config: { policy: "auth:self" },
+      schema: {
+        tags: ["auth"],
+        summary: "Revoke the token of this request",
+        response: { 204: z.null().describe("Revoked"), ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      app.directory.revokeToken(principal.tokenId);
+      await app.audit(
+        auditDraft(request, {
+          action: "token.revoke",
+          outcome: "allowed",
+          targetType: "token",
+          targetId: principal.tokenId,
+        }),
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    "/v1/auth/me",
+    {
+      config: { policy: "auth:self" },
+      schema: {
+        tags: ["auth"],
+        summary: "Who am I",
+        response: { 200: Me, ...problems(401) },
+      },
+    },
+    async (request) => request.principal!,
+  );
+};
+export default authRoutes;

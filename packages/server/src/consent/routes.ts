@@ -1,0 +1,89 @@
+/**
+ * Consent records of a case. Recording goes through the engine's built-in RECORD_CONSENT event, so
+ * guards see it at once and the case history shows it; the guardian of a minor and the purpose are
+ * stored with the record (the guardian's name sealed, like all personal data).
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { auditDraft } from "../auth/request-audit.ts";
+import { CaseView } from "../cases/case-view.ts";
+import { ApiProblem } from "../errors/problem.ts";
+import { CaseIdParams } from "../routes/cases.ts";
+import { problems } from "../routes/responses.ts";
+import { ConsentInput } from "./consent-record.ts";
+
+const ConsentView = z
+  .object({
+    scope: z.string().describe("What the consent covers"),
+    given: z.boolean().describe("Given (true) or withdrawn (false)"),
+    method: z.string().describe("How it was obtained"),
+    interpreterUsed: z.boolean().optional().describe("Whether an interpreter was present"),
+    at: z.string().describe("When (ISO instant)"),
+    actor: z.string().describe("User who recorded it"),
+    purpose: z.string().optional().describe("The specified purpose"),
+    guardian: z
+      .object({ name: z.string(), relationship: z.string() })
+      .optional()
+      .describe("Guardian who consented for a minor"),
+  })
+  .describe("A consent record");
+
+const consentRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/v1/cases/:id/consents",
+    {
+      config: { policy: "case:read" },
+      schema: {
+        tags: ["consent"],
+        summary: "Consent records of a case, oldest first (the latest per scope decides)",
+        params: CaseIdParams,
+        response: { 200: z.object({ items: z.array(ConsentView) }).describe("Consents"), ...problems(404) },
+      },
+    },
+    async (request) => {
+      const aggregate = await app.store.getCase(request.params.id);
+      if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
+      return { items: aggregate.consents };
+    },
+  );
+
+  app.post(
+    "/v1/cases/:id/consents",
+    {
+      config: { policy: "case:consent" },
+      schema: {
+        tags: ["consent"],
+        summary: "Record consent given or withdrawn",
+        description:
+          "Applies RECORD_CONSENT to the case (compare-and-swap on `expectedRevision`). A withdrawal stops further sharing from that moment: referrals needing the scope are refused.",
+        params: CaseIdParams,
+        body: ConsentInput.safeExtend({
+          expectedRevision: z.number().int().min(1).describe("The revision the client last saw"),
+        }),
+        response: { 200: CaseView, ...problems(400, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { expectedRevision, guardian, purpose, ...data } = request.body;
+      return app.cases.applyEvent(
+        request.params.id,
+        { type: "RECORD_CONSENT", data, expectedRevision },
+        request.actor,
+        new Date(),
+        {
+          ...(request.principal && {
+            role: request.principal.role,
+            audit: auditDraft(request, {
+              action: data.given ? "consent.give" : "consent.withdraw",
+              outcome: "allowed",
+              targetType: "case",
+              details: { scope: data.scope, method: data.method, guardian: guardian !== undefined },
+            }),
+          }),
+          consent: { ...(guardian && { guardian }), ...(purpose && { purpose }) },
+        },
+      );
+    },
+  );
+};
+export default consentRoutes;

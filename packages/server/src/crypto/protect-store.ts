@@ -1,0 +1,53 @@
+/**
+ * Issue 5 wiring for the store: the keyring (from the environment, or the key file, generated on a
+ * fresh local start) and the audit log, on the store's own connection.
+ */
+import { dirname } from "node:path";
+import type Database from "better-sqlite3";
+import type { FastifyBaseLogger } from "fastify";
+import { AuditLog } from "../audit/audit-log.ts";
+import type { StoreProtection } from "../store/sqlite/sqlite-case-store.ts";
+import { defaultKeyFile, type KeyringSettings, loadKeyring } from "./keyring.ts";
+import { SealingCodec } from "./personal-data-codec.ts";
+
+/** Key settings from the environment: PASSERELLE_KEY, PASSERELLE_PREVIOUS_KEYS, PASSERELLE_KEY_FILE. */
+export function keySettingsFromEnv(
+  databaseFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): KeyringSettings {
+  return {
+    envKey: env.PASSERELLE_KEY || undefined,
+    envPreviousKeys: env.PASSERELLE_PREVIOUS_KEYS || undefined,
+    keyFile: env.PASSERELLE_KEY_FILE || defaultKeyFile(dirname(databaseFile)),
+    generateIfMissing: true,
+  };
+}
+
+/**
+ * Load the keyring for a database. A key file is generated only for an empty database: generating
+ * one next to existing sealed records would make them unreadable, so that refuses to start instead.
+ */
+export function keyringFor(sqlite: Database.Database, settings: KeyringSettings, log?: FastifyBaseLogger) {
+  const hasCases = sqlite.prepare("SELECT 1 FROM cases LIMIT 1").get() !== undefined;
+  const { keyring, source } = loadKeyring({
+    ...settings,
+    generateIfMissing: settings.generateIfMissing && !hasCases,
+  });
+  if (source.kind === "file" && source.generated) {
+    log?.warn(
+      { keyFile: source.path, keyId: source.activeId },
+      "no data key configured: generated a new key file (mode 0600); back it up, or set PASSERELLE_KEY",
+    );
+  } else {
+    log?.info({ keySource: source.kind, keyId: source.activeId }, "data encryption key loaded");
+  }
+  return keyring;
+}
+
+export function protectStore(
+  sqlite: Database.Database,
+  settings: KeyringSettings,
+  log?: FastifyBaseLogger,
+): StoreProtection {
+  return { codec: new SealingCodec(keyringFor(sqlite, settings, log)), audit: new AuditLog(sqlite) };
+}
