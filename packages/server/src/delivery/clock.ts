@@ -12,7 +12,7 @@ export const systemClock: Clock = { now: () => new Date() };
 export class ManualClock implements Clock {
   #ms: number;
 
-  constructor(start: Date | string) {
+  constructor(start: Date | string | number) {
     this.#ms = new Date(start).getTime();
   }
 
@@ -20,7 +20,7 @@ export class ManualClock implements Clock {
     return new Date(this.#ms);
   }
 
-  set(at: Date | string): void {
+  set(at: Date | string | number): void {
     this.#ms = new Date(at).getTime();
   }
 
