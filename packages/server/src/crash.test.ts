@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 import { provisionUser } from "./auth/provision.ts";
+import { provisionToken } from "./testing/auth.ts";
 import { TEST_PATHWAYS_DIR, tempDir } from "./testing/build.ts";
 import { CHILD, IDENTIFICATION } from "./testing/fixtures.ts";
 
@@ -66,6 +67,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 describe("crash", () => {
   it("keeps every acknowledged event and no half-written case after SIGKILL mid-burst", async () => {
     const file = join(tempDir(), "crash.db");
+    token = provisionToken(file, { country: "ZZ", agency: "police" });
     // Issue 5: the server needs a token; a caseworker of the test pathway's `police` agency.
     token = provisionUser(file, {
       country: "ZZ",
@@ -109,8 +111,10 @@ describe("crash", () => {
         }
       }
     };
-    const workers = caseIds.map(worker);
-    while (acknowledged.length < 300) await new Promise((r) => setTimeout(r, 5));
+    let running = caseIds.length;
+    const workers = caseIds.map((id) => worker(id).finally(() => running--));
+    // Kill once enough events are acknowledged (or if every worker stopped on an error).
+    while (acknowledged.length < 300 && running > 0) await new Promise((r) => setTimeout(r, 5));
     child.kill("SIGKILL");
     killed = true;
     await Promise.all(workers);
