@@ -63,6 +63,21 @@ export interface AuthPluginOptions {
 /** Routes registered by @fastify/swagger(-ui): public documentation, no data. */
 const isDocsRoute = (url: string) => url === "/openapi.json" || url === "/docs" || url.startsWith("/docs/");
 
+/**
+ * The policy a route declares in `config.policy`. Docs routes default to public; any other route
+ * without a valid policy is a programming error that stops the server at start-up.
+ */
+export function routePolicy(method: string | string[], url: string, config: unknown): PolicyName {
+  const declared = (config as { policy?: unknown } | undefined)?.policy;
+  if (declared === undefined && isDocsRoute(url)) return "public";
+  if (!isPolicyName(declared)) {
+    throw new Error(
+      `route ${String(method)} ${url} declares no valid config.policy; every route must name one of: ${Object.keys(POLICIES).join(", ")}`,
+    );
+  }
+  return declared;
+}
+
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   const sqlite = app.sqlite;
   app.decorate("protections", options.protections);
@@ -78,15 +93,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest("caseRelation", null);
 
   app.addHook("onRoute", (route) => {
-    const config = (route.config ?? {}) as { policy?: unknown };
-    if (config.policy === undefined && isDocsRoute(route.url)) {
-      route.config = { ...config, policy: "public" } as typeof route.config;
-    } else if (!isPolicyName(config.policy)) {
-      throw new Error(
-        `route ${String(route.method)} ${route.url} declares no valid config.policy; every route must name one of: ${Object.keys(POLICIES).join(", ")}`,
-      );
-    }
-    const policy = (route.config as { policy: PolicyName }).policy;
+    const policy = routePolicy(route.method, route.url, route.config);
+    route.config = { ...(route.config ?? {}), policy } as typeof route.config;
     for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, policy });
   });
 

@@ -84,7 +84,8 @@ export const ERROR_CATALOG = {
   PASSERELLE_CASE_NOT_FOUND: {
     status: 404,
     title: "Case not found",
-    description: "No case has this id.",
+    description:
+      "No case has this id — or none that you may see: a case outside your reach answers exactly like a missing one, so that its existence is not revealed.",
   },
   PASSERELLE_TASK_NOT_FOUND: {
     status: 404,

@@ -21,7 +21,22 @@ async function swaggerPlugin(app: FastifyInstance) {
         { name: "pathways", description: "Country referral pathways and their versions" },
         { name: "cases", description: "Cases and their events" },
         { name: "tasks", description: "Deadlines and follow-ups" },
+        { name: "auth", description: "Login, logout, who am I" },
+        { name: "consent", description: "Consent records of a case" },
+        { name: "referrals", description: "Sharing a case with another agency; reassignment" },
+        { name: "audit", description: "The hash-chained audit log (auditors)" },
       ],
+      // Issue 5: every operation but /health, login and the docs needs a bearer token.
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description: "Opaque token (`psr_…`) from `POST /v1/auth/login` or `passerelle tokens create`",
+          },
+        },
+      },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });

@@ -1,0 +1,60 @@
+/**
+ * Test helper: the app with issue 5's protections on, on the tiny ZZ pathway, with three registered
+ * agencies (`police` = own, `welfare` = other, `shelter-ngo` = referral target) and one user per
+ * role in the first two. `headers(role, agency)` mints a fresh token for each call, so a test may
+ * revoke or log out without affecting the next request.
+ */
+import { build, type TestApp } from "../testing/build.ts";
+import { IDENTIFICATION } from "../testing/fixtures.ts";
+import type { UserRecord } from "./directory.ts";
+import { ROLES, type Role } from "./roles.ts";
+
+export const OWN = "police";
+export const OTHER = "welfare";
+export const TARGET = "shelter-ngo";
+export type Side = typeof OWN | typeof OTHER;
+
+export interface ProtectedApp extends TestApp {
+  users: Record<Side, Record<Role, UserRecord>>;
+  headers(role: Role, agency?: Side): { authorization: string };
+  /** Open a ZZ case owned by `agency`, as its caseworker. */
+  openCase(
+    person: Record<string, unknown>,
+    agency?: Side,
+  ): Promise<{ id: string; revision: number; tasks: { id: string }[] }>;
+}
+
+export async function buildProtected(options: { file?: string; dir?: string } = {}): Promise<ProtectedApp> {
+  const t = await build({ ...options, shipped: false, protections: true });
+  const d = t.app.directory;
+  const users = {} as Record<Side, Record<Role, UserRecord>>;
+  for (const code of [OWN, OTHER, TARGET]) {
+    if (!d.getAgency(`ZZ:${code}`)) d.createAgency({ country: "ZZ", code, name: code, kind: "government" });
+  }
+  for (const side of [OWN, OTHER] as const) {
+    users[side] = {} as Record<Role, UserRecord>;
+    for (const role of ROLES) {
+      const login = `${role}-${side}`;
+      users[side][role] =
+        d.credentialsOf(login)?.user ?? d.createUser({ agencyId: `ZZ:${side}`, login, role });
+    }
+  }
+  const headers = (role: Role, agency: Side = OWN) => ({
+    authorization: `Bearer ${d.issueToken({ userId: users[agency][role].id, kind: "api", expiresAt: null }).token}`,
+  });
+  return {
+    ...t,
+    users,
+    headers,
+    async openCase(person, agency = OWN) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/cases",
+        headers: headers("caseworker", agency),
+        payload: { country: "ZZ", person, identification: { ...IDENTIFICATION, agency } },
+      });
+      if (res.statusCode !== 201) throw new Error(`open case: ${res.statusCode} ${res.body}`);
+      return res.json();
+    },
+  };
+}
