@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryChannel } from "./channels/memory.ts";
 import { ManualClock } from "./clock.ts";
@@ -137,6 +138,24 @@ describe("BullMQ delivery faults (own redis-server)", () => {
     await redis.start();
   });
   afterAll(() => redis.kill());
+
+  it("warns at boot when Redis may evict keys", async () => {
+    const evicting = new RedisServer(await freePort(), "allkeys-lru");
+    await evicting.start();
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    const client = connectRedis(evicting.url, "producer", logger);
+    try {
+      await waitFor(() => client.status === "ready", "redis");
+      expect(await checkRedisSettings(client, logger)).toBe("allkeys-lru");
+      expect(lines.map((line) => JSON.parse(line).msg)).toEqual([
+        "redis maxmemory-policy is not noeviction: queued reminders may be evicted",
+      ]);
+    } finally {
+      client.disconnect();
+      await evicting.kill();
+    }
+  });
 
   it("Redis down while events are posted: transitions succeed, and every due reminder arrives once when it returns", async () => {
     const h = harness(redis.url);

@@ -21,7 +21,10 @@ export async function freePort(): Promise<number> {
 
 export class RedisServer {
   #process: ChildProcess | undefined;
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    readonly maxmemoryPolicy = "noeviction",
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -40,7 +43,7 @@ export class RedisServer {
         "--appendonly",
         "no",
         "--maxmemory-policy",
-        "noeviction",
+        this.maxmemoryPolicy,
       ],
       { stdio: "ignore" },
     );

@@ -45,7 +45,16 @@ export function createDeliveryWorker(options: WorkerOptions): Worker<DueRung> {
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
     },
   );
-  worker.on("error", (error) => logger.warn({ err: { message: error.message } }, "delivery worker error"));
+  // While Redis is unreachable every reconnection attempt errors: log each distinct error once.
+  let lastError = "";
+  worker.on("error", (error) => {
+    if (error.message === lastError) return;
+    lastError = error.message;
+    logger.warn({ err: { message: error.message } }, "delivery worker error");
+  });
+  worker.on("active", () => {
+    lastError = "";
+  });
   worker.on("failed", (job, error) => {
     if (error instanceof DelayedError || error.name === "DelayedError") return;
     logger.warn(
