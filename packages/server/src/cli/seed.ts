@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { CaseService } from "../cases/case-service.ts";
 import type { Identification, Person } from "../cases/person.ts";
 import { databaseFile, loadConfig } from "../config.ts";
+import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
 import { openDatabase } from "../db/open.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
@@ -97,7 +98,8 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const dirs = options.pathwayDirs ?? [PATHWAYS_DIR];
   const { sqlite } = openDatabase(options.databaseFile);
-  const store = new SqliteCaseStore(sqlite);
+  // Sealed exactly as the server seals them (issue 5): the server reads these cases back.
+  const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(options.databaseFile)));
   const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {} };
   try {
     const pathways = await PathwayRegistry.load(store, dirs, new Date());

@@ -6,15 +6,27 @@ import { Directory } from "../auth/directory.ts";
 import type { Role } from "../auth/roles.ts";
 import { openDatabase } from "../db/open.ts";
 
-export function provisionToken(file: string, input: { country: string; agency: string; role?: Role }): string {
+export function provisionToken(
+  file: string,
+  input: { country: string; agency: string; role?: Role },
+): string {
   const { sqlite } = openDatabase(file);
   try {
     const directory = new Directory(sqlite);
     const agencyId = `${input.country}:${input.agency}`;
     if (!directory.getAgency(agencyId)) {
-      directory.createAgency({ country: input.country, code: input.agency, name: `${input.agency} (test)`, kind: "government" });
+      directory.createAgency({
+        country: input.country,
+        code: input.agency,
+        name: `${input.agency} (test)`,
+        kind: "government",
+      });
     }
-    const user = directory.createUser({ agencyId, login: `test-${Date.now()}-${Math.random().toString(36).slice(2)}`, role: input.role ?? "caseworker" });
+    const user = directory.createUser({
+      agencyId,
+      login: `test-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      role: input.role ?? "caseworker",
+    });
     return directory.issueToken({ userId: user.id, kind: "api", expiresAt: null }).token;
   } finally {
     sqlite.close();

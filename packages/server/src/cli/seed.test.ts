@@ -1,0 +1,37 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
+import { openDatabase } from "../db/open.ts";
+import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import { tempDir } from "../testing/build.ts";
+import { seedDemo } from "./seed.ts";
+
+describe("seed --demo", () => {
+  it("opens cases in every shipped country through the store, at various stages, readable by the server", async () => {
+    const dir = tempDir();
+    const file = join(dir, "seed.db");
+    let n = 0;
+    // Deterministic "random": cycles through choices.
+    const random = () => ((n++ * 7919) % 1000) / 1000;
+    const result = await seedDemo({ databaseFile: file, cases: 21, random });
+    expect(result.cases).toBe(21);
+    expect(Object.keys(result.byCountry).length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(result.byStage).length).toBeGreaterThan(1);
+    expect(result.events).toBeGreaterThan(21);
+
+    // Read back as the server does: the same store with the same sealing codec and key file.
+    const { sqlite } = openDatabase(file);
+    const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(file)));
+    try {
+      const cases = await store.listCases({ now: new Date().toISOString(), limit: 50 });
+      expect(cases).toHaveLength(21);
+      const aggregate = await store.getCase(cases[0]!.id);
+      expect(typeof aggregate!.case.person.givenName).toBe("string");
+      const history = await store.getHistory(cases[0]!.id);
+      expect(history[0]).toMatchObject({ seq: 1, eventType: "CASE_OPENED", actor: "seed" });
+      expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
+  });
+});
