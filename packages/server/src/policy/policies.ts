@@ -130,7 +130,7 @@ export const POLICIES = {
     roles: ["supervisor"],
     scope: "task",
     ownerOnly: true,
-    description: "Reassign a task within the owning agency",
+    description: "Reassign or snooze a task within the owning agency",
   },
   "delivery:operate": {
     authenticated: true,

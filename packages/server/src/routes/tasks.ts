@@ -163,7 +163,8 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/v1/tasks/:id/snooze",
     {
-      config: { policy: "task:act" },
+      // Issue 4: snoozing, like reassigning, is a supervisor's decision within the owning agency.
+      config: { policy: "task:reassign" },
       schema: {
         tags: ["tasks"],
         summary: "Postpone a task (supervisor), with a reason",
