@@ -129,6 +129,41 @@ describe("BullMQ delivery (shared Redis)", () => {
     expect(h.channel.received).toEqual([]);
     expect(notificationsOf(fx.sqlite, task!.id)).toEqual([]);
   });
+
+  it("walks the escalation ladder in order: each rung is queued once it comes within the horizon", async () => {
+    const h = harness(SHARED_REDIS);
+    const [task] = await fx.openCaseWithTasks([
+      {
+        due: T0,
+        escalation: [
+          { at: T0, notify: { role: "caseworker", agency: "dsw" } },
+          { at: "2026-03-04T09:00:00.000Z", notify: { role: "supervisor", agency: "dsw" } },
+          { at: "2026-03-09T09:00:00.000Z", notify: { role: "committee", agency: "hts" } },
+        ],
+      },
+    ]);
+    h.startWorker();
+    const seen = () => h.channel.received.map((m) => `${m.step}:${m.recipient.role}`);
+    expect(await h.relay.relayOnce()).toBe(1);
+    await waitFor(() => h.channel.received.length === 1, "the reminder");
+    const nextStep = () =>
+      (fx.sqlite.prepare("select next_step from tasks where id = ?").get(task!.id) as { next_step: number })
+        .next_step;
+    await waitFor(() => nextStep() === 1, "the task to move to rung 1");
+    // Rung 1 is two days away: beyond the relay's 24 h horizon, so not in Redis yet.
+    expect(await h.relay.relayOnce()).toBe(0);
+    expect(await h.queue.getDelayedCount()).toBe(0);
+    clock.set("2026-03-04T09:00:00.000Z");
+    expect(await h.relay.relayOnce()).toBe(1);
+    await waitFor(() => h.channel.received.length === 2, "the first escalation");
+    clock.set("2026-03-09T09:00:00.000Z");
+    await waitFor(async () => (await h.relay.relayOnce()) === 1, "the second escalation to be queued");
+    await waitFor(() => h.channel.received.length === 3, "the second escalation");
+    await queueSettled(h.queue);
+    expect(seen()).toEqual(["0:caseworker", "1:supervisor", "2:committee"]);
+    const row = fx.sqlite.prepare("select next_step from tasks where id = ?").get(task!.id);
+    expect(row).toEqual({ next_step: null });
+  });
 });
 
 describe("BullMQ delivery faults (own redis-server)", () => {
@@ -198,6 +233,9 @@ describe("BullMQ delivery faults (own redis-server)", () => {
     expect(await h.relay.relayOnce()).toBe(10);
     h.startWorker();
     await waitFor(() => h.channel.received.length >= 4, "the 4 early reminders");
+    const settled = () =>
+      fx.sqlite.prepare("select count(*) as n from tasks where next_step is null").get() as { n: number };
+    await waitFor(() => settled().n === 4, "the early tasks to move past their last rung");
     expect(await h.queue.getDelayedCount()).toBe(6);
 
     const admin = new Redis(redis.url);
