@@ -4,8 +4,13 @@
  * bin/passerelle.mjs).
  */
 import { Command } from "commander";
+import { registerAuditCommands } from "./audit.ts";
+import { registerKeysCommands } from "./keys.ts";
 import { registerPathwaysCommands } from "./pathways.ts";
+import { registerRetentionCommands } from "./retention.ts";
 import { registerSeedCommand } from "./seed.ts";
+import { registerTokensCommands } from "./tokens.ts";
+import { registerUsersCommands } from "./users.ts";
 import { registerWorkerCommand } from "./worker.ts";
 
 const program = new Command("passerelle")
@@ -15,5 +20,10 @@ const program = new Command("passerelle")
 registerPathwaysCommands(program);
 registerSeedCommand(program);
 registerWorkerCommand(program);
+registerUsersCommands(program);
+registerTokensCommands(program);
+registerKeysCommands(program);
+registerAuditCommands(program);
+registerRetentionCommands(program);
 
 await program.parseAsync(process.argv);

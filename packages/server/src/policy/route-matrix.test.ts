@@ -89,7 +89,7 @@ describe("authorisation matrix (generated from the route table)", () => {
             headers: role ? fx.headers(role, OWN) : {},
             ...(route.method === "POST" ? { payload: {} } : {}),
           });
-          const code = res.headers["content-type"]?.includes("json")
+          const code = String(res.headers["content-type"] ?? "").includes("json")
             ? (res.json() as { code?: string }).code
             : undefined;
           const hidden =

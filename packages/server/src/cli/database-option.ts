@@ -1,0 +1,39 @@
+/** The database a CLI command works on: `--database-url`, else DATABASE_URL, else the default file. */
+import { databaseFile, loadConfig } from "../config.ts";
+import { openDatabase } from "../db/open.ts";
+
+export interface DatabaseOption {
+  databaseUrl?: string;
+}
+
+export const DATABASE_URL_FLAGS = "--database-url <url>";
+export const DATABASE_URL_HELP = "SQLite file URL (default: DATABASE_URL, or file:./data/passerelle.db)";
+
+export function cliDatabaseFile(opts: DatabaseOption): string {
+  const config = loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) });
+  return databaseFile(config.DATABASE_URL);
+}
+
+/** Open the database (migrations applied) for a command, and close it afterwards. */
+export async function withDatabase<T>(
+  opts: DatabaseOption,
+  fn: (db: ReturnType<typeof openDatabase>, file: string) => T | Promise<T>,
+): Promise<T> {
+  const file = cliDatabaseFile(opts);
+  const db = openDatabase(file);
+  try {
+    return await fn(db, file);
+  } finally {
+    db.sqlite.close();
+  }
+}
+
+/** Audit fields of a CLI action: no user, no token; the operator's shell is the only "where". */
+export const CLI_ACTOR = {
+  actorUserId: null,
+  actorAgencyId: null,
+  actorRole: null,
+  tokenId: null,
+  ip: "cli",
+  requestId: null,
+} as const;

@@ -1,0 +1,90 @@
+/**
+ * Re-seal every personal value under the active key (and seal values still stored in the clear).
+ * Runs in one transaction: either every record moves to the new key or none does. After it, no
+ * record needs an older key; `keysInUse` proves it before old keys are pruned.
+ */
+import type Database from "better-sqlite3";
+import { sealedKeyId } from "./cipher.ts";
+import type { Keyring } from "./keyring.ts";
+import { aad, isSealed, SealingCodec } from "./personal-data-codec.ts";
+
+interface SealedColumn {
+  table: string;
+  column: string;
+  /** Columns that identify the row and build its AAD. */
+  key: string[];
+  aad: (row: Record<string, unknown>) => string;
+  /** Plain values are raw text (task notes), not JSON. */
+  rawText?: boolean;
+}
+
+/** Every column that holds sealed personal data. */
+export const SEALED_COLUMNS: SealedColumn[] = [
+  { table: "cases", column: "person", key: ["id"], aad: (r) => aad.person(r.id as string) },
+  { table: "cases", column: "identification", key: ["id"], aad: (r) => aad.identification(r.id as string) },
+  {
+    table: "case_history",
+    column: "personal_data",
+    key: ["case_id", "seq"],
+    aad: (r) => aad.history(r.case_id as string, r.seq as number),
+  },
+  {
+    table: "consents",
+    column: "guardian",
+    key: ["id", "case_id", "at", "scope"],
+    aad: (r) => aad.consentGuardian(r.case_id as string, r.at as string, r.scope as string),
+  },
+  { table: "tasks", column: "note", key: ["id"], aad: (r) => aad.taskNote(r.id as string), rawText: true },
+];
+
+export interface RotationReport {
+  /** Values re-sealed (or sealed for the first time), per column. */
+  resealed: Record<string, number>;
+  /** Values already under the active key. */
+  current: number;
+}
+
+export function rotateRecords(sqlite: Database.Database, keyring: Keyring): RotationReport {
+  const codec = new SealingCodec(keyring);
+  const report: RotationReport = { resealed: {}, current: 0 };
+  sqlite
+    .transaction(() => {
+      for (const col of SEALED_COLUMNS) {
+        const select = sqlite.prepare(
+          `SELECT rowid AS _rowid, ${col.key.join(", ")}, ${col.column} AS value FROM ${col.table} WHERE ${col.column} IS NOT NULL`,
+        );
+        const update = sqlite.prepare(`UPDATE ${col.table} SET ${col.column} = ? WHERE rowid = ?`);
+        let count = 0;
+        for (const row of select.iterate() as Iterable<Record<string, unknown>>) {
+          const text = row.value as string;
+          if (isSealed(text) && sealedKeyId(text) === keyring.active.id) {
+            report.current += 1;
+            continue;
+          }
+          const where = col.aad(row);
+          const value = isSealed(text) ? codec.decode(where, text) : col.rawText ? text : JSON.parse(text);
+          update.run(codec.encode(where, value), row._rowid);
+          count += 1;
+        }
+        report.resealed[`${col.table}.${col.column}`] = count;
+      }
+    })
+    .immediate();
+  return report;
+}
+
+/** Key ids that some stored value still needs (and whether any value is still unsealed). */
+export function keysInUse(sqlite: Database.Database): { keyIds: Set<string>; plain: number } {
+  const keyIds = new Set<string>();
+  let plain = 0;
+  for (const col of SEALED_COLUMNS) {
+    const rows = sqlite
+      .prepare(`SELECT ${col.column} AS value FROM ${col.table} WHERE ${col.column} IS NOT NULL`)
+      .pluck();
+    for (const text of rows.iterate() as Iterable<string>) {
+      if (isSealed(text)) keyIds.add(sealedKeyId(text));
+      else if (!(col.table === "cases" && text === "{}")) plain += 1;
+    }
+  }
+  return { keyIds, plain };
+}
