@@ -7,6 +7,8 @@
 import { copyFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { seedDemo } from "../src/cli/seed.ts";
+import { aad } from "../src/crypto/personal-data-codec.ts";
+import { keySettingsFromEnv, protectStore } from "../src/crypto/protect-store.ts";
 import { ulid } from "../src/ids.ts";
 
 const DAY = 86_400_000;
@@ -24,6 +26,17 @@ export async function fillStore(
   // Setup only: the fill does not need to survive a power cut.
   db.pragma("synchronous = OFF");
   const templates = db.prepare("SELECT * FROM cases").all() as Record<string, unknown>[];
+  // Personal data is sealed and bound to its case id (issue 5): each copy is sealed again for its own id.
+  const { codec } = protectStore(db, keySettingsFromEnv(file));
+  const plain = new Map(
+    templates.map((t) => [
+      t.id as string,
+      {
+        person: codec.decode(aad.person(t.id as string), t.person as string),
+        identification: codec.decode(aad.identification(t.id as string), t.identification as string),
+      },
+    ]),
+  );
   const taskTemplates = new Map<string, Record<string, unknown>[]>();
   for (const t of db.prepare("SELECT * FROM tasks WHERE status = 'open'").all() as Record<
     string,
@@ -60,9 +73,12 @@ export async function fillStore(
         const dues = tasks.map(() =>
           new Date(now + Math.floor((Math.random() - 0.35) * 30 * DAY)).toISOString(),
         );
+        const personal = plain.get(template.id as string)!;
         insertCase.run({
           ...template,
           id,
+          person: codec.encode(aad.person(id), personal.person),
+          identification: codec.encode(aad.identification(id), personal.identification),
           assignee: `caseworker-${i % 400}`,
           created_at: new Date(created).toISOString(),
           updated_at: new Date(updated).toISOString(),

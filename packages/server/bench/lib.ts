@@ -76,13 +76,18 @@ export function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/** Bearer token sent by every request of the benchmark (the real server runs with its protections). */
+export const auth = { token: "" };
+export const authHeaders = (): Record<string, string> =>
+  auth.token ? { authorization: `Bearer ${auth.token}` } : {};
+
 export async function post(
   url: string,
   body: unknown,
 ): Promise<{ status: number; json: Record<string, unknown>; text: string }> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...authHeaders() },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -112,7 +117,7 @@ export function eventLoad(
     requests: [
       {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...authHeaders() },
         setupRequest: (request) => {
           const id = free.shift()!;
           level = (level % 5) + 1;
