@@ -55,7 +55,8 @@ export function rotateRecords(sqlite: Database.Database, keyring: Keyring): Rota
         );
         const update = sqlite.prepare(`UPDATE ${col.table} SET ${col.column} = ? WHERE rowid = ?`);
         let count = 0;
-        for (const row of select.iterate() as Iterable<Record<string, unknown>>) {
+        // `all()`, not `iterate()`: the same connection updates rows while walking them.
+        for (const row of select.all() as Record<string, unknown>[]) {
           const text = row.value as string;
           if (isSealed(text) && sealedKeyId(text) === keyring.active.id) {
             report.current += 1;

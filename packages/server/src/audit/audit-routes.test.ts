@@ -1,0 +1,84 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { ADULT } from "../testing/fixtures.ts";
+
+let fx: ProtectedApp | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+describe("audit routes", () => {
+  it("records case reads and writes, and refusals, with who, what, when, from where and why", async () => {
+    fx = await buildProtected();
+    const { id } = await fx.openCase(ADULT, OWN);
+    await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    await fx.app.inject({
+      method: "GET",
+      url: `/v1/cases/${id}`,
+      headers: fx.headers("caseworker", "welfare"),
+    });
+    const res = await fx.app.inject({
+      method: "GET",
+      url: `/v1/audit?caseId=${id}`,
+      headers: fx.headers("auditor"),
+    });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as {
+      action: string;
+      outcome: string;
+      actorUserId: string;
+      ip: string;
+      reason: string;
+      at: string;
+    }[];
+    expect(items.map((e) => [e.action, e.outcome])).toEqual([
+      ["case.create", "allowed"],
+      ["case.read", "allowed"],
+      ["GET /v1/cases/:id", "denied"],
+    ]);
+    expect(items[1]).toMatchObject({
+      actorUserId: fx.users.police.caseworker.id,
+      ip: "127.0.0.1",
+      reason: "case:read",
+    });
+    expect(items[2]!.reason).toBe("out-of-reach");
+    expect(JSON.stringify(items)).not.toContain(ADULT.familyName);
+    // Only auditors read it.
+    expect(
+      (await fx.app.inject({ method: "GET", url: "/v1/audit", headers: fx.headers("admin") })).statusCode,
+    ).toBe(403);
+  });
+
+  it("detects tampering with the log and names the first broken link", async () => {
+    fx = await buildProtected();
+    const { id } = await fx.openCase(ADULT, OWN);
+    for (let i = 0; i < 3; i++)
+      await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    const intact = await fx.app.inject({
+      method: "GET",
+      url: "/v1/audit/verify",
+      headers: fx.headers("auditor"),
+    });
+    expect(intact.json()).toMatchObject({ ok: true });
+    const { seq } = intact.json().head;
+
+    // Someone with file access drops the triggers and rewrites who read the case.
+    const raw = new Database(fx.file);
+    raw.exec("DROP TRIGGER audit_log_no_update");
+    raw.prepare("UPDATE audit_log SET actor_user_id = 'someone-else' WHERE seq = ?").run(seq - 1);
+    raw.close();
+
+    const broken = await fx.app.inject({
+      method: "GET",
+      url: "/v1/audit/verify",
+      headers: fx.headers("auditor"),
+    });
+    expect(broken.json()).toMatchObject({
+      ok: false,
+      checked: seq - 2,
+      broken: { seq: seq - 1, problem: "hashMismatch" },
+    });
+  });
+});

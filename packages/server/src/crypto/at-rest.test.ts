@@ -1,0 +1,134 @@
+import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { openDatabase } from "../db/open.ts";
+import { ADULT } from "../testing/fixtures.ts";
+import { sealedKeyId } from "./cipher.ts";
+import { addKeyToFile } from "./keyring.ts";
+import { keysInUse, rotateRecords } from "./rotate.ts";
+
+const NAME = ADULT.familyName; // "Testperson"
+const NOTE = "met near the Tamale bus station";
+let fx: ProtectedApp | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+/** The database file and its WAL, as bytes: what someone who copies the disk gets. */
+function rawBytes(file: string): string {
+  const parts = [file, `${file}-wal`].map((f) => {
+    try {
+      return readFileSync(f).toString("latin1");
+    } catch {
+      return "";
+    }
+  });
+  return parts.join("");
+}
+
+async function caseWithPersonalData(app: ProtectedApp) {
+  const opened = await app.openCase(
+    { ...ADULT, identityNumber: "GH-ID-99812", mobilePhone: "+233200000001" },
+    OWN,
+  );
+  const headers = app.headers("caseworker");
+  await app.app.inject({
+    method: "POST",
+    url: `/v1/cases/${opened.id}/consents`,
+    headers,
+    payload: {
+      scope: "referral",
+      given: true,
+      method: "guardian",
+      guardian: { name: "Guardianname Example", relationship: "parent" },
+      expectedRevision: 1,
+    },
+  });
+  const screened = await app.app.inject({
+    method: "POST",
+    url: `/v1/cases/${opened.id}/events`,
+    headers,
+    payload: {
+      type: "SCREENING_COMPLETED",
+      data: { outcome: "trafficking", notes: NOTE },
+      expectedRevision: 2,
+    },
+  });
+  expect(screened.statusCode).toBe(200);
+  return opened.id;
+}
+
+describe("personal data at rest", () => {
+  it("the raw database file holds no name, identity number, phone, guardian or free-text note", async () => {
+    fx = await buildProtected();
+    const caseId = await caseWithPersonalData(fx);
+    const { file } = fx;
+    // The API still returns them to a caseworker in reach.
+    const read = await fx.app.inject({
+      method: "GET",
+      url: `/v1/cases/${caseId}/history`,
+      headers: fx.headers("caseworker"),
+    });
+    expect(read.statusCode).toBe(200);
+    await fx.close({ keepFile: true });
+    fx = undefined;
+    const bytes = rawBytes(file);
+    expect(bytes.length).toBeGreaterThan(10_000);
+    for (const secret of [NAME, "GH-ID-99812", "+233200000001", "Guardianname", "Tamale"]) {
+      expect(bytes.includes(secret), secret).toBe(false);
+    }
+    // Reportable attributes stay queryable in the clear.
+    const db = new Database(file, { readonly: true });
+    const row = db
+      .prepare("SELECT sex, nationality, age_band, stage, country, person FROM cases WHERE id = ?")
+      .get(caseId) as Record<string, string>;
+    db.close();
+    expect(row).toMatchObject({ sex: "female", nationality: "GH", country: "ZZ", stage: "screening" });
+    expect(row.age_band).toMatch(/--|\+/);
+    expect(row.person.startsWith("pse1.")).toBe(true);
+  });
+
+  it("key rotation re-seals every record under the new key and leaves every record readable", async () => {
+    fx = await buildProtected();
+    const ids = [await caseWithPersonalData(fx), await caseWithPersonalData(fx)];
+    const { file, dir } = fx;
+    const keyFile = `${dir}/keys.json`;
+    await fx.close({ keepFile: true });
+
+    const { sqlite } = openDatabase(file);
+    const before = keysInUse(sqlite).keyIds;
+    const { keyring, newKeyId } = addKeyToFile(keyFile);
+    const report = rotateRecords(sqlite, keyring);
+    expect(report.resealed["cases.person"]).toBe(2);
+    expect(report.resealed["case_history.personal_data"]).toBe(2);
+    expect(report.resealed["consents.guardian"]).toBe(2);
+    const after = keysInUse(sqlite);
+    sqlite.close();
+    expect([...before]).not.toContain(newKeyId);
+    expect([...after.keyIds]).toEqual([newKeyId]);
+    expect(after.plain).toBe(0);
+
+    // Restart on the rotated file with the rotated key file: everything opens.
+    fx = await buildProtected({ file, dir });
+    for (const id of ids) {
+      const history = await fx.app.inject({
+        method: "GET",
+        url: `/v1/cases/${id}/history`,
+        headers: fx.headers("caseworker"),
+      });
+      expect(history.statusCode).toBe(200);
+      const consents = await fx.app.inject({
+        method: "GET",
+        url: `/v1/cases/${id}/consents`,
+        headers: fx.headers("caseworker"),
+      });
+      expect(consents.json().items[0].guardian.name).toBe("Guardianname Example");
+    }
+    const raw = new Database(file, { readonly: true });
+    const person = raw.prepare("SELECT person FROM cases WHERE id = ?").pluck().get(ids[0]) as string;
+    raw.close();
+    expect(sealedKeyId(person)).toBe(newKeyId);
+  });
+});

@@ -1,0 +1,77 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { AuditLog } from "../audit/audit-log.ts";
+import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { openDatabase } from "../db/open.ts";
+import { ADULT } from "../testing/fixtures.ts";
+import { applyRetention, ERASED_PERSON } from "./apply.ts";
+
+let fx: ProtectedApp | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+describe("retention", () => {
+  it("erases the personal data of closed cases past their period, keeps the anonymised fields, and audits it", async () => {
+    fx = await buildProtected();
+    const closed = await fx.openCase(ADULT, OWN);
+    const open = await fx.openCase(ADULT, OWN);
+    const headers = fx.headers("caseworker");
+    const screened = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${closed.id}/events`,
+      headers,
+      payload: {
+        type: "SCREENING_COMPLETED",
+        data: { outcome: "smuggling", notes: "free text note" },
+        expectedRevision: 1,
+      },
+    });
+    expect(screened.json().stage).toBe("closed");
+    const { file } = fx;
+    await fx.close({ keepFile: true });
+    fx = undefined;
+
+    // The test pathway sets no period: give its stored definition one (30 days).
+    const raw = new Database(file);
+    raw
+      .prepare(
+        "UPDATE pathway_versions SET definition = json_set(definition, '$.retention', json(?)) WHERE country = 'ZZ'",
+      )
+      .run(JSON.stringify({ personalDataAfterClosure: "P30D" }));
+    raw.close();
+
+    const { sqlite } = openDatabase(file);
+    const soon = applyRetention(sqlite, { now: new Date(Date.now() + 29 * 86_400_000), dryRun: false });
+    expect(soon).toMatchObject({ due: [], erased: 0, kept: 1 });
+    const dry = applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: true });
+    expect(dry.due.map((d) => d.caseId)).toEqual([closed.id]);
+    expect(dry.erased).toBe(0);
+    const done = applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false });
+    expect(done.erased).toBe(1);
+
+    const row = sqlite.prepare("SELECT * FROM cases WHERE id = ?").get(closed.id) as Record<string, string>;
+    expect(row.person).toBe(ERASED_PERSON);
+    expect(row).toMatchObject({ stage: "closed", sex: "female", nationality: "GH", country: "ZZ" });
+    const history = sqlite
+      .prepare("SELECT personal_data, data FROM case_history WHERE case_id = ? AND seq = 2")
+      .get(closed.id) as Record<string, string | null>;
+    expect(history.personal_data).toBeNull();
+    expect(JSON.parse(history.data!)).toEqual({ outcome: "smuggling" });
+    const stillOpen = sqlite.prepare("SELECT person FROM cases WHERE id = ?").pluck().get(open.id) as string;
+    expect(stillOpen.startsWith("pse1.")).toBe(true);
+    const log = new AuditLog(sqlite);
+    expect(
+      log
+        .list({ limit: 10, targetType: "case", targetId: closed.id })
+        .some((e) => e.action === "retention.erase"),
+    ).toBe(true);
+    expect(log.verify().ok).toBe(true);
+    // A second run finds nothing left to erase.
+    expect(
+      applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false }).erased,
+    ).toBe(0);
+    sqlite.close();
+  });
+});
