@@ -86,8 +86,17 @@ export type Authentication =
   | { ok: true; principal: Principal }
   | { ok: false; rejection: TokenRejection; tokenId?: string };
 
+/**
+ * How long a checked token is trusted without a new lookup. Revocation and disabling in this
+ * process take effect at once (the cache is cleared); done by another process (the CLI), within
+ * this time.
+ */
+export const TOKEN_CACHE_MS = 2000;
+
 export class Directory {
   private readonly s: ReturnType<typeof prepare>;
+  /** Token hash → the row of `principalByHash` and when it was read. */
+  private readonly checked = new Map<string, { row: Row; at: number }>();
 
   constructor(private readonly sqlite: Database.Database) {
     this.s = prepare(sqlite);
@@ -161,6 +170,7 @@ export class Directory {
 
   /** Disable an account: every token of it stops working at once. */
   disableUser(userId: string, now = new Date()): void {
+    this.checked.clear();
     if (this.s.disableUser.run({ id: userId, at: now.toISOString() }).changes !== 1) {
       throw new DirectoryError("unknownUser", `no user ${userId}`);
     }
@@ -198,6 +208,7 @@ export class Directory {
 
   revokeToken(id: string, now = new Date()): TokenRecord {
     this.s.revokeToken.run({ id, at: now.toISOString() });
+    this.checked.clear();
     const token = this.getToken(id);
     if (!token) throw new DirectoryError("unknownToken", `no token ${id}`);
     return token;
@@ -205,7 +216,17 @@ export class Directory {
 
   /** Who a presented token belongs to, or why it is refused. One indexed lookup. */
   authenticate(token: string, now = new Date()): Authentication {
-    const row = this.s.principalByHash.get(hashToken(token)) as Row | undefined;
+    const hash = hashToken(token);
+    const cached = this.checked.get(hash);
+    let row: Row | undefined;
+    if (cached && now.getTime() - cached.at < TOKEN_CACHE_MS && now.getTime() >= cached.at) row = cached.row;
+    else {
+      row = this.s.principalByHash.get(hash) as Row | undefined;
+      if (row) {
+        if (this.checked.size >= 10_000) this.checked.clear();
+        this.checked.set(hash, { row, at: now.getTime() });
+      } else this.checked.delete(hash);
+    }
     if (!row) return { ok: false, rejection: "unknown" };
     const tokenId = row.token_id as string;
     const rejection = checkToken(

@@ -42,14 +42,31 @@ function decodeWith(keyring: Keyring | undefined, aad: string, text: string): un
   return JSON.parse(open(keyring, text, aad));
 }
 
+/**
+ * How many recently opened values are kept, so that one request that reads a case twice (before and
+ * after its write) decrypts it once. Bounded and in memory only; never persisted or logged.
+ */
+export const OPENED_CACHE_SIZE = 256;
+
 export class SealingCodec implements PersonalDataCodec {
   readonly sealing = true;
+  /** Ciphertext (with its AAD) → JSON text of the plaintext; insertion-ordered for eviction. */
+  readonly #opened = new Map<string, string>();
   constructor(readonly keyring: Keyring) {}
   encode(aad: string, value: unknown): string {
     return seal(this.keyring, JSON.stringify(value), aad);
   }
   decode<T>(aad: string, text: string): T {
-    return decodeWith(this.keyring, aad, text) as T;
+    if (!isSealed(text)) return JSON.parse(text) as T;
+    const key = `${aad}\n${text}`;
+    let json = this.#opened.get(key);
+    if (json === undefined) {
+      json = open(this.keyring, text, aad);
+      this.#opened.set(key, json);
+      if (this.#opened.size > OPENED_CACHE_SIZE) this.#opened.delete(this.#opened.keys().next().value!);
+    }
+    // Parsed afresh each time: callers get their own object.
+    return JSON.parse(json) as T;
   }
   keyIdOf(text: string): string | null {
     return isSealed(text) ? sealedKeyId(text) : null;

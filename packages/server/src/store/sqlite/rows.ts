@@ -33,12 +33,25 @@ export function toCaseSummary(r: Row): CaseSummaryRecord {
 }
 
 export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
-  return {
-    ...toCaseSummary(r),
-    snapshot: JSON.parse(str(r.snapshot)),
-    person: codec.decode(aad.person(str(r.id)), str(r.person)),
-    identification: codec.decode(aad.identification(str(r.id)), str(r.identification)),
-  };
+  const record = { ...toCaseSummary(r), snapshot: JSON.parse(str(r.snapshot)) } as CaseRecord;
+  // Personal data is opened only when something reads it (issue 5): most reads of a case (lists,
+  // the case view, the audit) never need the person, and each open is an AES-GCM decryption.
+  lazy(record, "person", () => codec.decode(aad.person(record.id), str(r.person)));
+  lazy(record, "identification", () => codec.decode(aad.identification(record.id), str(r.identification)));
+  return record;
+}
+
+/** Defines `key` as computed on first read, then kept (enumerable, so spreads and JSON see it). */
+function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
 }
 
 export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {

@@ -1,0 +1,199 @@
+/**
+ * Issue 5 benchmark (not a test): `pnpm --filter @passerelle/server bench:protections`.
+ *
+ * The event benchmark of bench/run.ts (50 connections, RISK_ASSESSED on a pool of cases, each with
+ * its right expectedRevision, durable commits) against the real app twice in the same run:
+ * - on: `src/server.ts` as deployed — bearer token checked on every request, need-to-know decision
+ *   (case lookup + referral grants), person sealed with AES-256-GCM and opened on every event,
+ *   an audit entry hash-chained into every write's transaction;
+ * - off: the same app built with `protections: false` (bench/servers/unprotected.ts).
+ * Rounds alternate on, off, off, on so that drift (disk cache, CPU frequency) hits both equally.
+ * Goal: on ≥ 0.85 × off. Writes the figures into docs/performance.md.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { provisionToken } from "../src/testing/auth.ts";
+import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
+import {
+  auth,
+  eventLoad,
+  type Figures,
+  figures,
+  PACKAGE_DIR,
+  post,
+  startProcess,
+  stopProcess,
+} from "./lib.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CASES = Number(process.env.BENCH_CASES ?? 1000);
+const dir = mkdtempSync(join(tmpdir(), "passerelle-protections-"));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "info";
+
+type Mode = "on" | "off";
+
+async function startServer(mode: Mode) {
+  const file = join(dir, `${mode}.db`);
+  // Same environment for both: only the entry point differs (src/server.ts has no switch to turn
+  // the protections off).
+  const env = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `file:${file}`,
+    LOG_LEVEL,
+    PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
+  };
+  auth.token = mode === "on" ? provisionToken(file, { country: "ZZ", agency: "police" }) : "";
+  const server = await startProcess(mode === "on" ? "src/server.ts" : "bench/servers/unprotected.ts", env);
+  return { file, server };
+}
+
+async function openCases(url: string) {
+  const cases: { id: string; revision: number }[] = [];
+  // Personal fields, so that "on" seals and opens a real person on every event.
+  const person = {
+    givenName: "Bench",
+    familyName: "Person",
+    birthDate: "1990-01-01",
+    mobilePhone: "+000",
+    sex: "female",
+  };
+  for (let start = 0; start < CASES; start += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, CASES - start) }, async () => {
+        const opened = await post(`${url}/v1/cases`, {
+          country: "ZZ",
+          person,
+          identification: { date: "2026-11-02", agency: "police", method: "outreach" },
+        });
+        if (opened.status !== 201) throw new Error(`open case: ${opened.status} ${opened.text}`);
+        const id = opened.json.id as string;
+        const consent = await post(`${url}/v1/cases/${id}/events`, {
+          type: "RECORD_CONSENT",
+          data: { scope: "referral", given: true, method: "written" },
+          expectedRevision: 1,
+        });
+        if (consent.status !== 200) throw new Error(`consent: ${consent.status} ${consent.text}`);
+        const screened = await post(`${url}/v1/cases/${id}/events`, {
+          type: "SCREENING_COMPLETED",
+          data: { outcome: "trafficking" },
+          expectedRevision: 2,
+        });
+        if (screened.status !== 200) throw new Error(`screen: ${screened.status} ${screened.text}`);
+        return { id, revision: 3 };
+      }),
+    );
+    cases.push(...batch);
+  }
+  return cases;
+}
+
+async function resync(url: string, cases: { id: string; revision: number }[]) {
+  const fresh: { id: string; revision: number }[] = [];
+  for (let start = 0; start < cases.length; start += 50) {
+    const batch = await Promise.all(
+      cases.slice(start, start + 50).map(async (c) => {
+        const res = await fetch(`${url}/v1/cases/${c.id}`, {
+          headers: auth.token ? { authorization: `Bearer ${auth.token}` } : {},
+        });
+        const body = (await res.json()) as { revision: number };
+        return { id: c.id, revision: body.revision };
+      }),
+    );
+    fresh.push(...batch);
+  }
+  return fresh;
+}
+
+const results: Record<Mode, Figures[]> = { on: [], off: [] };
+const running = {} as Record<
+  Mode,
+  {
+    file: string;
+    server: Awaited<ReturnType<typeof startProcess>>;
+    cases: { id: string; revision: number }[];
+    token: string;
+  }
+>;
+
+try {
+  log(
+    `## Protections on vs off (${SECONDS} s per round, 50 connections, ${CASES} cases, rounds on/off/off/on)`,
+  );
+  for (const mode of ["on", "off"] as const) {
+    const { file, server } = await startServer(mode);
+    const cases = await openCases(server.url);
+    await eventLoad(server.url, cases, "/v1/cases", 3); // warm-up
+    running[mode] = { file, server, cases, token: auth.token };
+  }
+  for (const mode of ["on", "off", "off", "on"] as const) {
+    const r = running[mode];
+    auth.token = r.token;
+    // Answers still in flight when a round ends are not seen by the load generator: re-read every
+    // case's revision so that each round starts with the whole pool and no stale revision.
+    r.cases = await resync(r.server.url, r.cases);
+    const f = figures(await eventLoad(r.server.url, r.cases, "/v1/cases", SECONDS));
+    results[mode].push(f);
+    log(`${mode}: ${JSON.stringify(f)}`);
+  }
+  for (const mode of ["on", "off"] as const) await stopProcess(running[mode].server.child);
+
+  // What "on" actually did: every acknowledged event has its audit entry, and the chain holds.
+  const db = new Database(running.on.file, { readonly: true });
+  const auditRows = db
+    .prepare("SELECT count(*) FROM audit_log WHERE action = 'case.event'")
+    .pluck()
+    .get() as number;
+  const events = db.prepare("SELECT count(*) FROM case_history").pluck().get() as number;
+  const plainPerson = db
+    .prepare("SELECT count(*) FROM cases WHERE person NOT LIKE 'pse1.%'")
+    .pluck()
+    .get() as number;
+  db.close();
+
+  const mean = (fs: Figures[], k: keyof Figures) => Math.round(fs.reduce((a, f) => a + f[k], 0) / fs.length);
+  const on = {
+    rps: mean(results.on, "rps"),
+    p50: mean(results.on, "p50"),
+    p99: mean(results.on, "p99"),
+    non2xx: mean(results.on, "non2xx"),
+  };
+  const off = {
+    rps: mean(results.off, "rps"),
+    p50: mean(results.off, "p50"),
+    p99: mean(results.off, "p99"),
+    non2xx: mean(results.off, "non2xx"),
+  };
+  const ratio = on.rps / off.rps;
+  const met = ratio >= 0.85;
+  log(
+    `\nratio on/off: ${ratio.toFixed(3)} (goal ≥ 0.85: ${met ? "met" : "NOT met"}); audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
+  );
+
+  const section = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm --filter @passerelle/server bench:protections\``,
+    `(${SECONDS} s per round, 50 connections, ${CASES} cases, rounds on → off → off → on, mean of the two rounds of each).`,
+    "",
+    "| protections | req/s | p50 ms | p99 ms | non-2xx |",
+    "|---|---|---|---|---|",
+    `| on (token check, need-to-know lookup, AES-256-GCM person, chained audit entry per write) | ${on.rps} | ${on.p50} | ${on.p99} | ${on.non2xx} |`,
+    `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} |`,
+    "",
+    `**on / off = ${ratio.toFixed(2)}×** (goal ≥ 0.85×: ${met ? "met" : "not met"}). Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s.`,
+    `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (every accepted event audited in its own transaction; the rest are case openings and consents), and ${plainPerson} unsealed persons.`,
+  ].join("\n");
+  const doc = join(PACKAGE_DIR, "../../docs/performance.md");
+  const text = readFileSync(doc, "utf8");
+  const start = "<!-- protections:start -->";
+  const end = "<!-- protections:end -->";
+  const next = text.includes(start)
+    ? text.replace(new RegExp(`${start}[\\s\\S]*?${end}`), `${start}\n${section}\n${end}`)
+    : `${text.trimEnd()}\n\n## Cost of the data protections (issue 5)\n\nWhat is measured: the event benchmark above, against the same app with its protections on (as deployed) and off (\`protections: false\`, only in \`bench/servers/unprotected.ts\`), in the same run. See \`bench/protections.bench.ts\`.\n\n${start}\n${section}\n${end}\n`;
+  writeFileSync(doc, next);
+  log(`wrote ${doc}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,23 @@
+/**
+ * Benchmark baseline only: `src/server.ts` as deployed (same configuration, delivery, logging) but
+ * with issue 5's protections off — no authentication, no authorisation, personal data stored as
+ * plain JSON, no audit log. Never a way to run Passerelle: the server entry point has no such switch.
+ */
+import { PATHWAYS_DIR } from "@passerelle/definitions";
+import { buildApp } from "../../src/app.ts";
+import { databaseFile, loadConfig } from "../../src/config.ts";
+
+const config = loadConfig();
+const extra = process.env.PASSERELLE_EXTRA_PATHWAYS;
+const app = await buildApp({
+  databaseFile: databaseFile(config.DATABASE_URL),
+  ...(extra && { pathwayDirs: [PATHWAYS_DIR, ...extra.split(":")] }),
+  logger: { level: config.LOG_LEVEL },
+  delivery: { config },
+  protections: false,
+});
+const address = await app.listen({ port: config.PORT, host: config.HOST });
+process.stdout.write(`listening on ${address}\n`);
+process.on("SIGINT", () => {
+  void app.close().then(() => process.exit(0));
+});
