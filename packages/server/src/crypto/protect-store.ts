@@ -48,6 +48,6 @@ export function protectStore(
   sqlite: Database.Database,
   settings: KeyringSettings,
   log?: FastifyBaseLogger,
-): StoreProtection {
+): Required<StoreProtection> & { codec: SealingCodec } {
   return { codec: new SealingCodec(keyringFor(sqlite, settings, log)), audit: new AuditLog(sqlite) };
 }
