@@ -220,8 +220,51 @@ export class SqliteCaseStore implements CaseStore {
         history: { ...w.history, actor, at },
       });
       this.auditInTransaction(audit && { ...audit, details: { ...audit.details, revision: next } }, caseId);
-      return { status: "applied", aggregate: this.readAggregate(caseId)! };
+      return { status: "applied", aggregate: this.afterTransition(current, w, next, at) };
     });
+  }
+
+  /**
+   * The case as the transition left it, without reading (and decrypting) it again: only the rows
+   * the transition changed are read back (open tasks get their ids on insert).
+   */
+  private afterTransition(
+    current: CaseAggregate,
+    w: TransitionWrite,
+    revision: number,
+    at: string,
+  ): CaseAggregate {
+    const caseId = current.case.id;
+    const openTasks =
+      w.schedule.length > 0 || w.cancelStates.length > 0
+        ? (this.statements.openTasks.all(caseId) as Record<string, unknown>[]).map((row) =>
+            toTask(row, this.codec),
+          )
+        : current.openTasks;
+    const consents =
+      w.consents.length > 0
+        ? (this.statements.consents.all(caseId) as Record<string, unknown>[]).map((row) =>
+            toConsent(row, this.codec),
+          )
+        : current.consents;
+    const nextDueAt = openTasks.reduce<string | null>(
+      (min, t) => (min === null || t.dueAt < min ? t.dueAt : min),
+      null,
+    );
+    return {
+      case: {
+        ...current.case,
+        revision,
+        stage: w.stage,
+        state: w.state,
+        snapshot: w.snapshot,
+        updatedAt: at,
+        outcome: w.outcome,
+        nextDueAt,
+      },
+      openTasks,
+      consents,
+    };
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
