@@ -46,7 +46,7 @@ function decodeWith(keyring: Keyring | undefined, aad: string, text: string): un
  * How many recently opened values are kept, so that one request that reads a case twice (before and
  * after its write) decrypts it once. Bounded and in memory only; never persisted or logged.
  */
-export const OPENED_CACHE_SIZE = 256;
+export const OPENED_CACHE_SIZE = 4096;
 
 export class SealingCodec implements PersonalDataCodec {
   readonly sealing = true;

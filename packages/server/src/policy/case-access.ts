@@ -13,15 +13,14 @@ export interface CaseAccessOf extends CaseAccess {
 export class CaseAccessLookup {
   private readonly ofCase: Database.Statement;
   private readonly ofTask: Database.Statement;
-  private readonly grants: Database.Statement;
 
   constructor(sqlite: Database.Database) {
-    this.ofCase = sqlite.prepare("SELECT id, country, agency FROM cases WHERE id = ?");
+    // One statement per check: the grants come along as a list (unit separator between agency ids).
+    const grants =
+      "(SELECT group_concat(g.agency_id, char(31)) FROM case_grants g WHERE g.case_id = c.id AND g.revoked_at IS NULL) AS grants";
+    this.ofCase = sqlite.prepare(`SELECT c.id, c.country, c.agency, ${grants} FROM cases c WHERE c.id = ?`);
     this.ofTask = sqlite.prepare(
-      "SELECT c.id, c.country, c.agency FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = ?",
-    );
-    this.grants = sqlite.prepare(
-      "SELECT agency_id FROM case_grants WHERE case_id = ? AND revoked_at IS NULL",
+      `SELECT c.id, c.country, c.agency, ${grants} FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = ?`,
     );
   }
 
@@ -35,12 +34,12 @@ export class CaseAccessLookup {
 
   private build(row: unknown): CaseAccessOf | undefined {
     if (!row) return undefined;
-    const r = row as { id: string; country: string; agency: string | null };
+    const r = row as { id: string; country: string; agency: string | null; grants: string | null };
     return {
       caseId: r.id,
       // A case without an owner agency belongs to nobody: only referrals can open it up.
       ownerAgencyId: r.agency === null ? "" : agencyKey(r.country, r.agency),
-      grantedAgencyIds: (this.grants.all(r.id) as { agency_id: string }[]).map((g) => g.agency_id),
+      grantedAgencyIds: r.grants === null ? [] : r.grants.split("\u001f"),
     };
   }
 }
