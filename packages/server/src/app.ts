@@ -18,6 +18,7 @@ import actorPlugin from "./plugins/actor.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
+import aggregateRoutes from "./policy/aggregate-routes.ts";
 import referralRoutes from "./policy/referral-routes.ts";
 import caseRoutes from "./routes/cases.ts";
 import healthRoutes from "./routes/health.ts";
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(consentRoutes);
   await app.register(referralRoutes);
+  await app.register(aggregateRoutes);
   await app.ready();
   return app as unknown as FastifyInstance;
 }

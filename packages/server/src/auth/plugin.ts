@@ -141,6 +141,15 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (policy.scope === "none" || policy.scope === "reach") {
       const decision = decide(result.principal, policyName);
       if (!decision.allow) return refuse(request, decision.status, decision.reason);
+      // Token use on routes that are not about one case (lists, pathways, stats, admin) is recorded
+      // here; case routes record their read or write with the case as target.
+      await app.audit(
+        auditDraft(request, {
+          action: `${request.method} ${request.routeOptions.url}`,
+          outcome: "allowed",
+          details: policy.scope === "reach" ? { query: request.query as Record<string, unknown> } : null,
+        }),
+      );
     }
   });
 

@@ -25,6 +25,7 @@ async function swaggerPlugin(app: FastifyInstance) {
         { name: "consent", description: "Consent records of a case" },
         { name: "referrals", description: "Sharing a case with another agency; reassignment" },
         { name: "audit", description: "The hash-chained audit log (auditors)" },
+        { name: "stats", description: "Anonymised aggregates (committee, supervisors)" },
       ],
       // Issue 5: every operation but /health, login and the docs needs a bearer token.
       components: {

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildProtected, OTHER, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { ADULT, CHILD } from "../testing/fixtures.ts";
+import { MIN_CELL } from "./aggregate-routes.ts";
+
+let fx: ProtectedApp;
+beforeAll(async () => {
+  fx = await buildProtected();
+  for (let i = 0; i < MIN_CELL; i++) await fx.openCase(ADULT, OWN);
+  await fx.openCase(CHILD, OWN);
+  await fx.openCase(ADULT, OTHER);
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+describe("aggregates", () => {
+  it("the committee counts its country's cases by reportable attributes; small cells are suppressed", async () => {
+    const res = await fx.app.inject({
+      method: "GET",
+      url: "/v1/stats/cases?groupBy=sex,stage",
+      headers: fx.headers("committee"),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.country).toBe("ZZ");
+    const female = body.rows.find((r: { sex: string }) => r.sex === "female");
+    const male = body.rows.find((r: { sex: string }) => r.sex === "male");
+    expect(female.count).toBe(MIN_CELL + 1);
+    expect(male.count).toBeNull();
+    expect(res.body).not.toContain("case_");
+    expect(res.body).not.toContain(ADULT.familyName);
+  });
+
+  it("a supervisor counts only their agency's cases; caseworkers and unknown dimensions are refused", async () => {
+    const res = await fx.app.inject({
+      method: "GET",
+      url: "/v1/stats/cases?groupBy=agency",
+      headers: fx.headers("supervisor", OTHER),
+    });
+    expect(res.json().rows).toEqual([{ agency: OTHER, count: null }]);
+    expect(
+      (await fx.app.inject({ method: "GET", url: "/v1/stats/cases", headers: fx.headers("caseworker") }))
+        .statusCode,
+    ).toBe(403);
+    const bad = await fx.app.inject({
+      method: "GET",
+      url: "/v1/stats/cases?groupBy=familyName",
+      headers: fx.headers("committee"),
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
