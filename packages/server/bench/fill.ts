@@ -59,6 +59,7 @@ export async function fillStore(
     "INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, from_state, to_state, actor, at, pathway_version) VALUES (?, 1, 'CASE_OPENED', '{}', '[]', NULL, ?, 'seed', ?, ?)",
   );
   const now = Date.now();
+  const nowIso = new Date(now).toISOString();
   const chunk = 50_000;
   for (let start = 0; start < count; start += chunk) {
     db.transaction(() => {
@@ -86,12 +87,20 @@ export async function fillStore(
         });
         insertHistory.run(id, template.state, new Date(created).toISOString(), template.pathway_version);
         tasks.forEach((task, n) => {
+          // A running system has already sent the reminders of past-due work (issue 4's ladder):
+          // overdue tasks have no pending rung; future ones have their next rung at the due time.
+          const overdue = dues[n]! < nowIso;
           insertTask.run({
             ...task,
             id: `task_${ulid(created)}`,
             case_id: id,
             due_at: dues[n],
             created_at: new Date(created).toISOString(),
+            ...("next_at" in task && {
+              next_at: overdue ? null : dues[n],
+              next_step: overdue ? null : task.next_step,
+              next_queued_at: null,
+            }),
           });
         });
       }

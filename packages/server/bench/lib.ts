@@ -55,6 +55,8 @@ export interface Figures {
   max: number;
   non2xx: number;
   errors: number;
+  /** Count per HTTP status. */
+  statuses: Record<string, number>;
 }
 
 export function figures(result: autocannon.Result): Figures {
@@ -67,6 +69,11 @@ export function figures(result: autocannon.Result): Figures {
     max: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors,
+    statuses: Object.fromEntries(
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]): [string, number] => [code, stat?.count ?? 0]),
+    ),
+    ),
   };
 }
 

@@ -168,7 +168,9 @@ export class SqliteCaseStore implements CaseStore {
       // Need-to-know: cases the agency owns or was referred to.
       const v = filter.visibleTo;
       where.push(
-        "((country = ? AND agency = ?) OR id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
+        // `+` keeps the planner off a MULTI-INDEX OR on (country, stage), which sorts every matching
+        // case; walking the filter's id-ordered index and testing visibility reads about a page.
+        "((+country = ? AND +agency = ?) OR id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
       );
       params.push(v.country, v.agency, v.agencyKey);
     }
