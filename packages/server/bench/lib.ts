@@ -70,9 +70,10 @@ export function figures(result: autocannon.Result): Figures {
     non2xx: result.non2xx,
     errors: result.errors,
     statuses: Object.fromEntries(
-    statuses: Object.fromEntries(
-      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]): [string, number] => [code, stat?.count ?? 0]),
-    ),
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]): [string, number] => [
+        code,
+        stat?.count ?? 0,
+      ]),
     ),
   };
 }
