@@ -162,7 +162,7 @@ try {
   db.close();
 
   // Median of the rounds: the machine may be shared, and one disturbed round should not decide.
-  const median = (fs: Figures[], k: keyof Figures) => {
+  const median = (fs: Figures[], k: "rps" | "p50" | "p99" | "non2xx") => {
     const v = fs.map((f) => f[k]).sort((a, b) => a - b);
     const mid = Math.floor(v.length / 2);
     return v.length % 2 ? v[mid]! : Math.round((v[mid - 1]! + v[mid]!) / 2);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { type AuditEntry, type AuditFields, GENESIS_HASH } from "./audit-entry.ts";
 
 /** JSON with object keys sorted at every level, so the hash does not depend on insertion order. */
@@ -33,9 +33,8 @@ const FIELD_NAMES = [
  */
 export function entryHash(seq: number, prevHash: string, fields: AuditFields): string {
   const body = Object.fromEntries(FIELD_NAMES.map((name) => [name, fields[name] ?? null]));
-  return createHash("sha256")
-    .update(`${prevHash}\n${seq}\n${canonicalJson(body)}`)
-    .digest("hex");
+  // One-shot hash (no Hash object per entry): the same digest as createHash().update().digest().
+  return hash("sha256", `${prevHash}\n${seq}\n${canonicalJson(body)}`, "hex");
 }
 
 /** Link a new entry after `previous` (undefined for the first). */

@@ -10,9 +10,18 @@ export interface CaseAccessOf extends CaseAccess {
   caseId: string;
 }
 
+/** How many cases' access lists are kept in memory (who owns them and who they were referred to). */
+export const ACCESS_CACHE_SIZE = 4096;
+
 export class CaseAccessLookup {
   private readonly ofCase: Database.Statement;
   private readonly ofTask: Database.Statement;
+  /**
+   * Case id → access. Ownership never changes and grants change only through the referral route,
+   * which calls `forget`, so an entry stays right until then. (Several API instances would need
+   * this cache dropped or shared — see docs/data-protection.md.)
+   */
+  private readonly cache = new Map<string, CaseAccessOf>();
 
   constructor(sqlite: Database.Database) {
     // One statement per check: the grants come along as a list (unit separator between agency ids).
@@ -25,7 +34,19 @@ export class CaseAccessLookup {
   }
 
   forCase(caseId: string): CaseAccessOf | undefined {
-    return this.build(this.ofCase.get(caseId));
+    const cached = this.cache.get(caseId);
+    if (cached) return cached;
+    const access = this.build(this.ofCase.get(caseId));
+    if (access) {
+      if (this.cache.size >= ACCESS_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(caseId, access);
+    }
+    return access;
+  }
+
+  /** Drop what is known about a case (its grants changed). */
+  forget(caseId: string): void {
+    this.cache.delete(caseId);
   }
 
   forTask(taskId: string): CaseAccessOf | undefined {

@@ -117,6 +117,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         if (app.protections) app.auditLog.appendInTransaction(draft);
         return g;
       });
+      app.caseAccess.forget(c.id);
       return reply.code(201).send(grant);
     },
   );
