@@ -1,0 +1,103 @@
+/**
+ * The issue-5 commands as an operator runs them: bootstrap the first admin, add an agency and a
+ * user, issue and revoke a token, verify the audit chain (and see a broken one reported), rotate
+ * the key, dry-run retention.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { Directory } from "../auth/directory.ts";
+import { openDatabase } from "../db/open.ts";
+import { tempDir } from "../testing/build.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));
+
+function passerelle(databaseUrl: string, args: string[], input?: string) {
+  const { INIT_CWD: _initCwd, npm_lifecycle_event: _event, PASSERELLE_KEY: _key, ...env } = process.env;
+  const result = spawnSync(process.execPath, [BIN, ...args, "--database-url", databaseUrl], {
+    encoding: "utf8",
+    env,
+    ...(input !== undefined && { input }),
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_000 }, () => {
+  it("bootstraps an admin once, manages users and tokens, and verifies the audit chain", () => {
+    const dir = tempDir();
+    const file = join(dir, "cli.db");
+    const url = `file:${file}`;
+
+    const boot = passerelle(url, ["users", "bootstrap-admin", "--country", "GH", "--agency", "mogcsp"]);
+    expect(boot.code).toBe(0);
+    const adminToken = boot.stdout.trim();
+    expect(adminToken).toMatch(/^psr_[A-Za-z0-9_-]{43}$/);
+    expect(passerelle(url, ["users", "bootstrap-admin", "--country", "GH", "--agency", "mogcsp"]).code).toBe(
+      1,
+    );
+
+    expect(
+      passerelle(url, [
+        "users",
+        "add-agency",
+        "--country",
+        "GH",
+        "--code",
+        "police-ahtu",
+        "--name",
+        "AHTU",
+      ]).stdout.trim(),
+    ).toBe("GH:police-ahtu");
+    const added = passerelle(
+      url,
+      [
+        "users",
+        "add",
+        "--agency",
+        "GH:police-ahtu",
+        "--login",
+        "kofi",
+        "--role",
+        "caseworker",
+        "--password-stdin",
+      ],
+      "a long enough password\n",
+    );
+    expect(added.code).toBe(0);
+    const issued = passerelle(url, ["tokens", "create", "--login", "kofi", "--days", "1"]);
+    const token = issued.stdout.trim();
+    const tokenId = /token (tok_\w+)/.exec(issued.stderr)?.[1];
+    expect(tokenId).toBeDefined();
+
+    const { sqlite } = openDatabase(file);
+    const directory = new Directory(sqlite);
+    expect(directory.authenticate(adminToken)).toMatchObject({
+      ok: true,
+      principal: { role: "admin", agencyId: "GH:mogcsp" },
+    });
+    expect(directory.authenticate(token)).toMatchObject({ ok: true, principal: { role: "caseworker" } });
+    sqlite.close();
+
+    expect(passerelle(url, ["tokens", "revoke", tokenId!]).code).toBe(0);
+    expect(passerelle(url, ["tokens", "list", "--login", "kofi"]).stdout).toContain("revoked");
+
+    const verified = passerelle(url, ["audit", "verify"]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/audit log intact: 5 entries/);
+
+    const raw = new Database(file);
+    raw.exec("DROP TRIGGER audit_log_no_update");
+    raw.prepare("UPDATE audit_log SET action = 'nothing' WHERE seq = 4").run();
+    raw.close();
+    const broken = passerelle(url, ["audit", "verify"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/BROKEN at entry 4/);
+
+    const rotated = passerelle(url, ["keys", "rotate", "--prune"]);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/active key k[0-9a-f]{16}/);
+    expect(passerelle(url, ["retention", "apply", "--dry-run"]).stdout).toMatch(/0 closed cases due/);
+  });
+});
