@@ -15,6 +15,9 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
+/** Loop turns a flush may wait for more requests to join its batch. */
+const MAX_LINGER_TURNS = 3;
+
 export interface GroupCommitStats {
   batches: number;
   jobs: number;
@@ -59,7 +62,26 @@ export class GroupCommitQueue {
     });
   }
 
+  /** Pending jobs when the flush last looked, and how many loop turns it has waited. */
+  private seen = 0;
+  private lingered = 0;
+
   private flush(): void {
+    // Linger while the batch is still growing (requests keep arriving turn after turn), up to a few
+    // loop turns: one COMMIT — the fsync, during which the event loop is blocked — then covers more
+    // requests. An idle server waits a single turn.
+    if (
+      this.pending.length > this.seen &&
+      this.pending.length < this.maxBatch &&
+      this.lingered < MAX_LINGER_TURNS
+    ) {
+      this.seen = this.pending.length;
+      this.lingered += 1;
+      setImmediate(() => this.flush());
+      return;
+    }
+    this.seen = 0;
+    this.lingered = 0;
     const batch = this.pending.splice(0, this.maxBatch);
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
