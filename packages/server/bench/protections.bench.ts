@@ -191,7 +191,7 @@ try {
     `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} |`,
     "",
     `**on / off = ${ratio.toFixed(2)}×** (goal ≥ 0.85×: ${met ? "met" : "not met"}). Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s.`,
-    `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as `case.create`), and ${plainPerson} unsealed persons.`,
+    `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as \`case.create\`), and ${plainPerson} unsealed persons.`,
   ].join("\n");
   const doc = join(PACKAGE_DIR, "../../docs/performance.md");
   const text = readFileSync(doc, "utf8");
