@@ -89,10 +89,22 @@ export class AuditLog {
   list(query: AuditQuery): AuditEntry[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.afterSeq !== undefined) where.push("seq > ?"), params.push(query.afterSeq);
-    if (query.targetType !== undefined) where.push("target_type = ?"), params.push(query.targetType);
-    if (query.targetId !== undefined) where.push("target_id = ?"), params.push(query.targetId);
-    if (query.actorUserId !== undefined) where.push("actor_user_id = ?"), params.push(query.actorUserId);
+    if (query.afterSeq !== undefined) {
+      where.push("seq > ?");
+      params.push(query.afterSeq);
+    }
+    if (query.targetType !== undefined) {
+      where.push("target_type = ?");
+      params.push(query.targetType);
+    }
+    if (query.targetId !== undefined) {
+      where.push("target_id = ?");
+      params.push(query.targetId);
+    }
+    if (query.actorUserId !== undefined) {
+      where.push("actor_user_id = ?");
+      params.push(query.actorUserId);
+    }
     const sql = `SELECT * FROM audit_log${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
     let statement = this.listStatements.get(sql);
     if (!statement) {

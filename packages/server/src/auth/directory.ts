@@ -98,7 +98,7 @@ export class Directory {
   /** Token hash → the row of `principalByHash` and when it was read. */
   private readonly checked = new Map<string, { row: Row; at: number }>();
 
-  constructor(private readonly sqlite: Database.Database) {
+  constructor(sqlite: Database.Database) {
     this.s = prepare(sqlite);
   }
 

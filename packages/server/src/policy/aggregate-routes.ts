@@ -69,8 +69,14 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
       const own = principal ? agencyParts(principal.agencyId) : undefined;
       const where: string[] = [];
       const params: string[] = [];
-      if (own) where.push("country = ?"), params.push(own.country);
-      if (principal?.role === "supervisor" && own) where.push("agency = ?"), params.push(own.code);
+      if (own) {
+        where.push("country = ?");
+        params.push(own.country);
+      }
+      if (principal?.role === "supervisor" && own) {
+        where.push("agency = ?");
+        params.push(own.code);
+      }
       const columns = dims.map((d) => `${DIMENSIONS[d as Dimension]} AS "${d}"`).join(", ");
       const sql = `SELECT ${columns}, count(*) AS count FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} GROUP BY ${dims.map((_, i) => i + 1).join(", ")} ORDER BY ${dims.map((_, i) => i + 1).join(", ")}`;
       const rows = (app.sqlite.prepare(sql).all(...params) as Record<string, string | number | null>[]).map(
