@@ -19,6 +19,7 @@ import errorsPlugin from "./plugins/errors.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import aggregateRoutes from "./policy/aggregate-routes.ts";
+import personRoutes from "./policy/person-routes.ts";
 import referralRoutes from "./policy/referral-routes.ts";
 import caseRoutes from "./routes/cases.ts";
 import healthRoutes from "./routes/health.ts";
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(consentRoutes);
   await app.register(referralRoutes);
   await app.register(aggregateRoutes);
+  await app.register(personRoutes);
   await app.ready();
   return app as unknown as FastifyInstance;
 }

@@ -65,13 +65,25 @@ describe("personal data at rest", () => {
     fx = await buildProtected();
     const caseId = await caseWithPersonalData(fx);
     const { file } = fx;
-    // The API still returns them to a caseworker in reach.
+    // The API still returns them to a caseworker in reach, through the one audited route.
     const read = await fx.app.inject({
       method: "GET",
-      url: `/v1/cases/${caseId}/history`,
+      url: `/v1/cases/${caseId}/person?purpose=home%20visit`,
       headers: fx.headers("caseworker"),
     });
     expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({
+      person: { familyName: NAME, identityNumber: "GH-ID-99812" },
+      events: [{ event: "SCREENING_COMPLETED", fields: { notes: NOTE } }],
+    });
+    const audited = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: caseId });
+    expect(audited.some((e) => e.action === "person.read" && e.reason === "home visit")).toBe(true);
+    const outside = await fx.app.inject({
+      method: "GET",
+      url: `/v1/cases/${caseId}/person`,
+      headers: fx.headers("supervisor", "welfare"),
+    });
+    expect(outside.statusCode).toBe(404);
     await fx.close({ keepFile: true });
     fx = undefined;
     const bytes = rawBytes(file);

@@ -1,0 +1,84 @@
+/**
+ * The person behind a case: names, contacts, identity numbers, the identification, and the personal
+ * fields of its events — the only route that returns them. Need-to-know (case roles of the owning
+ * or a referred agency), and every read is in the audit log with its stated purpose.
+ */
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { auditDraft } from "../auth/request-audit.ts";
+import { ApiProblem } from "../errors/problem.ts";
+import { CaseIdParams } from "../routes/cases.ts";
+import { problems } from "../routes/responses.ts";
+
+const personRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/v1/cases/:id/person",
+    {
+      config: { policy: "case:read" },
+      schema: {
+        tags: ["cases"],
+        summary: "The person's personal data (audited)",
+        description:
+          "Returns the person, the identification and the personal fields of the case's events. Each read is recorded in the audit log with `purpose`.",
+        params: CaseIdParams,
+        querystring: z.object({
+          purpose: z
+            .string()
+            .max(200)
+            .optional()
+            .describe("Why you need it (recorded in the audit log; no personal data)"),
+        }),
+        response: {
+          200: z
+            .object({
+              caseId: z.string().describe("Case id"),
+              person: z
+                .record(z.string(), z.unknown())
+                .describe("The person as registered ({} after retention erased it)"),
+              identification: z.record(z.string(), z.unknown()).describe("Where, how and by whom identified"),
+              events: z
+                .array(
+                  z.object({
+                    seq: z.number().int().describe("History entry"),
+                    event: z.string().describe("Event type"),
+                    fields: z.record(z.string(), z.unknown()).describe("Its personal fields"),
+                  }),
+                )
+                .describe("Personal fields of past events (free-text notes, contacts…)"),
+            })
+            .describe("Personal data of a case"),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const aggregate = await app.store.getCase(request.params.id);
+      if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
+      const history = await app.store.getHistory(request.params.id);
+      await app.audit(
+        auditDraft(request, {
+          action: "person.read",
+          outcome: "allowed",
+          targetType: "case",
+          targetId: request.params.id,
+          reason: request.query.purpose ?? "case:read",
+        }),
+      );
+      return {
+        caseId: request.params.id,
+        person: aggregate.case.person,
+        identification: aggregate.case.identification,
+        events: history
+          .filter((h) => h.personalFields.length > 0)
+          .map((h) => ({
+            seq: h.seq,
+            event: h.eventType,
+            fields: Object.fromEntries(
+              h.personalFields.filter((k) => k in h.data).map((k) => [k, h.data[k]]),
+            ),
+          })),
+      };
+    },
+  );
+};
+export default personRoutes;
