@@ -15,6 +15,7 @@ const me = (headers: Record<string, string>) => fx.app.inject({ method: "GET", u
 describe("authentication", () => {
   it("needs a bearer token everywhere but /health, and says why one is refused", async () => {
     expect((await fx.app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);
+    expect((await fx.app.inject({ method: "HEAD", url: "/v1/pathways" })).statusCode).toBe(401);
     const missing = await fx.app.inject({ method: "GET", url: "/v1/pathways" });
     expect(missing.statusCode).toBe(401);
     expect(missing.json()).toMatchObject({ code: "PASSERELLE_UNAUTHENTICATED", reason: "missing" });

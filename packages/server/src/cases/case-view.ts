@@ -1,6 +1,6 @@
 /**
  * What the API returns for a case and a task. No personal data: the person's name and contacts are
- * never part of a case view (they will be served, audited, by issue 5).
+ * never part of a case view (they are served, audited, by `GET /v1/cases/{id}/person`).
  */
 import { z } from "zod";
 
