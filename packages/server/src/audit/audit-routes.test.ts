@@ -82,3 +82,24 @@ describe("audit routes", () => {
     });
   });
 });
+
+describe("audit of other case writes", () => {
+  it("a task snooze is audited after it commits", async () => {
+    fx = await buildProtected();
+    const { id, tasks } = await fx.openCase(ADULT, OWN);
+    const res = await fx.app.inject({
+      method: "POST",
+      url: `/v1/tasks/${tasks[0]!.id}/snooze`,
+      headers: fx.headers("supervisor"),
+      payload: { for: "P1D", reason: "waiting for the interpreter" },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    expect(entries.at(-1)).toMatchObject({
+      action: "task.write",
+      outcome: "allowed",
+      details: { task: tasks[0]!.id },
+    });
+    expect(JSON.stringify(entries)).not.toContain("interpreter");
+  });
+});

@@ -60,6 +60,19 @@ export interface AuthPluginOptions {
   protections: boolean;
 }
 
+/**
+ * Case writes that append their audit entry inside their own transaction. Any other successful
+ * write to a case or task (e.g. snoozing or reassigning a task) is audited right after it commits,
+ * before its response is sent.
+ */
+const AUDITED_IN_WRITE = new Set([
+  "POST /v1/cases/:id/events",
+  "POST /v1/cases/:id/consents",
+  "POST /v1/cases/:id/referrals",
+  "POST /v1/cases/:id/assignee",
+  "POST /v1/tasks/:id/complete",
+]);
+
 /** Routes registered by @fastify/swagger(-ui): public documentation, no data. */
 const isDocsRoute = (url: string) => url === "/openapi.json" || url === "/docs" || url.startsWith("/docs/");
 
@@ -176,6 +189,27 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         }),
       );
     }
+  });
+
+  // onSend, not onResponse: the entry is written before the client hears that the write succeeded.
+  app.addHook("onSend", async (request, reply) => {
+    const policyName = request.routeOptions.config.policy;
+    if (policyName === undefined || request.method === "GET" || request.method === "HEAD") return;
+    const scope = POLICIES[policyName].scope;
+    if (scope !== "case" && scope !== "task") return;
+    const route = `${request.method} ${request.routeOptions.url}`;
+    if (AUDITED_IN_WRITE.has(route) || reply.statusCode >= 300) return;
+    const id = String((request.params as { id?: unknown }).id ?? "");
+    const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    await app.audit(
+      auditDraft(request, {
+        action: scope === "case" ? "case.write" : "task.write",
+        outcome: "allowed",
+        targetType: "case",
+        targetId: access?.caseId ?? null,
+        details: { route: request.routeOptions.url, ...(scope === "task" && { task: id }) },
+      }),
+    );
   });
 }
 
