@@ -14,8 +14,9 @@ process.on("exit", () => {
 export function startProcess(
   script: string,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

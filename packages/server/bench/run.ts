@@ -43,6 +43,10 @@ const serverEnv = (file: string) => ({
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
   PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
 });
+/** Profiling the server under load: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/** BENCH_ONLY=events: the event comparison alone (no 1M store, docs/performance.md left as it is). */
+const ONLY_EVENTS = process.env.BENCH_ONLY === "events";
 
 async function openCases(url: string, count: number) {
   const cases: { id: string; revision: number }[] = [];
@@ -72,7 +76,7 @@ async function eventThroughput() {
   log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);
   const file = join(dir, "events.db");
   auth.token = provisionToken(file, { country: "ZZ", agency: "police" });
-  const real = await startProcess("src/server.ts", serverEnv(file));
+  const real = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
   // Warm-up and measured run use separate cases: requests cut off at the end of the warm-up leave
   // their cases at a revision the load generator never saw.
   const [warm, cases] = split(await openCases(real.url, CASES + WARM_CASES));
@@ -146,7 +150,7 @@ async function readsAtScale() {
     .all(agency) as string[];
   db.close();
   auth.token = provisionToken(file, { country: "GH", agency });
-  const server = await startProcess("src/server.ts", serverEnv(file));
+  const server = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
   const lists = [
     "/v1/cases",
     "/v1/cases?country=GH",
@@ -207,6 +211,14 @@ const row = (name: string, f: Figures) =>
 
 try {
   const events = await eventThroughput();
+  if (ONLY_EVENTS) {
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    log(
+      `\nevents only: ${events.passerelle.rps} req/s, p99 ${events.passerelle.p99} ms; ` +
+        `vs naive ${ratio(events.passerelle.rps, events.naive.rps)}×, vs bare ${ratio(events.passerelle.rps, events.bare.rps)}×`,
+    );
+    process.exit(0);
+  }
   const reads = await readsAtScale();
   const vsNaive = events.passerelle.rps / events.naive.rps;
   const vsBare = events.passerelle.rps / events.bare.rps;

@@ -430,8 +430,10 @@ export class SqliteCaseStore implements CaseStore {
 function prepare(sqlite: Database.Database) {
   return {
     getCase: sqlite.prepare("SELECT * FROM cases WHERE id = ?"),
+    // INDEXED BY: without statistics the planner picked `tasks_status_next_at (status=?)` and walked
+    // every open task of the store (0.5 ms per event with 1,200 tasks; it grows with the store).
     openTasks: sqlite.prepare(
-      "SELECT * FROM tasks WHERE case_id = ? AND status = 'open' ORDER BY due_at, id",
+      "SELECT * FROM tasks INDEXED BY tasks_case_open_key WHERE case_id = ? AND status = 'open' ORDER BY due_at, id",
     ),
     consents: sqlite.prepare("SELECT * FROM consents WHERE case_id = ? ORDER BY id"),
     history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
@@ -449,7 +451,7 @@ function prepare(sqlite: Database.Database) {
        VALUES (@case_id, @seq, @event_type, @data, @personal_fields, @personal_data, @from_state, @to_state, @actor, @at, @pathway_version)`,
     ),
     cancelTasks: sqlite.prepare(
-      "UPDATE tasks SET status = 'cancelled', completed_at = @at WHERE case_id = @case_id AND state = @state AND status = 'open'",
+      "UPDATE tasks INDEXED BY tasks_case_open_key SET status = 'cancelled', completed_at = @at WHERE case_id = @case_id AND state = @state AND status = 'open'",
     ),
     insertTask: sqlite.prepare(
       `INSERT INTO tasks (id, case_id, key, task_id, kind, state, status, due_at, assignee, assignee_role, assignee_agency, escalation, label, occurrence, created_at, next_step, next_at)
@@ -460,7 +462,7 @@ function prepare(sqlite: Database.Database) {
        VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor, @guardian, @purpose)`,
     ),
     refreshNextDue: sqlite.prepare(
-      "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = cases.id AND status = 'open') WHERE id = ?",
+      "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks INDEXED BY tasks_case_open_key WHERE case_id = cases.id AND status = 'open') WHERE id = ?",
     ),
     completeTask: sqlite.prepare(
       "UPDATE tasks SET status = 'done', completed_at = @completed_at, actor = @actor, note = @note WHERE id = @id AND status = 'open'",

@@ -1,0 +1,82 @@
+import Fastify from "fastify";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { CaseView } from "./cases/case-view.ts";
+import { responseSerializerCompiler } from "./response-serializer.ts";
+
+const view = {
+  id: "case_01",
+  country: "ZZ",
+  pathwayVersion: 1,
+  stage: "screening",
+  state: "screening.pending",
+  revision: 2,
+  assignee: null,
+  agency: "police",
+  createdAt: "2026-11-23T10:00:00.000Z",
+  updatedAt: "2026-11-23T10:01:00.000Z",
+  facts: { riskLevel: 1 },
+  allowedEvents: [
+    {
+      type: "RISK_ASSESSED",
+      label: { en: "Risk assessed" },
+      dataSchema: { type: "object", properties: { riskLevel: { type: "integer" } } },
+      roles: ["caseworker"],
+      blockedBy: [],
+    },
+  ],
+  tasks: [],
+};
+
+async function serve(payload: unknown) {
+  const app = Fastify();
+  app.setSerializerCompiler(responseSerializerCompiler);
+  app.get("/x", { schema: { response: { 200: CaseView } } }, async () => payload);
+  try {
+    return await app.inject({ method: "GET", url: "/x" });
+  } finally {
+    await app.close();
+  }
+}
+
+describe("response serializer compiled from the zod schema", () => {
+  it("writes what the schema declares, records (facts, data schemas) included", async () => {
+    const res = await serve(view);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(view);
+  });
+
+  it("drops properties the schema does not declare, at any depth", async () => {
+    const res = await serve({
+      ...view,
+      person: { givenName: "Zorbalina" },
+      allowedEvents: [{ ...view.allowedEvents[0], secret: "sealed" }],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain("Zorbalina");
+    expect(res.body).not.toContain("sealed");
+    expect(res.json()).toEqual(view);
+  });
+
+  it("refuses to send an answer missing a required property", async () => {
+    const { revision: _, ...partial } = view;
+    const res = await serve(partial);
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain("screening.pending");
+  });
+
+  it("leaves schemas with transforms to zod, which refuses to encode a one-way transform", async () => {
+    const app = Fastify();
+    app.setSerializerCompiler(responseSerializerCompiler);
+    const Shouted = z.object({ word: z.string().transform((w) => w.toUpperCase()) });
+    app.get("/y", { schema: { response: { 200: Shouted } } }, async () => ({ word: "quiet" }));
+    try {
+      const res = await app.inject({ method: "GET", url: "/y" });
+      // A stringifier compiled from the JSON Schema would have sent "quiet" as is.
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain("quiet");
+    } finally {
+      await app.close();
+    }
+  });
+});
