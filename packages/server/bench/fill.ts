@@ -26,14 +26,20 @@ export async function fillStore(
   // Setup only: the fill does not need to survive a power cut.
   db.pragma("synchronous = OFF");
   const templates = db.prepare("SELECT * FROM cases").all() as Record<string, unknown>[];
+  const sealed = new Map(
+    (db.prepare("SELECT * FROM case_personal").all() as Record<string, string>[]).map((p) => [p.case_id!, p]),
+  );
   // Personal data is sealed and bound to its case id (issue 5): each copy is sealed again for its own id.
   const { codec } = protectStore(db, keySettingsFromEnv(file));
   const plain = new Map(
     templates.map((t) => [
       t.id as string,
       {
-        person: codec.decode(aad.person(t.id as string), t.person as string),
-        identification: codec.decode(aad.identification(t.id as string), t.identification as string),
+        person: codec.decode(aad.person(t.id as string), sealed.get(t.id as string)!.person!),
+        identification: codec.decode(
+          aad.identification(t.id as string),
+          sealed.get(t.id as string)!.identification!,
+        ),
       },
     ]),
   );
@@ -46,7 +52,9 @@ export async function fillStore(
     list.push(t);
     taskTemplates.set(t.case_id as string, list);
   }
-  db.exec("DELETE FROM cases; DELETE FROM tasks; DELETE FROM case_history; DELETE FROM consents;");
+  db.exec(
+    "DELETE FROM case_personal; DELETE FROM case_grants; DELETE FROM cases; DELETE FROM tasks; DELETE FROM case_history; DELETE FROM consents;",
+  );
   const caseColumns = Object.keys(templates[0]!);
   const insertCase = db.prepare(
     `INSERT INTO cases (${caseColumns.join(", ")}) VALUES (${caseColumns.map((c) => `@${c}`).join(", ")})`,
@@ -54,6 +62,20 @@ export async function fillStore(
   const taskColumns = Object.keys([...taskTemplates.values()][0]![0]!);
   const insertTask = db.prepare(
     `INSERT INTO tasks (${taskColumns.join(", ")}) VALUES (${taskColumns.map((c) => `@${c}`).join(", ")})`,
+  );
+  const insertPersonal = db.prepare(
+    "INSERT INTO case_personal (case_id, person, identification) VALUES (?, ?, ?)",
+  );
+  // Referrals: every 25th case is also referred to another agency of its country, so need-to-know
+  // lists merge owned and referred cases as they would in use.
+  const agencies = new Map<string, string[]>();
+  for (const t of templates) {
+    const list = agencies.get(t.country as string) ?? [];
+    if (t.agency && !list.includes(t.agency as string)) list.push(t.agency as string);
+    agencies.set(t.country as string, list);
+  }
+  const insertGrant = db.prepare(
+    "INSERT INTO case_grants (case_id, agency_id, granted_at, granted_by, basis, purpose) VALUES (?, ?, ?, 'seed', 'consent', 'protection')",
   );
   const insertHistory = db.prepare(
     "INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, from_state, to_state, actor, at, pathway_version) VALUES (?, 1, 'CASE_OPENED', '{}', '[]', NULL, ?, 'seed', ?, ?)",
@@ -78,13 +100,23 @@ export async function fillStore(
         insertCase.run({
           ...template,
           id,
-          person: codec.encode(aad.person(id), personal.person),
-          identification: codec.encode(aad.identification(id), personal.identification),
           assignee: `caseworker-${i % 400}`,
           created_at: new Date(created).toISOString(),
           updated_at: new Date(updated).toISOString(),
           next_due_at: dues.length ? dues.reduce((a, b) => (a < b ? a : b)) : null,
         });
+        insertPersonal.run(
+          id,
+          codec.encode(aad.person(id), personal.person),
+          codec.encode(aad.identification(id), personal.identification),
+        );
+        if (i % 25 === 0) {
+          const others = (agencies.get(template.country as string) ?? []).filter(
+            (a) => a !== template.agency,
+          );
+          const to = others[i % Math.max(1, others.length)];
+          if (to) insertGrant.run(id, `${template.country}:${to}`, new Date(updated).toISOString());
+        }
         insertHistory.run(id, template.state, new Date(created).toISOString(), template.pathway_version);
         tasks.forEach((task, n) => {
           // A running system has already sent the reminders of past-due work (issue 4's ladder):

@@ -156,7 +156,7 @@ try {
     .get() as number;
   const events = db.prepare("SELECT count(*) FROM case_history").pluck().get() as number;
   const plainPerson = db
-    .prepare("SELECT count(*) FROM cases WHERE person NOT LIKE 'pse1.%'")
+    .prepare("SELECT count(*) FROM case_personal WHERE person NOT LIKE 'pse1.%'")
     .pluck()
     .get() as number;
   db.close();

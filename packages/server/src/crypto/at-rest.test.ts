@@ -94,7 +94,9 @@ describe("personal data at rest", () => {
     // Reportable attributes stay queryable in the clear.
     const db = new Database(file, { readonly: true });
     const row = db
-      .prepare("SELECT sex, nationality, age_band, stage, country, person FROM cases WHERE id = ?")
+      .prepare(
+        "SELECT sex, nationality, age_band, stage, country, person FROM cases JOIN case_personal ON case_id = id WHERE id = ?",
+      )
       .get(caseId) as Record<string, string>;
     db.close();
     expect(row).toMatchObject({ sex: "female", nationality: "GH", country: "ZZ", stage: "screening" });
@@ -113,7 +115,7 @@ describe("personal data at rest", () => {
     const before = keysInUse(sqlite).keyIds;
     const { keyring, newKeyId } = addKeyToFile(keyFile);
     const report = rotateRecords(sqlite, keyring);
-    expect(report.resealed["cases.person"]).toBe(2);
+    expect(report.resealed["case_personal.person"]).toBe(2);
     expect(report.resealed["case_history.personal_data"]).toBe(2);
     expect(report.resealed["consents.guardian"]).toBe(2);
     const after = keysInUse(sqlite);
@@ -139,7 +141,10 @@ describe("personal data at rest", () => {
       expect(consents.json().items[0].guardian.name).toBe("Guardianname Example");
     }
     const raw = new Database(file, { readonly: true });
-    const person = raw.prepare("SELECT person FROM cases WHERE id = ?").pluck().get(ids[0]) as string;
+    const person = raw
+      .prepare("SELECT person FROM case_personal WHERE case_id = ?")
+      .pluck()
+      .get(ids[0]) as string;
     raw.close();
     expect(sealedKeyId(person)).toBe(newKeyId);
   });

@@ -20,8 +20,13 @@ interface SealedColumn {
 
 /** Every column that holds sealed personal data. */
 export const SEALED_COLUMNS: SealedColumn[] = [
-  { table: "cases", column: "person", key: ["id"], aad: (r) => aad.person(r.id as string) },
-  { table: "cases", column: "identification", key: ["id"], aad: (r) => aad.identification(r.id as string) },
+  { table: "case_personal", column: "person", key: ["case_id"], aad: (r) => aad.person(r.case_id as string) },
+  {
+    table: "case_personal",
+    column: "identification",
+    key: ["case_id"],
+    aad: (r) => aad.identification(r.case_id as string),
+  },
   {
     table: "case_history",
     column: "personal_data",
@@ -84,7 +89,7 @@ export function keysInUse(sqlite: Database.Database): { keyIds: Set<string>; pla
       .pluck();
     for (const text of rows.iterate() as Iterable<string>) {
       if (isSealed(text)) keyIds.add(sealedKeyId(text));
-      else if (!(col.table === "cases" && text === "{}")) plain += 1;
+      else if (!(col.table === "case_personal" && text === "{}")) plain += 1;
     }
   }
   return { keyIds, plain };

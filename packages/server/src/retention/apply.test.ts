@@ -51,7 +51,9 @@ describe("retention", () => {
     const done = applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false });
     expect(done.erased).toBe(1);
 
-    const row = sqlite.prepare("SELECT * FROM cases WHERE id = ?").get(closed.id) as Record<string, string>;
+    const row = sqlite
+      .prepare("SELECT * FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.id = ?")
+      .get(closed.id) as Record<string, string>;
     expect(row.person).toBe(ERASED_PERSON);
     expect(row).toMatchObject({ stage: "closed", sex: "female", nationality: "GH", country: "ZZ" });
     const history = sqlite
@@ -59,7 +61,10 @@ describe("retention", () => {
       .get(closed.id) as Record<string, string | null>;
     expect(history.personal_data).toBeNull();
     expect(JSON.parse(history.data!)).toEqual({ outcome: "smuggling" });
-    const stillOpen = sqlite.prepare("SELECT person FROM cases WHERE id = ?").pluck().get(open.id) as string;
+    const stillOpen = sqlite
+      .prepare("SELECT person FROM case_personal WHERE case_id = ?")
+      .pluck()
+      .get(open.id) as string;
     expect(stillOpen.startsWith("pse1.")).toBe(true);
     const log = new AuditLog(sqlite);
     expect(

@@ -61,7 +61,7 @@ export function applyRetention(
   };
   const closed = sqlite
     .prepare(
-      "SELECT id, country, pathway_version, updated_at FROM cases WHERE stage = 'closed' AND person <> ? ORDER BY id",
+      "SELECT c.id, c.country, c.pathway_version, c.updated_at FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.stage = 'closed' AND p.person <> ? ORDER BY c.id",
     )
     .all(ERASED_PERSON) as { id: string; country: string; pathway_version: number; updated_at: string }[];
   const report: RetentionReport = { due: [], kept: 0, erased: 0 };
@@ -84,8 +84,8 @@ export function applyRetention(
 
   const audit = new AuditLog(sqlite);
   const s = {
-    identification: sqlite.prepare("SELECT identification FROM cases WHERE id = ?").pluck(),
-    person: sqlite.prepare("UPDATE cases SET person = ?, identification = ? WHERE id = ?"),
+    identification: sqlite.prepare("SELECT identification FROM case_personal WHERE case_id = ?").pluck(),
+    person: sqlite.prepare("UPDATE case_personal SET person = ?, identification = ? WHERE case_id = ?"),
     history: sqlite.prepare("UPDATE case_history SET personal_data = NULL WHERE case_id = ?"),
     guardians: sqlite.prepare("UPDATE consents SET guardian = NULL WHERE case_id = ?"),
     notes: sqlite.prepare("UPDATE tasks SET note = NULL WHERE case_id = ?"),

@@ -2,8 +2,8 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One row per case: the current snapshot and what the list filters need. The id is pseudonymous
- * (random, never derived from personal data). `person` is kept in its own column so that it can be
- * encrypted on its own (issue 5) and is never selected by list queries.
+ * (random, never derived from personal data). The sealed person and identification live in
+ * `case_personal` (1:1), so the rows list queries walk stay small.
  */
 export const cases = sqliteTable(
   "cases",
@@ -19,14 +19,10 @@ export const cases = sqliteTable(
     revision: integer("revision").notNull(),
     assignee: text("assignee"),
     agency: text("agency"),
-    /** Personal data (HTCDS person fields): sealed with AES-256-GCM (issue 5). Never logged, never in lists or URLs. */
-    person: text("person").notNull(),
     /** Reportable attributes kept in the clear for statistics (issue 5): sex, nationality, CTDC age band. */
     sex: text("sex"),
     nationality: text("nationality"),
     ageBand: text("age_band"),
-    /** Where, how and by whom the person was identified; referral source. */
-    identification: text("identification").notNull(),
     /** Earliest due time of the case's open tasks (ISO), kept in the event's transaction; drives `overdue`. */
     nextDueAt: text("next_due_at"),
     createdAt: text("created_at").notNull(),
@@ -41,5 +37,10 @@ export const cases = sqliteTable(
     index("cases_country_stage_id").on(t.country, t.stage, t.id),
     index("cases_stage_id").on(t.stage, t.id),
     index("cases_assignee_id").on(t.assignee, t.id),
+    // Need-to-know lists (issue 5): the cases an agency owns, newest first, whole or by stage. The
+    // cases referred to it come from `case_grants_agency_case`; the two are merged by id.
+    index("cases_country_agency_id").on(t.country, t.agency, t.id),
+    index("cases_country_agency_stage_id").on(t.country, t.agency, t.stage, t.id),
+    index("cases_country_agency_assignee_id").on(t.country, t.agency, t.assignee, t.id),
   ],
 );

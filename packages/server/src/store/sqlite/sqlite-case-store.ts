@@ -135,8 +135,6 @@ export class SqliteCaseStore implements CaseStore {
         revision: 1,
         assignee: input.assignee,
         agency: input.agency,
-        person: this.codec.encode(aad.person(input.id), input.person),
-        identification: this.codec.encode(aad.identification(input.id), input.identification),
         // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
         sex: typeof input.person.sex === "string" ? input.person.sex : null,
         nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
@@ -151,6 +149,12 @@ export class SqliteCaseStore implements CaseStore {
         updated_at: at,
         outcome: w.outcome,
       });
+      // The sealed values go to their own table (1:1), out of the rows that lists walk.
+      this.statements.insertPersonal.run({
+        case_id: input.id,
+        person: this.codec.encode(aad.person(input.id), input.person),
+        identification: this.codec.encode(aad.identification(input.id), input.identification),
+      });
       this.writeEffects(input.id, 1, input.pathwayVersion, w);
       this.auditInTransaction(input.audit, input.id);
       return this.readAggregate(input.id)!;
@@ -162,32 +166,61 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
+    if (filter.visibleTo !== undefined) return this.listVisibleCases(filter, filter.visibleTo);
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.visibleTo !== undefined) {
-      // Need-to-know: cases the agency owns or was referred to.
-      const v = filter.visibleTo;
-      where.push(
-        // `+` keeps the planner off a MULTI-INDEX OR on (country, stage), which sorts every matching
-        // case; walking the filter's id-ordered index and testing visibility reads about a page.
-        "((+country = ? AND +agency = ?) OR id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
-      );
-      params.push(v.country, v.agency, v.agencyKey);
-    }
     // Country without stage: `+country` walks the id index (newest first) instead of sorting every
     // case of the country; a country holds a large share of the cases, so a page is found quickly.
     if (filter.country !== undefined)
       where.push(filter.stage === undefined ? "+country = ?" : "country = ?"), params.push(filter.country);
-    if (filter.stage !== undefined) where.push("stage = ?"), params.push(filter.stage);
-    if (filter.assignee !== undefined) where.push("assignee = ?"), params.push(filter.assignee);
-    // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
-    if (filter.overdue === true) where.push("+next_due_at < ?"), params.push(filter.now);
-    if (filter.overdue === false)
-      where.push("(next_due_at IS NULL OR +next_due_at >= ?)"), params.push(filter.now);
-    if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
+    where.push(...this.caseConditions(filter, params));
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
     return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toCaseSummary);
+  }
+
+  /**
+   * Need-to-know lists (issue 5): the cases the agency owns and the cases referred to it, as two
+   * keyset pages merged in id order. Each part walks an index already in id order — owned cases
+   * `(country, agency[, stage], id)`, referred ones `case_grants (agency_id, case_id)` — and stops
+   * after `limit` rows, so a page costs about `limit` rows whatever the store's size (testing
+   * visibility row by row instead read every invisible case on the way).
+   */
+  private listVisibleCases(filter: CaseFilter, v: NonNullable<CaseFilter["visibleTo"]>): CaseSummaryRecord[] {
+    const ownedParams: unknown[] = [v.country, v.agency];
+    const owned = ["country = ?", "agency = ?"];
+    if (filter.country !== undefined) owned.push("country = ?"), ownedParams.push(filter.country);
+    owned.push(...this.caseConditions(filter, ownedParams));
+    // Referred cases: the grants index yields case ids newest first; GROUP BY drops repeated grants
+    // (a case referred twice) without a sort. Cases the agency also owns are in the first part.
+    // CROSS JOIN keeps the grants as the outer loop: driven from `cases` instead (a country filter
+    // tempts the planner), it would test every case of the country for a grant.
+    const grantedParams: unknown[] = [v.agencyKey, v.country, v.agency];
+    const granted = ["g.agency_id = ?", "g.revoked_at IS NULL", "NOT (c.country = ? AND c.agency IS ?)"];
+    if (filter.country !== undefined) granted.push("c.country = ?"), grantedParams.push(filter.country);
+    granted.push(...this.caseConditions(filter, grantedParams, "c.", "g.case_id"));
+    const columns = SUMMARY_COLUMNS.split(", ");
+    const sql = [
+      `SELECT * FROM (SELECT ${SUMMARY_COLUMNS} FROM cases WHERE ${owned.join(" AND ")} ORDER BY id DESC LIMIT ?)`,
+      "UNION ALL",
+      `SELECT * FROM (SELECT ${columns.map((c) => `c.${c}`).join(", ")} FROM case_grants g CROSS JOIN cases c ON c.id = g.case_id WHERE ${granted.join(" AND ")} GROUP BY g.case_id ORDER BY g.case_id DESC LIMIT ?)`,
+      "ORDER BY id DESC LIMIT ?",
+    ].join(" ");
+    const params = [...ownedParams, filter.limit, ...grantedParams, filter.limit, filter.limit];
+    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toCaseSummary);
+  }
+
+  /** The stage, assignee, overdue and cursor conditions of a case list (`prefix`: the table alias). */
+  private caseConditions(filter: CaseFilter, params: unknown[], prefix = "", idColumn = "id"): string[] {
+    const where: string[] = [];
+    if (filter.stage !== undefined) where.push(`${prefix}stage = ?`), params.push(filter.stage);
+    if (filter.assignee !== undefined) where.push(`${prefix}assignee = ?`), params.push(filter.assignee);
+    // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
+    if (filter.overdue === true) where.push(`+${prefix}next_due_at < ?`), params.push(filter.now);
+    if (filter.overdue === false)
+      where.push(`(${prefix}next_due_at IS NULL OR +${prefix}next_due_at >= ?)`), params.push(filter.now);
+    if (filter.afterId !== undefined) where.push(`${idColumn} < ?`), params.push(filter.afterId);
+    return where;
   }
 
   applyTransition(
@@ -429,7 +462,10 @@ export class SqliteCaseStore implements CaseStore {
 
 function prepare(sqlite: Database.Database) {
   return {
-    getCase: sqlite.prepare("SELECT * FROM cases WHERE id = ?"),
+    // The sealed values come along by primary key; they are opened only if something reads them.
+    getCase: sqlite.prepare(
+      "SELECT c.*, p.person, p.identification FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.id = ?",
+    ),
     // INDEXED BY: without statistics the planner picked `tasks_status_next_at (status=?)` and walked
     // every open task of the store (0.5 ms per event with 1,200 tasks; it grows with the store).
     openTasks: sqlite.prepare(
@@ -439,8 +475,11 @@ function prepare(sqlite: Database.Database) {
     history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
     getTask: sqlite.prepare("SELECT * FROM tasks WHERE id = ?"),
     insertCase: sqlite.prepare(
-      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, person, identification, sex, nationality, age_band, created_at, updated_at, outcome)
-       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @person, @identification, @sex, @nationality, @age_band, @created_at, @updated_at, @outcome)`,
+      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, sex, nationality, age_band, created_at, updated_at, outcome)
+       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @sex, @nationality, @age_band, @created_at, @updated_at, @outcome)`,
+    ),
+    insertPersonal: sqlite.prepare(
+      "INSERT INTO case_personal (case_id, person, identification) VALUES (@case_id, @person, @identification)",
     ),
     swapCase: sqlite.prepare(
       `UPDATE cases SET revision = @revision, stage = @stage, state = @state, snapshot = @snapshot, updated_at = @updated_at, outcome = @outcome
