@@ -35,6 +35,8 @@ declare module "fastify" {
     principal: Principal | null;
     /** How the caller relates to the case of a case/task-scoped route. */
     caseRelation: CaseRelation | null;
+    /** The audit entry of this read, being committed while the handler runs; awaited before the answer leaves. */
+    pendingAudit: Promise<void> | null;
   }
   interface FastifyInstance {
     directory: Directory;
@@ -104,6 +106,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   });
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);
+  app.decorateRequest("pendingAudit", null);
 
   app.addHook("onRoute", (route) => {
     const policy = routePolicy(route.method, route.url, route.config);
@@ -156,7 +159,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       if (!decision.allow) return refuse(request, decision.status, decision.reason);
       // Token use on routes that are not about one case (lists, pathways, stats, admin) is recorded
       // here; case routes record their read or write with the case as target.
-      await app.audit(
+      auditBeforeSend(
+        request,
         auditDraft(request, {
           action: `${request.method} ${request.routeOptions.url}`,
           outcome: "allowed",
@@ -179,7 +183,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     request.caseRelation = decision.relation ?? null;
     // Reads are recorded before any data leaves; writes record themselves in their own transaction.
     if (request.method === "GET") {
-      await app.audit(
+      auditBeforeSend(
+        request,
         auditDraft(request, {
           action: policy.scope === "case" ? "case.read" : "task.read",
           outcome: "allowed",
@@ -189,6 +194,25 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         }),
       );
     }
+  });
+
+  /**
+   * Starts the audit entry of a request and lets the handler run while the group commit makes it
+   * durable: the read's work overlaps the commit instead of waiting for it. `onSend` awaits it, so
+   * no answer (data or error) leaves before its entry is on disk, and a failed entry fails the request.
+   */
+  function auditBeforeSend(request: FastifyRequest, draft: AuditDraft): void {
+    const pending = app.audit(draft);
+    // Handled in onSend; this keeps a failure from being reported as unhandled in the meantime.
+    pending.catch(() => {});
+    request.pendingAudit = pending;
+  }
+
+  app.addHook("onSend", async (request) => {
+    const pending = request.pendingAudit;
+    if (pending === null) return;
+    request.pendingAudit = null;
+    await pending;
   });
 
   // onSend, not onResponse: the entry is written before the client hears that the write succeeded.
