@@ -66,14 +66,11 @@ export async function fillStore(
   const insertPersonal = db.prepare(
     "INSERT INTO case_personal (case_id, person, identification) VALUES (?, ?, ?)",
   );
-  // Referrals: every 25th case is also referred to another agency of its country, so need-to-know
-  // lists merge owned and referred cases as they would in use.
-  const agencies = new Map<string, string[]>();
-  for (const t of templates) {
-    const list = agencies.get(t.country as string) ?? [];
-    if (t.agency && !list.includes(t.agency as string)) list.push(t.agency as string);
-    agencies.set(t.country as string, list);
-  }
+  // Referrals: every 25th case is also referred to the agency of another country (a transnational
+  // referral, e.g. for return), so need-to-know lists merge owned and referred cases as in use.
+  const owners = [
+    ...new Set(templates.filter((t) => t.agency).map((t) => `${t.country as string}:${t.agency as string}`)),
+  ];
   const insertGrant = db.prepare(
     "INSERT INTO case_grants (case_id, agency_id, granted_at, granted_by, basis, purpose) VALUES (?, ?, ?, 'seed', 'consent', 'protection')",
   );
@@ -111,11 +108,10 @@ export async function fillStore(
           codec.encode(aad.identification(id), personal.identification),
         );
         if (i % 25 === 0) {
-          const others = (agencies.get(template.country as string) ?? []).filter(
-            (a) => a !== template.agency,
-          );
-          const to = others[i % Math.max(1, others.length)];
-          if (to) insertGrant.run(id, `${template.country}:${to}`, new Date(updated).toISOString());
+          const own = `${template.country as string}:${template.agency as string}`;
+          const others = owners.filter((key) => key !== own);
+          const to = others[(i / 25) % others.length];
+          if (to) insertGrant.run(id, to, new Date(updated).toISOString());
         }
         insertHistory.run(id, template.state, new Date(created).toISOString(), template.pathway_version);
         tasks.forEach((task, n) => {
