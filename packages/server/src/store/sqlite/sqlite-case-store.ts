@@ -171,8 +171,10 @@ export class SqliteCaseStore implements CaseStore {
     const params: unknown[] = [];
     // Country without stage: `+country` walks the id index (newest first) instead of sorting every
     // case of the country; a country holds a large share of the cases, so a page is found quickly.
-    if (filter.country !== undefined)
-      where.push(filter.stage === undefined ? "+country = ?" : "country = ?"), params.push(filter.country);
+    if (filter.country !== undefined) {
+      where.push(filter.stage === undefined ? "+country = ?" : "country = ?");
+      params.push(filter.country);
+    }
     where.push(...this.caseConditions(filter, params));
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
@@ -189,7 +191,10 @@ export class SqliteCaseStore implements CaseStore {
   private listVisibleCases(filter: CaseFilter, v: NonNullable<CaseFilter["visibleTo"]>): CaseSummaryRecord[] {
     const ownedParams: unknown[] = [v.country, v.agency];
     const owned = ["country = ?", "agency = ?"];
-    if (filter.country !== undefined) owned.push("country = ?"), ownedParams.push(filter.country);
+    if (filter.country !== undefined) {
+      owned.push("country = ?");
+      ownedParams.push(filter.country);
+    }
     owned.push(...this.caseConditions(filter, ownedParams));
     // Referred cases: the grants index yields case ids newest first; GROUP BY drops repeated grants
     // (a case referred twice) without a sort. Cases the agency also owns are in the first part.
@@ -197,7 +202,10 @@ export class SqliteCaseStore implements CaseStore {
     // tempts the planner), it would test every case of the country for a grant.
     const grantedParams: unknown[] = [v.agencyKey, v.country, v.agency];
     const granted = ["g.agency_id = ?", "g.revoked_at IS NULL", "NOT (c.country = ? AND c.agency IS ?)"];
-    if (filter.country !== undefined) granted.push("c.country = ?"), grantedParams.push(filter.country);
+    if (filter.country !== undefined) {
+      granted.push("c.country = ?");
+      grantedParams.push(filter.country);
+    }
     granted.push(...this.caseConditions(filter, grantedParams, "c.", "g.case_id"));
     const columns = SUMMARY_COLUMNS.split(", ");
     const sql = [
@@ -213,13 +221,27 @@ export class SqliteCaseStore implements CaseStore {
   /** The stage, assignee, overdue and cursor conditions of a case list (`prefix`: the table alias). */
   private caseConditions(filter: CaseFilter, params: unknown[], prefix = "", idColumn = "id"): string[] {
     const where: string[] = [];
-    if (filter.stage !== undefined) where.push(`${prefix}stage = ?`), params.push(filter.stage);
-    if (filter.assignee !== undefined) where.push(`${prefix}assignee = ?`), params.push(filter.assignee);
+    if (filter.stage !== undefined) {
+      where.push(`${prefix}stage = ?`);
+      params.push(filter.stage);
+    }
+    if (filter.assignee !== undefined) {
+      where.push(`${prefix}assignee = ?`);
+      params.push(filter.assignee);
+    }
     // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
-    if (filter.overdue === true) where.push(`+${prefix}next_due_at < ?`), params.push(filter.now);
-    if (filter.overdue === false)
-      where.push(`(${prefix}next_due_at IS NULL OR +${prefix}next_due_at >= ?)`), params.push(filter.now);
-    if (filter.afterId !== undefined) where.push(`${idColumn} < ?`), params.push(filter.afterId);
+    if (filter.overdue === true) {
+      where.push(`+${prefix}next_due_at < ?`);
+      params.push(filter.now);
+    }
+    if (filter.overdue === false) {
+      where.push(`(${prefix}next_due_at IS NULL OR +${prefix}next_due_at >= ?)`);
+      params.push(filter.now);
+    }
+    if (filter.afterId !== undefined) {
+      where.push(`${idColumn} < ?`);
+      params.push(filter.afterId);
+    }
     return where;
   }
 
