@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -18,5 +19,10 @@ export const caseGrants = sqliteTable(
     purpose: text("purpose"),
     revokedAt: text("revoked_at"),
   },
-  (t) => [index("case_grants_case").on(t.caseId), index("case_grants_agency_case").on(t.agencyId, t.caseId)],
+  (t) => [
+    index("case_grants_case").on(t.caseId),
+    index("case_grants_agency_case").on(t.agencyId, t.caseId),
+    // Need-to-know lists walk an agency's live grants newest case first, from the index alone.
+    index("case_grants_agency_open").on(t.agencyId, t.caseId).where(sql`${t.revokedAt} is null`),
+  ],
 );

@@ -42,5 +42,8 @@ export const cases = sqliteTable(
     index("cases_country_agency_id").on(t.country, t.agency, t.id),
     index("cases_country_agency_stage_id").on(t.country, t.agency, t.stage, t.id),
     index("cases_country_agency_assignee_id").on(t.country, t.agency, t.assignee, t.id),
+    // Referred cases are read grant by grant; a country filter is then checked by probing this
+    // index (country, id never change, so events never update it) instead of reading the row.
+    index("cases_country_id").on(t.country, t.id),
   ],
 );

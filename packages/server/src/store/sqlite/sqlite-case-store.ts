@@ -184,9 +184,11 @@ export class SqliteCaseStore implements CaseStore {
   /**
    * Need-to-know lists (issue 5): the cases the agency owns and the cases referred to it, as two
    * keyset pages merged in id order. Each part walks an index already in id order — owned cases
-   * `(country, agency[, stage], id)`, referred ones `case_grants (agency_id, case_id)` — and stops
-   * after `limit` rows, so a page costs about `limit` rows whatever the store's size (testing
-   * visibility row by row instead read every invisible case on the way).
+   * `(country, agency[, stage | assignee], id)`, referred ones `case_grants (agency_id, case_id)` —
+   * and stops after `limit` rows (testing visibility row by row instead read every invisible case
+   * on the way). When the owned page is full, referred cases older than its last case cannot be on
+   * this page, so the referred part stops there: it reads only the grants of the page's time span,
+   * however many cases were referred to the agency.
    */
   private listVisibleCases(filter: CaseFilter, v: NonNullable<CaseFilter["visibleTo"]>): CaseSummaryRecord[] {
     const ownedParams: unknown[] = [v.country, v.agency];
@@ -196,6 +198,11 @@ export class SqliteCaseStore implements CaseStore {
       ownedParams.push(filter.country);
     }
     owned.push(...this.caseConditions(filter, ownedParams));
+    ownedParams.push(filter.limit);
+    const ownedRows = this.listStatement(
+      `SELECT ${SUMMARY_COLUMNS} FROM cases WHERE ${owned.join(" AND ")} ORDER BY id DESC LIMIT ?`,
+    ).all(...ownedParams) as Record<string, unknown>[];
+
     // Referred cases: the grants index yields case ids newest first; GROUP BY drops repeated grants
     // (a case referred twice) without a sort. Cases the agency also owns are in the first part.
     // CROSS JOIN keeps the grants as the outer loop: driven from `cases` instead (a country filter
@@ -207,15 +214,18 @@ export class SqliteCaseStore implements CaseStore {
       grantedParams.push(filter.country);
     }
     granted.push(...this.caseConditions(filter, grantedParams, "c.", "g.case_id"));
-    const columns = SUMMARY_COLUMNS.split(", ");
-    const sql = [
-      `SELECT * FROM (SELECT ${SUMMARY_COLUMNS} FROM cases WHERE ${owned.join(" AND ")} ORDER BY id DESC LIMIT ?)`,
-      "UNION ALL",
-      `SELECT * FROM (SELECT ${columns.map((c) => `c.${c}`).join(", ")} FROM case_grants g CROSS JOIN cases c ON c.id = g.case_id WHERE ${granted.join(" AND ")} GROUP BY g.case_id ORDER BY g.case_id DESC LIMIT ?)`,
-      "ORDER BY id DESC LIMIT ?",
-    ].join(" ");
-    const params = [...ownedParams, filter.limit, ...grantedParams, filter.limit, filter.limit];
-    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map(toCaseSummary);
+    const floor = ownedRows.length === filter.limit ? (ownedRows.at(-1)!.id as string) : undefined;
+    if (floor !== undefined) {
+      granted.push("g.case_id > ?");
+      grantedParams.push(floor);
+    }
+    grantedParams.push(filter.limit);
+    const columns = SUMMARY_COLUMNS.split(", ").map((c) => `c.${c}`);
+    const grantedRows = this.listStatement(
+      `SELECT ${columns.join(", ")} FROM case_grants g CROSS JOIN cases c ON c.id = g.case_id WHERE ${granted.join(" AND ")} GROUP BY g.case_id ORDER BY g.case_id DESC LIMIT ?`,
+    ).all(...grantedParams) as Record<string, unknown>[];
+
+    return mergeNewestFirst(ownedRows, grantedRows, filter.limit).map(toCaseSummary);
   }
 
   /** The stage, assignee, overdue and cursor conditions of a case list (`prefix`: the table alias). */
@@ -480,6 +490,22 @@ export class SqliteCaseStore implements CaseStore {
     }
     return statement;
   }
+}
+
+/** Merges two lists of rows sorted by id, newest first, into the first `limit` rows. */
+function mergeNewestFirst(
+  a: Record<string, unknown>[],
+  b: Record<string, unknown>[],
+  limit: number,
+): Record<string, unknown>[] {
+  const merged: Record<string, unknown>[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < limit && (i < a.length || j < b.length)) {
+    const takeA = j >= b.length || (i < a.length && (a[i]!.id as string) > (b[j]!.id as string));
+    merged.push(takeA ? a[i++]! : b[j++]!);
+  }
+  return merged;
 }
 
 function prepare(sqlite: Database.Database) {

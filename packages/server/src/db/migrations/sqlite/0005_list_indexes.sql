@@ -1,0 +1,2 @@
+CREATE INDEX `case_grants_agency_open` ON `case_grants` (`agency_id`,`case_id`) WHERE "case_grants"."revoked_at" is null;--> statement-breakpoint
+CREATE INDEX `cases_country_id` ON `cases` (`country`,`id`);
