@@ -8,6 +8,7 @@
  * returned, so a caller never acknowledges a write that is not on disk.
  */
 import type Database from "better-sqlite3";
+import { Checkpointer, type CheckpointerOptions } from "./checkpointer.ts";
 
 interface Job {
   run: () => unknown;
@@ -36,11 +37,18 @@ export class GroupCommitQueue {
   private readonly savepoint: Database.Statement;
   private readonly release: Database.Statement;
   private readonly rollbackTo: Database.Statement;
+  /** WAL checkpoints in a worker thread, so that COMMIT no longer copies the WAL on the event loop. */
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly maxBatch = 512,
+    checkpoints: CheckpointerOptions | false = {},
   ) {
+    this.checkpointer =
+      checkpoints !== false && Checkpointer.applies(sqlite)
+        ? new Checkpointer(sqlite, checkpoints)
+        : undefined;
     this.begin = sqlite.prepare("BEGIN IMMEDIATE");
     this.commit = sqlite.prepare("COMMIT");
     this.rollback = sqlite.prepare("ROLLBACK");
@@ -126,10 +134,13 @@ export class GroupCommitQueue {
     for (const wake of this.idle.splice(0)) wake();
   }
 
-  /** Refuses new jobs and resolves once every queued job has been committed or rejected. */
+  /**
+   * Refuses new jobs and resolves once every queued job has been committed or rejected and the
+   * checkpoint worker has stopped (the file can then be closed).
+   */
   async drain(): Promise<void> {
     this.closed = true;
-    if (!this.scheduled) return;
-    await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.scheduled) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.checkpointer?.close();
   }
 }
