@@ -7,12 +7,14 @@
  * Only rungs due within the horizon are queued, so months of future follow-ups do not sit in Redis
  * memory; a later pass queues them as they come within reach.
  */
+
 import type Database from "better-sqlite3";
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.ts";
 import type { DueRung, Writer } from "./handler.ts";
 import { jobIdOf } from "./ladder.ts";
+import { RepeatingPass } from "./repeating-pass.ts";
 
 export interface RelayOptions {
   sqlite: Database.Database;
@@ -37,8 +39,7 @@ export class OutboxRelay {
   readonly #options: Required<RelayOptions>;
   readonly #pending: Database.Statement;
   readonly #markQueued: Database.Statement;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  readonly #loop: RepeatingPass<number>;
   #failing = false;
 
   constructor(options: RelayOptions) {
@@ -52,15 +53,16 @@ export class OutboxRelay {
     this.#markQueued = options.sqlite.prepare(
       "update tasks set next_queued_at = ? where id = ? and next_step = ? and next_at = ? and next_queued_at is null",
     );
+
+    this.#loop = new RepeatingPass(
+      () => this.#pass(),
+      (error) => this.#options.logger.error({ err: error }, "outbox relay pass failed"),
+    );
   }
 
   /** One pass: queues every pending rung within the horizon. Returns how many were queued. */
   relayOnce(): Promise<number> {
-    // Passes never overlap: a timer tick during a long pass joins it.
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#loop.run();
   }
 
   async #pass(): Promise<number> {
@@ -105,19 +107,10 @@ export class OutboxRelay {
   }
 
   start(intervalMs: number): void {
-    const tick = () => {
-      this.relayOnce()
-        .catch((error) => this.#options.logger.error({ err: error }, "outbox relay pass failed"))
-        .finally(() => {
-          if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.#timer = setTimeout(tick, 0);
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

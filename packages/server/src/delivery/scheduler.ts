@@ -4,10 +4,12 @@
  * and hands each rung to the same idempotent handler as the BullMQ worker. Nothing is kept in
  * memory between passes, so a restart loses nothing: due rungs are simply found again.
  */
+
 import type Database from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.ts";
 import type { DeliveryHandler, DeliveryOutcome } from "./handler.ts";
+import { RepeatingPass } from "./repeating-pass.ts";
 
 export interface SchedulerOptions {
   sqlite: Database.Database;
@@ -29,22 +31,23 @@ interface DueRow {
 export class InProcessScheduler {
   readonly #options: Required<SchedulerOptions>;
   readonly #due: Database.Statement;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<PassReport> | undefined;
+  readonly #loop: RepeatingPass<PassReport>;
 
   constructor(options: SchedulerOptions) {
     this.#options = { batchSize: 1000, ...options };
     this.#due = options.sqlite.prepare(
       "select id, next_step, next_at from tasks where status = 'open' and next_at <= ? order by next_at limit ?",
     );
+
+    this.#loop = new RepeatingPass(
+      () => this.#pass(),
+      (error) => this.#options.logger.error({ err: error }, "scheduler pass failed"),
+    );
   }
 
   /** Delivers every rung due now. Also the sweep of this mode: anything due is found here. */
   runDue(): Promise<PassReport> {
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#loop.run();
   }
 
   async #pass(): Promise<PassReport> {
@@ -68,19 +71,10 @@ export class InProcessScheduler {
   }
 
   start(intervalMs: number): void {
-    const tick = () => {
-      this.runDue()
-        .catch((error) => this.#options.logger.error({ err: error }, "scheduler pass failed"))
-        .finally(() => {
-          if (this.#timer) this.#timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.#timer = setTimeout(tick, 0);
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
