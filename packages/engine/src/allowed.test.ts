@@ -1,35 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowedEvents } from "./allowed.ts";
 import { compile } from "./compile.ts";
-import { startCase, step } from "./step.ts";
-import { tiny } from "./testing/load.ts";
-import type { CaseContext, StepResult, StepSuccess } from "./types.ts";
-
-const pathway = tiny();
-const adult: CaseContext = { person: { birthDate: "1990-01-01" }, consents: [] };
-const withReferral: CaseContext = {
-  person: { birthDate: "1990-01-01" },
-  consents: [{ scope: "referral", given: true, at: "2026-03-01T00:00:00Z" }],
-};
-const t0 = new Date("2026-03-02T09:00:00Z");
-const t1 = new Date("2026-03-03T09:00:00Z");
-
-function ok(result: StepResult): StepSuccess {
-  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.refusal)}`);
-  return result;
-}
-
-const intake = () => startCase(pathway, adult, t0).snapshot;
-const reasonableGrounds = () =>
-  ok(
-    step(
-      pathway,
-      intake(),
-      { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } },
-      withReferral,
-      t1,
-    ),
-  ).snapshot;
+import { adult, intake, pathway, reasonableGrounds, t1 } from "./testing/tiny-case.ts";
 
 describe("allowedEvents", () => {
   it("lists the leaf's events, then ancestors', anywhere and built-ins, with data schemas", () => {
