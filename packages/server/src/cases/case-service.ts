@@ -203,17 +203,7 @@ export class CaseService {
     const { pathway } = this.pinned(aggregate);
     const nowIso = now.toISOString();
     return {
-      id: c.id,
-      country: c.country,
-      pathwayVersion: c.pathwayVersion,
-      stage: c.stage,
-      state: c.state,
-      revision: c.revision,
-      assignee: c.assignee,
-      agency: c.agency,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      ...(c.outcome ? { outcome: c.outcome } : {}),
+      ...sharedFields(c),
       facts: c.snapshot.facts,
       allowedEvents: allowedEvents(pathway, c.snapshot, contextOf(aggregate), now),
       tasks: aggregate.openTasks.map((t) => taskView(t, nowIso)),
@@ -230,7 +220,8 @@ export class CaseService {
   }
 }
 
-export function summaryView(c: CaseSummaryRecord, nowIso: string): CaseSummaryView {
+/** The fields a case and its list summary share (never the person). */
+function sharedFields(c: CaseSummaryRecord) {
   return {
     id: c.id,
     country: c.country,
@@ -243,6 +234,12 @@ export function summaryView(c: CaseSummaryRecord, nowIso: string): CaseSummaryVi
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     ...(c.outcome ? { outcome: c.outcome } : {}),
+  };
+}
+
+export function summaryView(c: CaseSummaryRecord, nowIso: string): CaseSummaryView {
+  return {
+    ...sharedFields(c),
     nextDueAt: c.nextDueAt,
     overdue: c.nextDueAt !== null && c.nextDueAt < nowIso,
   };
