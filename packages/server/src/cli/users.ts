@@ -2,6 +2,7 @@
  * `passerelle users …`: bootstrap the first admin, manage agencies and users. Passwords are read
  * from standard input (never from the command line, which shell history and `ps` would keep).
  */
+import type Database from "better-sqlite3";
 import type { Command } from "commander";
 import { AuditLog } from "../audit/audit-log.ts";
 import { Directory } from "../auth/directory.ts";
@@ -173,20 +174,9 @@ export function registerUsersCommands(program: Command): void {
         const directory = new Directory(sqlite);
         const found = directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        sqlite
-          .transaction(() => {
-            directory.setPasswordHash(found.user.id, passwordHash);
-            new AuditLog(sqlite).appendInTransaction({
-              ...CLI_ACTOR,
-              action: "users.set-password",
-              targetType: "user",
-              targetId: found.user.id,
-              outcome: "allowed",
-              reason: "cli",
-              details: null,
-            });
-          })
-          .immediate();
+        changeUser(sqlite, found.user.id, "users.set-password", () =>
+          directory.setPasswordHash(found.user.id, passwordHash),
+        );
       });
     });
 
@@ -200,20 +190,7 @@ export function registerUsersCommands(program: Command): void {
         const directory = new Directory(sqlite);
         const found = directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        sqlite
-          .transaction(() => {
-            directory.disableUser(found.user.id);
-            new AuditLog(sqlite).appendInTransaction({
-              ...CLI_ACTOR,
-              action: "users.disable",
-              targetType: "user",
-              targetId: found.user.id,
-              outcome: "allowed",
-              reason: "cli",
-              details: null,
-            });
-          })
-          .immediate();
+        changeUser(sqlite, found.user.id, "users.disable", () => directory.disableUser(found.user.id));
       });
     });
 
@@ -232,4 +209,22 @@ export function registerUsersCommands(program: Command): void {
         }
       });
     });
+}
+
+/** Changes a user from the CLI, with its audit entry in the same transaction. */
+function changeUser(sqlite: Database.Database, userId: string, action: string, change: () => void): void {
+  sqlite
+    .transaction(() => {
+      change();
+      new AuditLog(sqlite).appendInTransaction({
+        ...CLI_ACTOR,
+        action,
+        targetType: "user",
+        targetId: userId,
+        outcome: "allowed",
+        reason: "cli",
+        details: null,
+      });
+    })
+    .immediate();
 }

@@ -1,5 +1,6 @@
 /** API views of delivery records: reminders and escalations sent, and actions taken on a task. */
 import { z } from "zod";
+import type { NotificationRecord } from "./task-actions.ts";
 
 export const NotificationView = z
   .object({
@@ -40,20 +41,7 @@ export const TaskActionView = z
   })
   .describe("A supervisor's or caseworker's action on a task");
 
-export function notificationView(n: {
-  key: string;
-  taskId: string;
-  caseId: string;
-  step: number;
-  kind: "reminder" | "escalation";
-  channel: string;
-  recipient: { role: string; agency: string | null };
-  status: NotificationView["status"];
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}): NotificationView {
+export function notificationView(n: NotificationRecord): NotificationView {
   return {
     id: n.key,
     taskId: n.taskId,
