@@ -170,63 +170,12 @@ async function readsAtScale() {
   ];
   // Warm-up (steady state is measured, not a cold start): every list URL for 3 s, then one read of
   // each sampled case, so the page cache holds what the runs touch and the pathways are compiled.
-  let w = 0;
-  await run({
-    url: server.url,
-    connections: 10,
-    duration: 3,
-    requests: [
-      {
-        method: "GET",
-        headers: authHeaders(),
-        setupRequest: (request) => ({ ...request, path: lists[w++ % lists.length]! }),
-      },
-    ],
-  });
-  let r = 0;
-  await run({
-    url: server.url,
-    connections: 10,
-    amount: ids.length,
-    requests: [
-      {
-        method: "GET",
-        headers: authHeaders(),
-        setupRequest: (request) => ({ ...request, path: `/v1/cases/${ids[r++ % ids.length]}` }),
-      },
-    ],
-  });
-  let n = 0;
-  const listFigures = figures(
-    await run({
-      url: server.url,
-      connections: 10,
-      duration: SECONDS,
-      requests: [
-        {
-          method: "GET",
-          headers: authHeaders(),
-          setupRequest: (request) => ({ ...request, path: lists[n++ % lists.length]! }),
-        },
-      ],
-    }),
-  );
+  const caseUrls = ids.map((id) => `/v1/cases/${id}`);
+  await rotateGets(server.url, lists, { duration: 3 });
+  await rotateGets(server.url, caseUrls, { amount: ids.length });
+  const listFigures = figures(await rotateGets(server.url, lists, { duration: SECONDS }));
   log(`list: ${JSON.stringify(listFigures)}`);
-  let m = 0;
-  const readFigures = figures(
-    await run({
-      url: server.url,
-      connections: 10,
-      duration: SECONDS,
-      requests: [
-        {
-          method: "GET",
-          headers: authHeaders(),
-          setupRequest: (request) => ({ ...request, path: `/v1/cases/${ids[m++ % ids.length]}` }),
-        },
-      ],
-    }),
-  );
+  const readFigures = figures(await rotateGets(server.url, caseUrls, { duration: SECONDS }));
   log(`read: ${JSON.stringify(readFigures)}`);
   await stopProcess(server.child);
   return { list: listFigures, read: readFigures, lists, fillSeconds, reused };
@@ -327,4 +276,21 @@ try {
   log(`\nwrote ${docFile}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** GETs over 10 connections, cycling through `paths`, for a duration or a number of requests. */
+function rotateGets(url: string, paths: string[], length: { duration: number } | { amount: number }) {
+  let i = 0;
+  return run({
+    url,
+    connections: 10,
+    ...length,
+    requests: [
+      {
+        method: "GET",
+        headers: authHeaders(),
+        setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length]! }),
+      },
+    ],
+  });
 }
