@@ -100,7 +100,8 @@ export async function fillStore(
           assignee: `caseworker-${i % 400}`,
           created_at: new Date(created).toISOString(),
           updated_at: new Date(updated).toISOString(),
-          next_due_at: dues.length ? dues.reduce((a, b) => (a < b ? a : b)) : null,
+          // ISO strings sort in time order.
+          next_due_at: [...dues].sort()[0] ?? null,
         });
         insertPersonal.run(
           id,

@@ -92,7 +92,9 @@ async function eventThroughput() {
   });
   cases[0]!.revision = 3;
   await eventLoad(real.url, warm, "/v1/cases", 3);
-  const passerelle = figures(await eventLoad(real.url, cases, "/v1/cases", SECONDS));
+  const passerelle = figures(
+    await eventLoad(real.url, cases, "/v1/cases", SECONDS, Number(process.env.BENCH_CONN ?? 50)),
+  );
   await stopProcess(real.child);
   // Every 2xx is a history row: the run wrote what it acknowledged.
   const db = new Database(file, { readonly: true });
@@ -255,7 +257,7 @@ try {
     "",
     `Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
     "",
-    "### Reads over a store of " + MILLION.toLocaleString("en") + " cases",
+    `### Reads over a store of ${MILLION.toLocaleString("en")} cases`,
     "",
     header,
     row("filtered case lists (GET /v1/cases?…)", reads.list),

@@ -45,6 +45,12 @@ export interface AppOptions {
   protections?: boolean;
   /** Data-key settings (default: PASSERELLE_KEY / PASSERELLE_KEY_FILE / `<data dir>/keys.json`). */
   keys?: KeyringSettings;
+  /**
+   * Where the store's writes run: `thread` (default) — a writer thread with its own connection, so
+   * that the SQL, audit hashing and fsync of writes leave the event loop — or `inline`, on the
+   * request thread (quicker to start: most tests).
+   */
+  writer?: "thread" | "inline";
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -73,13 +79,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(actorPlugin);
   await app.register(securityPlugin);
+  const keys = options.keys ?? keySettingsFromEnv(options.databaseFile);
   await app.register(storePlugin, {
     databaseFile: options.databaseFile,
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
-    ...(protections && {
-      protect: (sqlite) =>
-        protectStore(sqlite, options.keys ?? keySettingsFromEnv(options.databaseFile), app.log),
-    }),
+    ...(protections && { protect: (sqlite) => protectStore(sqlite, keys, app.log) }),
+    ...((options.writer ?? "thread") === "thread" && { writerThread: { keys: protections ? keys : null } }),
   });
   // Before every route plugin: its onRoute hook checks that each route declares a policy.
   await app.register(authPlugin, { protections });

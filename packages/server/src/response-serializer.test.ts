@@ -65,6 +65,40 @@ describe("response serializer compiled from the zod schema", () => {
     expect(res.body).not.toContain("screening.pending");
   });
 
+  it("reuses an allowed event's serialised form per data schema and blockedBy, and only those", async () => {
+    const [risk] = view.allowedEvents;
+    const blocked = { ...risk!, blockedBy: ["consent recorded"] };
+    const payloads: unknown[] = [
+      view,
+      { ...view, revision: 3, allowedEvents: [risk, blocked] },
+      // A property the schema does not declare is dropped whether the event is serialised or reused.
+      {
+        ...view,
+        allowedEvents: [
+          { ...risk, secret: "sealed" },
+          { ...blocked, secret: "sealed" },
+        ],
+      },
+    ];
+    const app = Fastify();
+    app.setSerializerCompiler(responseSerializerCompiler);
+    let next = 0;
+    app.get("/x", { schema: { response: { 200: CaseView } } }, async () => payloads[next++]);
+    try {
+      const [first, again, sneaky] = [
+        await app.inject({ method: "GET", url: "/x" }),
+        await app.inject({ method: "GET", url: "/x" }),
+        await app.inject({ method: "GET", url: "/x" }),
+      ];
+      expect(first!.json()).toEqual(view);
+      expect(again!.json()).toEqual({ ...view, revision: 3, allowedEvents: [risk, blocked] });
+      expect(sneaky!.body).not.toContain("sealed");
+      expect(sneaky!.json()).toEqual({ ...view, allowedEvents: [risk, blocked] });
+    } finally {
+      await app.close();
+    }
+  });
+
   it("leaves schemas with transforms to zod, which refuses to encode a one-way transform", async () => {
     const app = Fastify();
     app.setSerializerCompiler(responseSerializerCompiler);

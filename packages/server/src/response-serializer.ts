@@ -14,6 +14,7 @@ import fastJson from "fast-json-stringify";
 import type { FastifySerializerCompiler } from "fastify/types/schema.ts";
 import { serializerCompiler as zodSerializerCompiler } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AllowedEventView, CaseView } from "./cases/case-view.ts";
 
 type RouteSchema = Parameters<typeof zodSerializerCompiler>[0];
 
@@ -30,6 +31,7 @@ export function responseJsonSchema(schema: z.ZodType): Record<string, unknown> {
 
 export const responseSerializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) => {
   const schema = route.schema;
+  if (schema === CaseView) return caseViewSerializer();
   // Only zod schemas hold no transform the stringifier would skip: anything else (or a schema the
   // JSON Schema conversion cannot express) keeps the zod serializer.
   if (!(schema instanceof z.ZodType) || hasTransform(schema)) {
@@ -60,4 +62,51 @@ function hasTransform(schema: z.ZodType): boolean {
     return false;
   };
   return visit(schema);
+}
+
+let caseViewJson: ((view: CaseView) => string) | undefined;
+
+/** Serialises a case view as its routes do (compiled on first use). */
+export function serializeCaseView(view: CaseView): string {
+  caseViewJson ??= caseViewSerializer();
+  return caseViewJson(view);
+}
+
+/** Distinct `blockedBy` lists kept per allowed event (a pathway's conditions fail in few ways). */
+const BLOCKED_VARIANTS_KEPT = 64;
+
+/**
+ * The serializer of a case view. Its allowed events are most of it (~2.8 KB of 3.8: each event's
+ * labels and data JSON Schema), and they are the pathway's: the same for every case in the same
+ * state but for `blockedBy`. Each allowed event is serialised by its own compiled serializer once
+ * per data schema and `blockedBy` and then reused; the rest of the view is serialised per answer.
+ * The engine builds one data-schema object per event of a compiled pathway, which identifies the
+ * event's type, labels and roles (they come from the same event definition).
+ */
+function caseViewSerializer(): (view: CaseView) => string {
+  const rest = fastJson(
+    responseJsonSchema(CaseView.omit({ allowedEvents: true })) as unknown as Parameters<typeof fastJson>[0],
+  );
+  const event = fastJson(responseJsonSchema(AllowedEventView) as unknown as Parameters<typeof fastJson>[0]);
+  const serialized = new WeakMap<object, Map<string, string>>();
+  const eventJson = (e: CaseView["allowedEvents"][number]): string => {
+    let variants = serialized.get(e.dataSchema);
+    if (!variants) {
+      variants = new Map();
+      serialized.set(e.dataSchema, variants);
+    }
+    const key = `${e.type}\u0000${e.blockedBy.join("\u0000")}`;
+    let json = variants.get(key);
+    if (json === undefined) {
+      json = event(e);
+      if (variants.size < BLOCKED_VARIANTS_KEPT) variants.set(key, json);
+    }
+    return json;
+  };
+  return (view) => {
+    // The rest is an object with required properties: `{"id":…}`. The allowed events go last, so
+    // that a client reading the first fields (id, revision) finds them at the start.
+    const body = rest(view);
+    return `${body.slice(0, -1)},"allowedEvents":[${view.allowedEvents.map(eventJson).join(",")}]}`;
+  };
 }

@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { AuditEntry, AuditFields } from "./audit-entry.ts";
-import { canonicalJson, chainEntry, verifyEntries } from "./chain.ts";
+import { canonicalBody, canonicalJson, chainEntry, entryHash, verifyEntries } from "./chain.ts";
 
 const fields = (action: string, targetId: string | null = null): AuditFields => ({
   at: "2026-01-01T00:00:00.000Z",
@@ -29,6 +30,38 @@ describe("audit chain", () => {
     expect(canonicalJson({ b: 1, a: { d: 1, c: [1, null] } })).toBe(
       canonicalJson({ a: { c: [1, null], d: 1 }, b: 1 }),
     );
+  });
+
+  it("hashes entries exactly as the generic canonical form does (chains written before stay valid)", () => {
+    const names = [
+      "at",
+      "actorUserId",
+      "actorAgencyId",
+      "actorRole",
+      "tokenId",
+      "action",
+      "targetType",
+      "targetId",
+      "outcome",
+      "reason",
+      "ip",
+      "requestId",
+      "details",
+    ] as const;
+    const samples: AuditFields[] = [
+      fields("case.read", "c1"),
+      fields("login"),
+      { ...fields("case.event", "c2"), details: null, reason: null, ip: null },
+      { ...fields("x"), details: { z: 'é\u2028"', a: { y: [1, "2", null, true] } }, requestId: 'q"\\' },
+    ];
+    for (const sample of samples) {
+      const generic = canonicalJson(Object.fromEntries(names.map((name) => [name, sample[name] ?? null])));
+      expect(canonicalBody(sample)).toBe(generic);
+      const digest = createHash("sha256")
+        .update(`${"0".repeat(64)}\n7\n${generic}`)
+        .digest("hex");
+      expect(entryHash(7, "0".repeat(64), sample)).toBe(digest);
+    }
   });
 
   it("verifies an intact chain, also page by page", () => {

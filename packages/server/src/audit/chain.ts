@@ -32,9 +32,27 @@ const FIELD_NAMES = [
  * removing, inserting or reordering an entry breaks every later link.
  */
 export function entryHash(seq: number, prevHash: string, fields: AuditFields): string {
-  const body = Object.fromEntries(FIELD_NAMES.map((name) => [name, fields[name] ?? null]));
   // One-shot hash (no Hash object per entry): the same digest as createHash().update().digest().
-  return hash("sha256", `${prevHash}\n${seq}\n${canonicalJson(body)}`, "hex");
+  return hash("sha256", `${prevHash}\n${seq}\n${canonicalBody(fields)}`, "hex");
+}
+
+/** The field names in canonical (sorted) order, each with its JSON key written once. */
+const SORTED_FIELDS = [...FIELD_NAMES]
+  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  .map((name) => [name, `${JSON.stringify(name)}:`] as const);
+
+/**
+ * `canonicalJson` of the entry's fields (each present, null when absent), written without building
+ * and sorting an object per entry: this runs for every audited read and write. `chain.test.ts`
+ * checks it against the generic form.
+ */
+export function canonicalBody(fields: AuditFields): string {
+  let body = "{";
+  for (let i = 0; i < SORTED_FIELDS.length; i++) {
+    const [name, key] = SORTED_FIELDS[i]!;
+    body += `${i === 0 ? "" : ","}${key}${canonicalJson(fields[name] ?? null)}`;
+  }
+  return `${body}}`;
 }
 
 /** Link a new entry after `previous` (undefined for the first). */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 /**
  * Opaque bearer tokens: `psr_` + 256 random bits (base64url). Only the SHA-256 of a token is stored; a
@@ -13,7 +13,8 @@ export function generateToken(): string {
 
 /** What is stored and looked up: hex SHA-256 of the whole token text. */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  // One-shot (no Hash object per request): the same digest as createHash().update().digest().
+  return hash("sha256", token, "hex");
 }
 
 /** Whether a string looks like one of our tokens (cheap check before hitting the database). */

@@ -19,13 +19,22 @@ export interface OpenDatabase {
 }
 
 export function openDatabase(file: string): OpenDatabase {
-  const sqlite = new Database(file);
+  const sqlite = openConnection(file);
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return { sqlite, db };
+}
+
+/**
+ * A connection with the durability settings, without migrations: for a second connection to a
+ * database already opened with `openDatabase` (the writer thread's).
+ */
+export function openConnection(file: string, options: Database.Options = {}): Database.Database {
+  const sqlite = new Database(file, options);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   // Another process (the CLI, a backup) may hold the write lock briefly: wait rather than fail.
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { sqlite, db };
+  return sqlite;
 }

@@ -33,8 +33,13 @@ export class PathwayRegistry {
       publishedAt: pathway.status === "published" ? now.toISOString() : null,
     }));
     await store.upsertPathwayVersions(records);
+    return PathwayRegistry.fromRecords(await store.listPathwayVersions());
+  }
+
+  /** The registry of versions as stored (the writer thread builds its own from the database). */
+  static fromRecords(records: PathwayVersionRecord[]): PathwayRegistry {
     const registry = new PathwayRegistry();
-    for (const record of await store.listPathwayVersions()) {
+    for (const record of records) {
       // Definitions are stored parsed (defaults applied); parsing again restores the zod types.
       const pathway = PathwaySchema.parse(record.definition);
       registry.byKey.set(`${record.country}@${record.version}`, {

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { CaseService } from "../cases/case-service.ts";
+import type { KeyringSettings } from "../crypto/keyring.ts";
 import { openDatabase } from "../db/open.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import type { CaseStore } from "../store/case-store.ts";
@@ -29,6 +30,11 @@ export interface StorePluginOptions {
   pathwayDirs?: string[];
   /** Issue 5: sealing codec and audit log for the store (none: plain JSON, no audit). */
   protect?: (sqlite: Database.Database) => StoreProtection;
+  /**
+   * Run the store's writes in a writer thread (production) with these key settings — those of
+   * `protect`, or null without it — instead of on the request thread.
+   */
+  writerThread?: { keys: KeyringSettings | null };
 }
 
 async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
@@ -46,6 +52,14 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   } catch (error) {
     await store.close();
     throw error;
+  }
+  store.usePathways(pathways);
+  if (options.writerThread) {
+    store.useWriterThread({
+      keys: options.writerThread.keys,
+      // The batches it held answer 500; the next write starts new threads (a failed fsync is final).
+      onCrash: (error) => app.log.error({ err: error }, "writer thread failed"),
+    });
   }
   app.decorate("store", store as CaseStore);
   app.decorate("sqlite", sqlite);

@@ -4,6 +4,7 @@
  */
 import { CountryCode, EventType, STAGE_IDS } from "@passerelle/definitions";
 import type { Json } from "@passerelle/engine";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { auditDraft } from "../auth/request-audit.ts";
@@ -14,7 +15,7 @@ import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN } from "../ids.ts";
 import { agencyParts, visibleTo } from "../policy/visible-to.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { problems } from "./responses.ts";
+import { problems, sendSerialized } from "./responses.ts";
 
 export const CaseIdParams = z.object({
   id: z.string().regex(CASE_ID_PATTERN, { message: "must be a case id (case_…)" }).describe("Case id"),
@@ -169,9 +170,9 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CaseView, ...problems(400, 404, 409, 413, 415, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body;
-      return app.cases.applyEvent(
+      const json = await app.cases.applyEventJson(
         request.params.id,
         {
           type: body.type,
@@ -187,6 +188,8 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
             }
           : {},
       );
+      // The case view comes serialised from where the write ran (the writer thread).
+      return sendSerialized(reply as unknown as FastifyReply, json);
     },
   );
 

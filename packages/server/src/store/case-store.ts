@@ -6,6 +6,7 @@
  * write carries the actor who made it.
  */
 import type { AuditDraft } from "../audit/audit-log.ts";
+import type { EventCommand } from "../cases/decide-event.ts";
 import type {
   CaseAggregate,
   CaseRecord,
@@ -15,7 +16,6 @@ import type {
   PathwayVersionRecord,
   TaskRecord,
   TaskStatus,
-  TransitionWrite,
 } from "./records.ts";
 
 /** Need-to-know filter of lists: cases owned by, or referred to, this agency (issue 5). */
@@ -56,14 +56,10 @@ export interface TaskFilter {
   limit: number;
 }
 
-/**
- * Decides the write of an event from the case as it is inside the transaction (so two events on
- * one case in one batch see each other). Throws to refuse: nothing of this request is written.
- */
-export type DecideTransition = (current: CaseAggregate) => TransitionWrite;
-
 export type ApplyResult =
   | { status: "applied"; aggregate: CaseAggregate }
+  /** The command asked for `answer: "json"`: the case view, serialised for the response. */
+  | { status: "answered"; json: string }
   | { status: "notFound" }
   | { status: "stale"; currentRevision: number };
 
@@ -81,16 +77,13 @@ export interface CaseStore {
   createCase(input: NewCase): Promise<CaseAggregate>;
   getCase(id: string): Promise<CaseAggregate | undefined>;
   listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]>;
-  /** Compare-and-swap on the revision, then `decide`, in one durable transaction. */
-  applyTransition(
-    caseId: string,
-    expectedRevision: number,
-    actor: string,
-    at: string,
-    decide: DecideTransition,
-    /** Audit entry of the write, appended in the same transaction (issue 5). */
-    audit?: AuditDraft,
-  ): Promise<ApplyResult>;
+  /**
+   * Compare-and-swap on `expectedRevision`, then the event decided (`cases/decide-event.ts`) from
+   * the case as it is inside the write transaction — two events on one case in one batch see each
+   * other — with its audit entry, in one durable transaction. A refusal (thrown `ApiProblem`)
+   * writes nothing.
+   */
+  applyEvent(command: EventCommand): Promise<ApplyResult>;
   getHistory(caseId: string): Promise<HistoryRecord[]>;
 
   listTasks(filter: TaskFilter): Promise<TaskRecord[]>;

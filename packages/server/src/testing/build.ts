@@ -27,7 +27,13 @@ export function tempDir(): string {
 }
 
 export async function build(
-  options: { file?: string; dir?: string; shipped?: boolean; protections?: boolean } = {},
+  options: {
+    file?: string;
+    dir?: string;
+    shipped?: boolean;
+    protections?: boolean;
+    writer?: "thread" | "inline";
+  } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   const file = options.file ?? join(dir, "test.db");
@@ -46,6 +52,7 @@ export async function build(
     // authorisation-matrix and data-protection tests pass `protections: true`.
     protections: options.protections ?? false,
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
+    writer: options.writer ?? "thread",
   });
   return {
     app,

@@ -32,26 +32,127 @@ export function toCaseSummary(r: Row): CaseSummaryRecord {
   };
 }
 
-export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
-  const record = { ...toCaseSummary(r), snapshot: JSON.parse(str(r.snapshot)) } as CaseRecord;
-  // Personal data is opened only when something reads it (issue 5): most reads of a case (lists,
-  // the case view, the audit) never need the person, and each open is an AES-GCM decryption.
-  lazy(record, "person", () => codec.decode(aad.person(record.id), str(r.person)));
-  lazy(record, "identification", () => codec.decode(aad.identification(record.id), str(r.identification)));
-  return record;
+/** A case's personal values as stored: sealed text (or plain JSON with protections off). */
+export interface SealedValues {
+  person: string;
+  identification: string;
 }
 
-/** Defines `key` as computed on first read, then kept (enumerable, so spreads and JSON see it). */
-function lazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-      return value;
-    },
-  });
+type CaseFields = Omit<CaseRecord, "person" | "identification">;
+
+/**
+ * A case as read from the store. Its personal values are opened on first read only (issue 5):
+ * most uses of a case (the case view, the audit, deciding most events) never need the person, and
+ * each open is an AES-GCM decryption. They are accessors of the class, not own properties, so a
+ * spread, `JSON.stringify` or a structured clone of the record leaves them out.
+ */
+class StoredCase implements CaseRecord {
+  id!: string;
+  country!: string;
+  pathwayVersion!: number;
+  stage!: string;
+  state!: string;
+  snapshot!: CaseRecord["snapshot"];
+  revision!: number;
+  assignee!: string | null;
+  agency!: string | null;
+  nextDueAt!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
+  outcome!: string | null;
+  readonly #sealed: SealedValues;
+  readonly #codec: PersonalDataCodec;
+  #person: CaseRecord["person"] | undefined;
+  #identification: CaseRecord["identification"] | undefined;
+
+  constructor(fields: CaseFields, sealed: SealedValues, codec: PersonalDataCodec) {
+    this.id = fields.id;
+    this.country = fields.country;
+    this.pathwayVersion = fields.pathwayVersion;
+    this.stage = fields.stage;
+    this.state = fields.state;
+    this.snapshot = fields.snapshot;
+    this.revision = fields.revision;
+    this.assignee = fields.assignee;
+    this.agency = fields.agency;
+    this.nextDueAt = fields.nextDueAt;
+    this.createdAt = fields.createdAt;
+    this.updatedAt = fields.updatedAt;
+    this.outcome = fields.outcome;
+    this.#sealed = sealed;
+    this.#codec = codec;
+  }
+
+  get person(): CaseRecord["person"] {
+    const person =
+      this.#person ?? this.#codec.decode<CaseRecord["person"]>(aad.person(this.id), this.#sealed.person);
+    this.#person = person;
+    return person;
+  }
+
+  get identification(): CaseRecord["identification"] {
+    const identification =
+      this.#identification ??
+      this.#codec.decode<CaseRecord["identification"]>(
+        aad.identification(this.id),
+        this.#sealed.identification,
+      );
+    this.#identification = identification;
+    return identification;
+  }
+
+  get sealed(): SealedValues {
+    return this.#sealed;
+  }
+
+  /** The fields without the personal values (what crosses to another thread). */
+  fields(): CaseFields {
+    return {
+      id: this.id,
+      country: this.country,
+      pathwayVersion: this.pathwayVersion,
+      stage: this.stage,
+      state: this.state,
+      snapshot: this.snapshot,
+      revision: this.revision,
+      assignee: this.assignee,
+      agency: this.agency,
+      nextDueAt: this.nextDueAt,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      outcome: this.outcome,
+    };
+  }
+
+  changed(changes: Partial<CaseFields>): StoredCase {
+    const next = new StoredCase({ ...this.fields(), ...changes }, this.#sealed, this.#codec);
+    next.#person = this.#person;
+    next.#identification = this.#identification;
+    return next;
+  }
+}
+
+export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
+  return new StoredCase(
+    { ...toCaseSummary(r), snapshot: JSON.parse(str(r.snapshot)) },
+    { person: str(r.person), identification: str(r.identification) },
+    codec,
+  );
+}
+
+/** A case record from its fields and sealed values (as the writer thread sends them). */
+export function withSealed(fields: CaseFields, sealed: SealedValues, codec: PersonalDataCodec): CaseRecord {
+  return new StoredCase(fields, sealed, codec);
+}
+
+/** The fields and sealed values of a record read from the store; undefined for any other record. */
+export function storedParts(record: CaseRecord): { fields: CaseFields; sealed: SealedValues } | undefined {
+  return record instanceof StoredCase ? { fields: record.fields(), sealed: record.sealed } : undefined;
+}
+
+/** A copy of a case record with some fields changed; a stored case keeps its unopened personal values. */
+export function changedCase(record: CaseRecord, changes: Partial<CaseFields>): CaseRecord {
+  return record instanceof StoredCase ? record.changed(changes) : { ...record, ...changes };
 }
 
 export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {

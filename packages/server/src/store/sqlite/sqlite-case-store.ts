@@ -1,22 +1,17 @@
 /**
- * The embedded store: one SQLite file, one connection, one writer (the group-commit queue).
- * Hot paths use prepared statements; reads run between batches, so they only ever see committed
- * data.
+ * The embedded store: one SQLite file, one writer (the group-commit queue). Reads run on this
+ * thread's connection and only ever see committed data (WAL). Writes are commands
+ * (`write-command.ts`) run by `CaseWrites` — inline on this connection, or in the writer thread
+ * with a connection of its own (`useWriterThread`), so that their SQL, audit hashing and fsync
+ * leave the event loop.
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
-import { aad, encodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
-import { ageBandOf } from "../../crypto/personal-fields.ts";
-import { initialDelivery } from "../../delivery/ladder.ts";
-import { newTaskId } from "../../ids.ts";
-import type {
-  ApplyResult,
-  CaseFilter,
-  CaseStore,
-  CompleteTaskResult,
-  DecideTransition,
-  TaskFilter,
-} from "../case-store.ts";
+import type { EventCommand } from "../../cases/decide-event.ts";
+import type { KeyringSettings } from "../../crypto/keyring.ts";
+import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
+import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
+import type { ApplyResult, CaseFilter, CaseStore, CompleteTaskResult, TaskFilter } from "../case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
@@ -24,10 +19,13 @@ import type {
   NewCase,
   PathwayVersionRecord,
   TaskRecord,
-  TransitionWrite,
 } from "../records.ts";
+import { CaseWrites } from "./case-writes.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
-import { toCase, toCaseSummary, toConsent, toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { toCaseSummary, toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { type CaseReadStatements, prepareCaseReads, readAggregate } from "./statements.ts";
+import type { WriteCommand } from "./write-command.ts";
+import { WriterThread } from "./writer-thread-client.ts";
 
 /** Issue 5: how personal values are sealed, and where audit entries of writes go. */
 export interface StoreProtection {
@@ -51,7 +49,9 @@ export class PathwayImmutabilityError extends Error {
 export class SqliteCaseStore implements CaseStore {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly reads: CaseReadStatements;
   private readonly listStatements = new Map<string, Database.Statement>();
+  private pathways: PathwayRegistry | undefined;
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -63,8 +63,38 @@ export class SqliteCaseStore implements CaseStore {
   ) {
     this.queue = new GroupCommitQueue(sqlite);
     this.statements = prepare(sqlite);
+    this.reads = prepareCaseReads(sqlite);
     this.codec = protection.codec ?? new PlainCodec();
     this.auditLog = protection.audit;
+    // Commands run inline until `useWriterThread`; events need `usePathways` first.
+    const writes = new CaseWrites(sqlite, {
+      codec: this.codec,
+      audit: this.auditLog,
+      pathways: () => this.pathways,
+    });
+    this.queue.useCommands({ kind: "inline", execute: (command) => writes.execute(command) });
+  }
+
+  /** The pathways events are decided with when commands run inline (the writer thread loads its own). */
+  usePathways(pathways: PathwayRegistry): void {
+    this.pathways = pathways;
+  }
+
+  /**
+   * Moves the commands to a writer thread with its own connection. `keys` must be the settings the
+   * codec of this store was made with (null: protections off); the pathways must be stored already.
+   */
+  useWriterThread(options: { keys: KeyringSettings | null; onCrash?: (error: Error) => void }): void {
+    if ((options.keys === null) !== (this.auditLog === undefined))
+      throw new Error("the writer thread must be given the protections of the store");
+    this.queue.useCommands(
+      new WriterThread({
+        file: this.sqlite.name,
+        keys: options.keys,
+        codec: this.codec,
+        ...(options.onCrash && { onCrash: options.onCrash }),
+      }),
+    );
   }
 
   transact<T>(fn: () => T): Promise<T> {
@@ -73,17 +103,12 @@ export class SqliteCaseStore implements CaseStore {
 
   /** Appends an audit entry in a write of its own (batched with the other writes). */
   appendAudit(draft: AuditDraft): Promise<void> {
-    const log = this.auditLog;
-    if (!log) return Promise.resolve();
-    return this.queue.run(() => {
-      log.appendInTransaction(draft);
-    });
+    if (!this.auditLog) return Promise.resolve();
+    return this.send({ type: "appendAudit", draft });
   }
 
-  /** Appends the audit entry of a write inside that write's transaction. */
-  private auditInTransaction(draft: AuditDraft | undefined, targetId: string): void {
-    if (draft && this.auditLog)
-      this.auditLog.appendInTransaction({ ...draft, targetId: draft.targetId ?? targetId });
+  private send<T>(command: WriteCommand): Promise<T> {
+    return this.queue.send<T>(command);
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
@@ -122,47 +147,11 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   createCase(input: NewCase): Promise<CaseAggregate> {
-    return this.queue.run(() => {
-      const w = input.opening;
-      const at = w.history.at;
-      this.statements.insertCase.run({
-        id: input.id,
-        country: input.country,
-        pathway_version: input.pathwayVersion,
-        stage: w.stage,
-        state: w.state,
-        snapshot: JSON.stringify(w.snapshot),
-        revision: 1,
-        assignee: input.assignee,
-        agency: input.agency,
-        // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
-        sex: typeof input.person.sex === "string" ? input.person.sex : null,
-        nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
-        age_band:
-          typeof input.person.ageBand === "string"
-            ? input.person.ageBand
-            : (ageBandOf(
-                typeof input.person.birthDate === "string" ? input.person.birthDate : undefined,
-                new Date(at),
-              ) ?? null),
-        created_at: at,
-        updated_at: at,
-        outcome: w.outcome,
-      });
-      // The sealed values go to their own table (1:1), out of the rows that lists walk.
-      this.statements.insertPersonal.run({
-        case_id: input.id,
-        person: this.codec.encode(aad.person(input.id), input.person),
-        identification: this.codec.encode(aad.identification(input.id), input.identification),
-      });
-      this.writeEffects(input.id, 1, input.pathwayVersion, w);
-      this.auditInTransaction(input.audit, input.id);
-      return this.readAggregate(input.id)!;
-    });
+    return this.send({ type: "createCase", input });
   }
 
   async getCase(id: string): Promise<CaseAggregate | undefined> {
-    return this.readAggregate(id);
+    return readAggregate(this.reads, this.codec, id);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
@@ -255,83 +244,8 @@ export class SqliteCaseStore implements CaseStore {
     return where;
   }
 
-  applyTransition(
-    caseId: string,
-    expectedRevision: number,
-    actor: string,
-    at: string,
-    decide: DecideTransition,
-    audit?: AuditDraft,
-  ): Promise<ApplyResult> {
-    return this.queue.run((): ApplyResult => {
-      const current = this.readAggregate(caseId);
-      if (!current) return { status: "notFound" };
-      if (current.case.revision !== expectedRevision)
-        return { status: "stale", currentRevision: current.case.revision };
-      const w = decide(current);
-      const next = expectedRevision + 1;
-      // Compare-and-swap: with one writer it cannot miss, but it is the guard a multi-writer store relies on.
-      const swapped = this.statements.swapCase.run({
-        id: caseId,
-        expected: expectedRevision,
-        revision: next,
-        stage: w.stage,
-        state: w.state,
-        snapshot: JSON.stringify(w.snapshot),
-        updated_at: at,
-        outcome: w.outcome,
-      });
-      if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
-      this.writeEffects(caseId, next, current.case.pathwayVersion, {
-        ...w,
-        history: { ...w.history, actor, at },
-      });
-      this.auditInTransaction(audit && { ...audit, details: { ...audit.details, revision: next } }, caseId);
-      return { status: "applied", aggregate: this.afterTransition(current, w, next, at) };
-    });
-  }
-
-  /**
-   * The case as the transition left it, without reading (and decrypting) it again: only the rows
-   * the transition changed are read back (open tasks get their ids on insert).
-   */
-  private afterTransition(
-    current: CaseAggregate,
-    w: TransitionWrite,
-    revision: number,
-    at: string,
-  ): CaseAggregate {
-    const caseId = current.case.id;
-    const openTasks =
-      w.schedule.length > 0 || w.cancelStates.length > 0
-        ? (this.statements.openTasks.all(caseId) as Record<string, unknown>[]).map((row) =>
-            toTask(row, this.codec),
-          )
-        : current.openTasks;
-    const consents =
-      w.consents.length > 0
-        ? (this.statements.consents.all(caseId) as Record<string, unknown>[]).map((row) =>
-            toConsent(row, this.codec),
-          )
-        : current.consents;
-    const nextDueAt = openTasks.reduce<string | null>(
-      (min, t) => (min === null || t.dueAt < min ? t.dueAt : min),
-      null,
-    );
-    return {
-      case: {
-        ...current.case,
-        revision,
-        stage: w.stage,
-        state: w.state,
-        snapshot: w.snapshot,
-        updatedAt: at,
-        outcome: w.outcome,
-        nextDueAt,
-      },
-      openTasks,
-      consents,
-    };
+  applyEvent(command: EventCommand): Promise<ApplyResult> {
+    return this.send({ type: "applyEvent", command });
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
@@ -343,26 +257,32 @@ export class SqliteCaseStore implements CaseStore {
   async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status !== undefined) where.push("status = ?"), params.push(filter.status);
-    if (filter.overdue === true) where.push("status = 'open' AND due_at < ?"), params.push(filter.now);
-    if (filter.overdue === false) where.push("NOT (status = 'open' AND due_at < ?)"), params.push(filter.now);
+    const when = (condition: string, ...values: unknown[]) => {
+      where.push(condition);
+      params.push(...values);
+    };
+    if (filter.status !== undefined) when("status = ?", filter.status);
+    if (filter.overdue === true) when("status = 'open' AND due_at < ?", filter.now);
+    if (filter.overdue === false) when("NOT (status = 'open' AND due_at < ?)", filter.now);
     if (filter.assignee !== undefined) {
       const [role, agency] = filter.assignee.split("@");
-      where.push("assignee_role = ?"), params.push(role);
-      if (agency !== undefined) where.push("assignee_agency = ?"), params.push(agency);
+      when("assignee_role = ?", role);
+      if (agency !== undefined) when("assignee_agency = ?", agency);
     }
-    if (filter.caseId !== undefined) where.push("case_id = ?"), params.push(filter.caseId);
-    if (filter.agency !== undefined) where.push("assignee_agency = ?"), params.push(filter.agency);
+    if (filter.caseId !== undefined) when("case_id = ?", filter.caseId);
+    if (filter.agency !== undefined) when("assignee_agency = ?", filter.agency);
     if (filter.country !== undefined)
-      where.push("case_id IN (SELECT id FROM cases WHERE country = ?)"), params.push(filter.country);
+      when("case_id IN (SELECT id FROM cases WHERE country = ?)", filter.country);
     if (filter.visibleTo !== undefined) {
       const v = filter.visibleTo;
-      where.push(
+      when(
         "(case_id IN (SELECT id FROM cases WHERE country = ? AND agency = ?) OR case_id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
+        v.country,
+        v.agency,
+        v.agencyKey,
       );
-      params.push(v.country, v.agency, v.agencyKey);
     }
-    if (filter.afterId !== undefined) where.push("id < ?"), params.push(filter.afterId);
+    if (filter.afterId !== undefined) when("id < ?", filter.afterId);
     const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
     return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map((row) =>
@@ -374,112 +294,12 @@ export class SqliteCaseStore implements CaseStore {
     taskId: string,
     input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult> {
-    return this.queue.run((): CompleteTaskResult => {
-      const row = this.statements.getTask.get(taskId) as Record<string, unknown> | undefined;
-      if (!row) return { status: "notFound" };
-      if (row.status !== "open") return { status: "notOpen", task: toTask(row, this.codec) };
-      this.statements.completeTask.run({
-        id: taskId,
-        completed_at: input.at,
-        actor: input.actor,
-        // A note is free text: personal, sealed.
-        note: input.note === undefined ? null : encodeText(this.codec, aad.taskNote(taskId), input.note),
-      });
-      this.statements.refreshNextDue.run(row.case_id);
-      this.auditInTransaction(input.audit, row.case_id as string);
-      return {
-        status: "completed",
-        task: toTask(this.statements.getTask.get(taskId) as Record<string, unknown>, this.codec),
-      };
-    });
+    return this.send({ type: "completeTask", taskId, input });
   }
 
   async close(): Promise<void> {
     await this.queue.drain();
     if (this.sqlite.open) this.sqlite.close();
-  }
-
-  /** History row, cancelled and new tasks, consents and the next due time of one transition. */
-  private writeEffects(caseId: string, seq: number, pathwayVersion: number, w: TransitionWrite): void {
-    const s = this.statements;
-    const h = w.history;
-    s.insertHistory.run({
-      case_id: caseId,
-      seq,
-      event_type: h.eventType,
-      // Personal fields leave `data` and are sealed on their own (issue 5).
-      data: JSON.stringify(
-        h.personalFields.length === 0
-          ? h.data
-          : Object.fromEntries(Object.entries(h.data).filter(([key]) => !h.personalFields.includes(key))),
-      ),
-      personal_fields: JSON.stringify(h.personalFields),
-      personal_data:
-        h.personalFields.length === 0
-          ? null
-          : this.codec.encode(
-              aad.history(caseId, seq),
-              Object.fromEntries(Object.entries(h.data).filter(([key]) => h.personalFields.includes(key))),
-            ),
-      from_state: h.fromState,
-      to_state: h.toState,
-      actor: h.actor,
-      at: h.at,
-      pathway_version: pathwayVersion,
-    });
-    for (const state of w.cancelStates) s.cancelTasks.run({ case_id: caseId, state, at: h.at });
-    for (const task of w.schedule) {
-      const delivery = initialDelivery(task.escalation);
-      s.insertTask.run({
-        id: newTaskId(),
-        case_id: caseId,
-        key: task.key,
-        task_id: task.taskId,
-        kind: task.kind,
-        state: task.state,
-        due_at: new Date(task.due).toISOString(),
-        assignee: JSON.stringify(task.assignee),
-        assignee_role: task.assignee.role,
-        assignee_agency: task.assignee.agency ?? null,
-        escalation: JSON.stringify(task.escalation),
-        label: JSON.stringify(task.label),
-        occurrence: task.occurrence,
-        created_at: h.at,
-        // Delivery (issue 4): rung 0 of the ladder waits in the outbox for the relay.
-        next_step: delivery.nextStep,
-        next_at: delivery.nextAt,
-      });
-    }
-    for (const c of w.consents) {
-      s.insertConsent.run({
-        case_id: caseId,
-        scope: c.scope,
-        given: c.given ? 1 : 0,
-        method: c.method,
-        interpreter_used: c.interpreterUsed === undefined ? null : c.interpreterUsed ? 1 : 0,
-        at: c.at,
-        actor: c.actor,
-        guardian: c.guardian
-          ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
-          : null,
-        purpose: c.purpose ?? null,
-      });
-    }
-    if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
-  }
-
-  private readAggregate(id: string): CaseAggregate | undefined {
-    const row = this.statements.getCase.get(id) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
-    return {
-      case: toCase(row, this.codec),
-      openTasks: (this.statements.openTasks.all(id) as Record<string, unknown>[]).map((row) =>
-        toTask(row, this.codec),
-      ),
-      consents: (this.statements.consents.all(id) as Record<string, unknown>[]).map((row) =>
-        toConsent(row, this.codec),
-      ),
-    };
   }
 
   private listStatement(sql: string): Database.Statement {
@@ -510,50 +330,7 @@ function mergeNewestFirst(
 
 function prepare(sqlite: Database.Database) {
   return {
-    // The sealed values come along by primary key; they are opened only if something reads them.
-    getCase: sqlite.prepare(
-      "SELECT c.*, p.person, p.identification FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.id = ?",
-    ),
-    // INDEXED BY: without statistics the planner picked `tasks_status_next_at (status=?)` and walked
-    // every open task of the store (0.5 ms per event with 1,200 tasks; it grows with the store).
-    openTasks: sqlite.prepare(
-      "SELECT * FROM tasks INDEXED BY tasks_case_open_key WHERE case_id = ? AND status = 'open' ORDER BY due_at, id",
-    ),
-    consents: sqlite.prepare("SELECT * FROM consents WHERE case_id = ? ORDER BY id"),
     history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
-    getTask: sqlite.prepare("SELECT * FROM tasks WHERE id = ?"),
-    insertCase: sqlite.prepare(
-      `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, assignee, agency, sex, nationality, age_band, created_at, updated_at, outcome)
-       VALUES (@id, @country, @pathway_version, @stage, @state, @snapshot, @revision, @assignee, @agency, @sex, @nationality, @age_band, @created_at, @updated_at, @outcome)`,
-    ),
-    insertPersonal: sqlite.prepare(
-      "INSERT INTO case_personal (case_id, person, identification) VALUES (@case_id, @person, @identification)",
-    ),
-    swapCase: sqlite.prepare(
-      `UPDATE cases SET revision = @revision, stage = @stage, state = @state, snapshot = @snapshot, updated_at = @updated_at, outcome = @outcome
-       WHERE id = @id AND revision = @expected`,
-    ),
-    insertHistory: sqlite.prepare(
-      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data, from_state, to_state, actor, at, pathway_version)
-       VALUES (@case_id, @seq, @event_type, @data, @personal_fields, @personal_data, @from_state, @to_state, @actor, @at, @pathway_version)`,
-    ),
-    cancelTasks: sqlite.prepare(
-      "UPDATE tasks INDEXED BY tasks_case_open_key SET status = 'cancelled', completed_at = @at WHERE case_id = @case_id AND state = @state AND status = 'open'",
-    ),
-    insertTask: sqlite.prepare(
-      `INSERT INTO tasks (id, case_id, key, task_id, kind, state, status, due_at, assignee, assignee_role, assignee_agency, escalation, label, occurrence, created_at, next_step, next_at)
-       VALUES (@id, @case_id, @key, @task_id, @kind, @state, 'open', @due_at, @assignee, @assignee_role, @assignee_agency, @escalation, @label, @occurrence, @created_at, @next_step, @next_at)`,
-    ),
-    insertConsent: sqlite.prepare(
-      `INSERT INTO consents (case_id, scope, given, method, interpreter_used, at, actor, guardian, purpose)
-       VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor, @guardian, @purpose)`,
-    ),
-    refreshNextDue: sqlite.prepare(
-      "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks INDEXED BY tasks_case_open_key WHERE case_id = cases.id AND status = 'open') WHERE id = ?",
-    ),
-    completeTask: sqlite.prepare(
-      "UPDATE tasks SET status = 'done', completed_at = @completed_at, actor = @actor, note = @note WHERE id = @id AND status = 'open'",
-    ),
     getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
     listPathwayVersions: sqlite.prepare("SELECT * FROM pathway_versions ORDER BY country, version"),
     listPathwayVersionsOf: sqlite.prepare(

@@ -1,0 +1,362 @@
+/**
+ * The write half of the SQLite store: every command of `write-command.ts`, run synchronously inside
+ * the batch transaction of whichever connection holds the write — the request thread's when the
+ * writer is inline, the writer thread's otherwise. The same code runs in both.
+ */
+import type Database from "better-sqlite3";
+import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
+import { caseView } from "../../cases/case-service.ts";
+import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
+import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
+import { ageBandOf } from "../../crypto/personal-fields.ts";
+import { initialDelivery } from "../../delivery/ladder.ts";
+import { newTaskId } from "../../ids.ts";
+import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
+import { serializeCaseView } from "../../response-serializer.ts";
+import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
+import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
+import { changedCase, toConsent, toTask } from "./rows.ts";
+import {
+  type CaseReadStatements,
+  type CaseWriteStatements,
+  prepareCaseReads,
+  prepareCaseWrites,
+  readAggregate,
+} from "./statements.ts";
+import type { WriteCommand } from "./write-command.ts";
+
+type Row = Record<string, unknown>;
+
+export interface CaseWritesOptions {
+  codec: PersonalDataCodec;
+  /** Issue 5: where audit entries of writes go (none: protections off). */
+  audit?: AuditLog | undefined;
+  /** The pathways events are decided with (loaded after the store is opened). */
+  pathways?: () => PathwayRegistry | undefined;
+  /**
+   * Keep the cases this connection wrote, so that the next event on one of them needs no read
+   * (see `WrittenCases`). Only where every other write comes from another connection: the writer
+   * thread. Never inline, where closures on the same connection write too.
+   */
+  keepWritten?: boolean;
+}
+
+export class CaseWrites {
+  private readonly reads: CaseReadStatements;
+  private readonly writes: CaseWriteStatements;
+  private readonly codec: PersonalDataCodec;
+  private readonly auditLog: AuditLog | undefined;
+  private readonly pathways: () => PathwayRegistry | undefined;
+  private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
+  private readonly written: WrittenCases | undefined;
+
+  constructor(sqlite: Database.Database, options: CaseWritesOptions) {
+    this.reads = prepareCaseReads(sqlite);
+    this.writes = prepareCaseWrites(sqlite);
+    this.codec = options.codec;
+    this.auditLog = options.audit;
+    this.pathways = options.pathways ?? (() => undefined);
+    this.written = options.keepWritten ? new WrittenCases(sqlite) : undefined;
+  }
+
+  /** A batch began (inside its transaction, before its first write). */
+  batchBegan(): void {
+    this.written?.began();
+  }
+
+  /** The batch committed (true), or was rolled back as a whole (false). */
+  batchEnded(committed: boolean): void {
+    this.written?.ended(committed);
+  }
+
+  private current(caseId: string): CaseAggregate | undefined {
+    return this.written?.get(caseId) ?? readAggregate(this.reads, this.codec, caseId);
+  }
+
+  execute(command: WriteCommand): unknown {
+    switch (command.type) {
+      case "createCase":
+        return this.createCase(command.input);
+      case "applyEvent":
+        return this.applyEvent(command.command);
+      case "completeTask":
+        return this.completeTask(command.taskId, command.input);
+      case "appendAudit":
+        this.appendAudit(command.draft);
+        return undefined;
+    }
+  }
+
+  appendAudit(draft: AuditDraft): void {
+    this.auditLog?.appendInTransaction(draft);
+  }
+
+  createCase(input: NewCase): CaseAggregate {
+    const w = input.opening;
+    const at = w.history.at;
+    this.writes.insertCase.run({
+      id: input.id,
+      country: input.country,
+      pathway_version: input.pathwayVersion,
+      stage: w.stage,
+      state: w.state,
+      snapshot: JSON.stringify(w.snapshot),
+      revision: 1,
+      assignee: input.assignee,
+      agency: input.agency,
+      // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
+      sex: typeof input.person.sex === "string" ? input.person.sex : null,
+      nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
+      age_band:
+        typeof input.person.ageBand === "string"
+          ? input.person.ageBand
+          : (ageBandOf(
+              typeof input.person.birthDate === "string" ? input.person.birthDate : undefined,
+              new Date(at),
+            ) ?? null),
+      created_at: at,
+      updated_at: at,
+      outcome: w.outcome,
+    });
+    // The sealed values go to their own table (1:1), out of the rows that lists walk.
+    this.writes.insertPersonal.run({
+      case_id: input.id,
+      person: this.codec.encode(aad.person(input.id), input.person),
+      identification: this.codec.encode(aad.identification(input.id), input.identification),
+    });
+    this.writeEffects(input.id, 1, input.pathwayVersion, w);
+    this.auditInTransaction(input.audit, input.id);
+    const aggregate = readAggregate(this.reads, this.codec, input.id)!;
+    this.written?.wrote(aggregate);
+    return aggregate;
+  }
+
+  /** Compare-and-swap on the revision, then the decided write, in the caller's transaction. */
+  applyEvent(command: EventCommand): ApplyResult {
+    const { caseId, expectedRevision, at } = command;
+    const current = this.current(caseId);
+    if (!current) return { status: "notFound" };
+    if (current.case.revision !== expectedRevision)
+      return { status: "stale", currentRevision: current.case.revision };
+    const { pathways, decider } = this.deciding();
+    const w = decider.decide(current, command);
+    const next = expectedRevision + 1;
+    // Compare-and-swap: with one writer it cannot miss, but it is the guard a multi-writer store relies on.
+    const swap = w.stage === current.case.stage ? this.writes.swapCaseInStage : this.writes.swapCase;
+    const swapped = swap.run({
+      id: caseId,
+      expected: expectedRevision,
+      revision: next,
+      ...(swap === this.writes.swapCase && { stage: w.stage }),
+      state: w.state,
+      snapshot: JSON.stringify(w.snapshot),
+      updated_at: at,
+      outcome: w.outcome,
+    });
+    if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
+    this.writeEffects(caseId, next, current.case.pathwayVersion, {
+      ...w,
+      history: { ...w.history, actor: command.actor, at },
+    });
+    const audit = command.audit;
+    this.auditInTransaction(audit && { ...audit, details: { ...audit.details, revision: next } }, caseId);
+    const aggregate = this.afterTransition(current, w, next, at);
+    this.written?.wrote(aggregate);
+    if (command.answer === "json")
+      return { status: "answered", json: serializeCaseView(caseView(pathways, aggregate, new Date(at))) };
+    return { status: "applied", aggregate };
+  }
+
+  private deciding(): { pathways: PathwayRegistry; decider: PathwayDecider } {
+    const pathways = this.pathways();
+    if (!pathways) throw new Error("the store was given no pathways to decide events with");
+    if (this.decider?.pathways !== pathways)
+      this.decider = { pathways, decider: new PathwayDecider(pathways) };
+    return this.decider;
+  }
+
+  completeTask(
+    taskId: string,
+    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
+  ): CompleteTaskResult {
+    const row = this.reads.getTask.get(taskId) as Row | undefined;
+    if (!row) return { status: "notFound" };
+    if (row.status !== "open") return { status: "notOpen", task: toTask(row, this.codec) };
+    this.writes.completeTask.run({
+      id: taskId,
+      completed_at: input.at,
+      actor: input.actor,
+      // A note is free text: personal, sealed.
+      note: input.note === undefined ? null : encodeText(this.codec, aad.taskNote(taskId), input.note),
+    });
+    this.writes.refreshNextDue.run(row.case_id);
+    this.written?.forget(row.case_id as string);
+    this.auditInTransaction(input.audit, row.case_id as string);
+    return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row, this.codec) };
+  }
+
+  /** Appends the audit entry of a write inside that write's transaction. */
+  private auditInTransaction(draft: AuditDraft | undefined, targetId: string): void {
+    if (draft && this.auditLog)
+      this.auditLog.appendInTransaction({ ...draft, targetId: draft.targetId ?? targetId });
+  }
+
+  /**
+   * The case as the transition left it, without reading (and decrypting) it again: only the rows
+   * the transition changed are read back (open tasks get their ids on insert).
+   */
+  private afterTransition(
+    current: CaseAggregate,
+    w: TransitionWrite,
+    revision: number,
+    at: string,
+  ): CaseAggregate {
+    const caseId = current.case.id;
+    const openTasks =
+      w.schedule.length > 0 || w.cancelStates.length > 0
+        ? (this.reads.openTasks.all(caseId) as Row[]).map((row) => toTask(row, this.codec))
+        : current.openTasks;
+    const consents =
+      w.consents.length > 0
+        ? (this.reads.consents.all(caseId) as Row[]).map((row) => toConsent(row, this.codec))
+        : current.consents;
+    const nextDueAt = openTasks.reduce<string | null>(
+      (min, t) => (min === null || t.dueAt < min ? t.dueAt : min),
+      null,
+    );
+    // The person is left as it was read (opened lazily, if ever): an event changes nothing of it.
+    const record = changedCase(current.case, {
+      revision,
+      stage: w.stage,
+      state: w.state,
+      snapshot: w.snapshot,
+      updatedAt: at,
+      outcome: w.outcome,
+      nextDueAt,
+    });
+    return { case: record, openTasks, consents };
+  }
+
+  /** History row, cancelled and new tasks, consents and the next due time of one transition. */
+  private writeEffects(caseId: string, seq: number, pathwayVersion: number, w: TransitionWrite): void {
+    const s = this.writes;
+    const h = w.history;
+    s.insertHistory.run({
+      case_id: caseId,
+      seq,
+      event_type: h.eventType,
+      // Personal fields leave `data` and are sealed on their own (issue 5).
+      data: JSON.stringify(
+        h.personalFields.length === 0
+          ? h.data
+          : Object.fromEntries(Object.entries(h.data).filter(([key]) => !h.personalFields.includes(key))),
+      ),
+      personal_fields: JSON.stringify(h.personalFields),
+      personal_data:
+        h.personalFields.length === 0
+          ? null
+          : this.codec.encode(
+              aad.history(caseId, seq),
+              Object.fromEntries(Object.entries(h.data).filter(([key]) => h.personalFields.includes(key))),
+            ),
+      from_state: h.fromState,
+      to_state: h.toState,
+      actor: h.actor,
+      at: h.at,
+      pathway_version: pathwayVersion,
+    });
+    for (const state of w.cancelStates) s.cancelTasks.run({ case_id: caseId, state, at: h.at });
+    for (const task of w.schedule) {
+      const delivery = initialDelivery(task.escalation);
+      s.insertTask.run({
+        id: newTaskId(),
+        case_id: caseId,
+        key: task.key,
+        task_id: task.taskId,
+        kind: task.kind,
+        state: task.state,
+        due_at: new Date(task.due).toISOString(),
+        assignee: JSON.stringify(task.assignee),
+        assignee_role: task.assignee.role,
+        assignee_agency: task.assignee.agency ?? null,
+        escalation: JSON.stringify(task.escalation),
+        label: JSON.stringify(task.label),
+        occurrence: task.occurrence,
+        created_at: h.at,
+        // Delivery (issue 4): rung 0 of the ladder waits in the outbox for the relay.
+        next_step: delivery.nextStep,
+        next_at: delivery.nextAt,
+      });
+    }
+    for (const c of w.consents) {
+      s.insertConsent.run({
+        case_id: caseId,
+        scope: c.scope,
+        given: c.given ? 1 : 0,
+        method: c.method,
+        interpreter_used: c.interpreterUsed === undefined ? null : c.interpreterUsed ? 1 : 0,
+        at: c.at,
+        actor: c.actor,
+        guardian: c.guardian
+          ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
+          : null,
+        purpose: c.purpose ?? null,
+      });
+    }
+    if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
+  }
+}
+
+/** How many written cases the writer thread keeps (about 1 KB each). */
+export const WRITTEN_CASES_KEPT = 10_000;
+
+/**
+ * The cases this connection wrote last, as it wrote them: the next event on one of them skips
+ * reading it back (three queries and their decoding, a fifth of an event's cost in the writer
+ * thread). Sound only while no other connection writes: `PRAGMA data_version` changes when one
+ * commits, and then everything kept is dropped at the start of the next batch (it also changes
+ * after a WAL reset, which only costs a re-read). What a batch writes is kept only once the batch
+ * committed. The compare-and-swap on the revision still guards every write.
+ */
+class WrittenCases {
+  private readonly kept = new Map<string, CaseAggregate>();
+  private readonly staged = new Map<string, CaseAggregate>();
+  private readonly dataVersion: Database.Statement;
+  private seenVersion: unknown;
+
+  constructor(sqlite: Database.Database) {
+    this.dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
+  }
+
+  began(): void {
+    const version = this.dataVersion.get();
+    if (version !== this.seenVersion) this.kept.clear();
+    this.seenVersion = version;
+    this.staged.clear();
+  }
+
+  get(caseId: string): CaseAggregate | undefined {
+    return this.staged.get(caseId) ?? this.kept.get(caseId);
+  }
+
+  wrote(aggregate: CaseAggregate): void {
+    this.staged.set(aggregate.case.id, aggregate);
+  }
+
+  forget(caseId: string): void {
+    this.staged.delete(caseId);
+    this.kept.delete(caseId);
+  }
+
+  ended(committed: boolean): void {
+    if (committed) {
+      for (const [id, aggregate] of this.staged) {
+        // Re-inserted: the Map's order is then least recently written first.
+        this.kept.delete(id);
+        this.kept.set(id, aggregate);
+      }
+      while (this.kept.size > WRITTEN_CASES_KEPT) this.kept.delete(this.kept.keys().next().value!);
+    }
+    this.staged.clear();
+  }
+}
