@@ -92,9 +92,7 @@ async function eventThroughput() {
   });
   cases[0]!.revision = 3;
   await eventLoad(real.url, warm, "/v1/cases", 3);
-  const passerelle = figures(
-    await eventLoad(real.url, cases, "/v1/cases", SECONDS, Number(process.env.BENCH_CONN ?? 50)),
-  );
+  const passerelle = figures(await eventLoad(real.url, cases, "/v1/cases", SECONDS));
   await stopProcess(real.child);
   // Every 2xx is a history row: the run wrote what it acknowledged.
   const db = new Database(file, { readonly: true });

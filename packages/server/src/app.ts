@@ -13,7 +13,7 @@ import consentRoutes from "./consent/routes.ts";
 import type { KeyringSettings } from "./crypto/keyring.ts";
 import { keySettingsFromEnv, protectStore } from "./crypto/protect-store.ts";
 import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
-import { createLogger, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
+import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import storePlugin from "./plugins/store.ts";
@@ -55,16 +55,22 @@ export interface AppOptions {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const protections = options.protections ?? true;
+  const loggers = createLoggers(options.logger ?? {});
   const app = Fastify({
-    loggerInstance: createLogger(options.logger ?? {}) as FastifyBaseLogger,
+    loggerInstance: loggers.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     // Our own onRequest hook answers 503 with a problem document while closing.
     return503OnClosing: false,
     // One log line per request (with method, url and status) instead of Fastify's two.
-    logController: new OneLinePerRequest(),
+    logController: new OneLinePerRequest(loggers.access),
   }).withTypeProvider<ZodTypeProvider>();
+  // Lines still buffered for stdout are written when the app closes.
+  app.addHook("onClose", (_instance, done) => {
+    loggers.flush();
+    done();
+  });
   app.setValidatorCompiler(validatorCompiler);
   // Compiled once per route from the zod schema (only declared properties are written).
   app.setSerializerCompiler(responseSerializerCompiler);

@@ -208,21 +208,37 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     request.pendingAudit = pending;
   }
 
-  app.addHook("onSend", async (request) => {
+  // Callback hooks, not async ones: they run on every request, and most have nothing to wait for.
+  app.addHook("onSend", (request, _reply, payload, done) => {
     const pending = request.pendingAudit;
-    if (pending === null) return;
+    if (pending === null) return done(null, payload);
     request.pendingAudit = null;
-    await pending;
+    pending.then(
+      () => done(null, payload),
+      (error: Error) => done(error),
+    );
   });
 
   // onSend, not onResponse: the entry is written before the client hears that the write succeeded.
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (!auditedAfterWrite(request, reply.statusCode)) return done(null, payload);
+    auditWrite(request).then(
+      () => done(null, payload),
+      (error: Error) => done(error),
+    );
+  });
+
+  /** A successful write to a case or task that does not audit itself in its own transaction. */
+  function auditedAfterWrite(request: FastifyRequest, status: number): boolean {
     const policyName = request.routeOptions.config.policy;
-    if (policyName === undefined || request.method === "GET" || request.method === "HEAD") return;
+    if (policyName === undefined || request.method === "GET" || request.method === "HEAD") return false;
     const scope = POLICIES[policyName].scope;
-    if (scope !== "case" && scope !== "task") return;
-    const route = `${request.method} ${request.routeOptions.url}`;
-    if (AUDITED_IN_WRITE.has(route) || reply.statusCode >= 300) return;
+    if (scope !== "case" && scope !== "task") return false;
+    return !AUDITED_IN_WRITE.has(`${request.method} ${request.routeOptions.url}`) && status < 300;
+  }
+
+  async function auditWrite(request: FastifyRequest): Promise<void> {
+    const scope = POLICIES[request.routeOptions.config.policy!].scope;
     const id = String((request.params as { id?: unknown }).id ?? "");
     const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
     await app.audit(
@@ -234,7 +250,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         details: { route: request.routeOptions.url, ...(scope === "task" && { task: id }) },
       }),
     );
-  });
+  }
 }
 
 export default fp(authPlugin, { name: "auth", dependencies: ["store"] });

@@ -3,16 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../testing/build.ts";
 import { CHILD, openCase, sendEvent } from "../testing/fixtures.ts";
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await build();
-  // Screening has a targetless RISK_ASSESSED: the case can take any number of events.
-});
-afterAll(async () => {
-  await t.close();
-});
+// Both writers: the writer thread (production) and inline on the request thread (CLI, seed).
+describe.each(["thread", "inline"] as const)("many parallel events on one case (%s writer)", (writer) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await build({ writer });
+    // Screening has a targetless RISK_ASSESSED: the case can take any number of events.
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
-describe("many parallel events on one case", () => {
   it("accepts exactly one per revision; history has no gaps and matches the 200s", async () => {
     const opened = await openCase(t.app, CHILD);
     await sendEvent(t.app, opened.id, "SCREENING_COMPLETED", 1, { outcome: "trafficking" });
