@@ -35,6 +35,8 @@ const CASES = Number(process.env.BENCH_CASES ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), "passerelle-protections-"));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "info";
+/** Profiling both servers: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 type Mode = "on" | "off";
 
@@ -50,7 +52,11 @@ async function startServer(mode: Mode) {
     PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
   };
   auth.token = mode === "on" ? provisionToken(file, { country: "ZZ", agency: "police" }) : "";
-  const server = await startProcess(mode === "on" ? "src/server.ts" : "bench/servers/unprotected.ts", env);
+  const server = await startProcess(
+    mode === "on" ? "src/server.ts" : "bench/servers/unprotected.ts",
+    env,
+    SERVER_NODE_ARGS,
+  );
   return { file, server };
 }
 

@@ -18,6 +18,8 @@ const app = await buildApp({
 });
 const address = await app.listen({ port: config.PORT, host: config.HOST });
 process.stdout.write(`listening on ${address}\n`);
-process.on("SIGINT", () => {
-  void app.close().then(() => process.exit(0));
-});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void app.close().then(() => process.exit(0));
+  });
+}
