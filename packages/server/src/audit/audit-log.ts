@@ -54,30 +54,37 @@ export class AuditLog {
     this.s = prepare(sqlite);
   }
 
-  /** Append one entry. Must run inside a write transaction (see the module comment). */
-  appendInTransaction(draft: AuditDraft): AuditEntry {
+  /**
+   * Append one entry. Must run inside a write transaction (see the module comment). `set` replaces
+   * fields of the draft (the store fills in the target and the revision a write produced).
+   */
+  appendInTransaction(
+    draft: AuditDraft,
+    set?: Partial<Pick<AuditFields, "targetId" | "details">>,
+  ): AuditEntry {
     if (!this.sqlite.inTransaction) throw new Error("audit entries are appended inside a write transaction");
     const head = this.s.head.get() as { seq: number; hash: string } | undefined;
-    const fields: AuditFields = { ...draft, at: draft.at ?? new Date().toISOString() };
+    const fields: AuditFields = { ...draft, ...set, at: draft.at ?? new Date().toISOString() };
     const entry = chainEntry(head, fields);
-    this.s.insert.run({
-      seq: entry.seq,
-      at: entry.at,
-      actor_user_id: entry.actorUserId,
-      actor_agency_id: entry.actorAgencyId,
-      actor_role: entry.actorRole,
-      token_id: entry.tokenId,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      outcome: entry.outcome,
-      reason: entry.reason,
-      ip: entry.ip,
-      request_id: entry.requestId,
-      details: entry.details === null ? null : JSON.stringify(entry.details),
-      prev_hash: entry.prevHash,
-      hash: entry.hash,
-    });
+    // Positional: this runs for every audited read and write.
+    this.s.insert.run(
+      entry.seq,
+      entry.at,
+      entry.actorUserId,
+      entry.actorAgencyId,
+      entry.actorRole,
+      entry.tokenId,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      entry.outcome,
+      entry.reason,
+      entry.ip,
+      entry.requestId,
+      entry.details === null ? null : JSON.stringify(entry.details),
+      entry.prevHash,
+      entry.hash,
+    );
     return entry;
   }
 
@@ -90,28 +97,50 @@ export class AuditLog {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.afterSeq !== undefined) {
-      where.push("seq > ?");
+      where.push("a.seq > ?");
       params.push(query.afterSeq);
     }
-    if (query.targetType !== undefined) {
-      where.push("target_type = ?");
-      params.push(query.targetType);
-    }
-    if (query.targetId !== undefined) {
-      where.push("target_id = ?");
-      params.push(query.targetId);
-    }
     if (query.actorUserId !== undefined) {
-      where.push("actor_user_id = ?");
+      where.push("a.actor_user_id = ?");
       params.push(query.actorUserId);
     }
-    const sql = `SELECT * FROM audit_log${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY seq LIMIT ?`;
+    let sql: string;
+    if (query.targetId === undefined && query.targetType === undefined) {
+      sql = `SELECT a.* FROM audit_log a${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY a.seq LIMIT ?`;
+      params.push(query.limit);
+    } else {
+      // Entries of one target: the target index holds all but case events, which are found through
+      // their history rows (`case_history.audit_seq`, written in the event's transaction).
+      const target = [...where];
+      const targetParams = [...params];
+      if (query.targetType !== undefined) {
+        target.push("a.target_type = ?");
+        targetParams.push(query.targetType);
+      }
+      if (query.targetId !== undefined) {
+        target.push("a.target_id = ?");
+        targetParams.push(query.targetId);
+      }
+      const parts = [
+        `SELECT a.* FROM audit_log a WHERE ${[...target, "a.action <> 'case.event'"].join(" AND ")}`,
+      ];
+      const partParams = [targetParams];
+      if (query.targetId !== undefined && (query.targetType ?? "case") === "case") {
+        parts.push(
+          `SELECT a.* FROM case_history h JOIN audit_log a ON a.seq = h.audit_seq WHERE ${["h.case_id = ?", "a.action = 'case.event'", ...where].join(" AND ")}`,
+        );
+        partParams.push([query.targetId, ...params]);
+      }
+      sql = `SELECT * FROM (${parts.join(" UNION ALL ")}) ORDER BY seq LIMIT ?`;
+      params.length = 0;
+      params.push(...partParams.flat(), query.limit);
+    }
     let statement = this.listStatements.get(sql);
     if (!statement) {
       statement = this.sqlite.prepare(sql);
       this.listStatements.set(sql, statement);
     }
-    return (statement.all(...params, query.limit) as Row[]).map(toEntry);
+    return (statement.all(...params) as Row[]).map(toEntry);
   }
 
   /** Walk the whole chain in pages; report the first broken link. */
@@ -134,7 +163,7 @@ function prepare(sqlite: Database.Database) {
     head: sqlite.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"),
     insert: sqlite.prepare(
       `INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, actor_role, token_id, action, target_type, target_id, outcome, reason, ip, request_id, details, prev_hash, hash)
-       VALUES (@seq, @at, @actor_user_id, @actor_agency_id, @actor_role, @token_id, @action, @target_type, @target_id, @outcome, @reason, @ip, @request_id, @details, @prev_hash, @hash)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // `seq > ?` rather than OFFSET: a deleted row shows up as a gap instead of shifting pages.
     page: sqlite.prepare("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"),

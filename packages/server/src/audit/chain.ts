@@ -50,7 +50,9 @@ export function canonicalBody(fields: AuditFields): string {
   let body = "{";
   for (let i = 0; i < SORTED_FIELDS.length; i++) {
     const [name, key] = SORTED_FIELDS[i]!;
-    body += `${i === 0 ? "" : ","}${key}${canonicalJson(fields[name] ?? null)}`;
+    const value = fields[name] ?? null;
+    // Strings and null as JSON.stringify writes them (what canonicalJson does for them).
+    body += `${i === 0 ? "" : ","}${key}${value !== null && typeof value === "object" ? canonicalJson(value) : JSON.stringify(value)}`;
   }
   return `${body}}`;
 }

@@ -5,7 +5,7 @@
 import type Database from "better-sqlite3";
 import { ulid } from "../ids.ts";
 import type { AgencyKind, Principal, Role } from "./roles.ts";
-import { checkToken, generateToken, hashToken, type TokenRejection } from "./token.ts";
+import { checkToken, generateToken, hashToken, type StoredToken, type TokenRejection } from "./token.ts";
 
 export interface AgencyRecord {
   id: string;
@@ -95,8 +95,12 @@ export const TOKEN_CACHE_MS = 2000;
 
 export class Directory {
   private readonly s: ReturnType<typeof prepare>;
-  /** Token hash → the row of `principalByHash` and when it was read. */
-  private readonly checked = new Map<string, { row: Row; at: number }>();
+  /**
+   * Presented token → what its lookup found, and when. Keyed by the token itself (held here at most
+   * `TOKEN_CACHE_MS`, in this process's memory, like the request that carried it): a hit needs no
+   * SHA-256 and builds no principal.
+   */
+  private readonly checked = new Map<string, CheckedToken>();
 
   constructor(sqlite: Database.Database) {
     this.s = prepare(sqlite);
@@ -216,41 +220,53 @@ export class Directory {
 
   /** Who a presented token belongs to, or why it is refused. One indexed lookup. */
   authenticate(token: string, now = new Date()): Authentication {
-    const hash = hashToken(token);
-    const cached = this.checked.get(hash);
-    let row: Row | undefined;
-    if (cached && now.getTime() - cached.at < TOKEN_CACHE_MS && now.getTime() >= cached.at) row = cached.row;
-    else {
-      row = this.s.principalByHash.get(hash) as Row | undefined;
-      if (row) {
-        if (this.checked.size >= 10_000) this.checked.clear();
-        this.checked.set(hash, { row, at: now.getTime() });
-      } else this.checked.delete(hash);
+    const at = now.getTime();
+    let checked = this.checked.get(token);
+    if (!checked || at - checked.at >= TOKEN_CACHE_MS || at < checked.at) {
+      const row = this.s.principalByHash.get(hashToken(token)) as Row | undefined;
+      if (!row) {
+        this.checked.delete(token);
+        return { ok: false, rejection: "unknown" };
+      }
+      if (this.checked.size >= 10_000) this.checked.clear();
+      checked = toChecked(row, at);
+      this.checked.set(token, checked);
     }
-    if (!row) return { ok: false, rejection: "unknown" };
-    const tokenId = row.token_id as string;
-    const rejection = checkToken(
-      {
-        id: tokenId,
-        userId: row.user_id as string,
-        expiresAt: (row.expires_at as string | null) ?? null,
-        revokedAt: (row.revoked_at as string | null) ?? null,
-      },
-      now,
-    );
+    const tokenId = checked.stored.id;
+    const rejection = checkToken(checked.stored, now);
     if (rejection) return { ok: false, rejection, tokenId };
-    if (row.disabled_at) return { ok: false, rejection: "userDisabled", tokenId };
-    return {
-      ok: true,
-      principal: {
-        userId: row.user_id as string,
-        agencyId: row.agency_id as string,
-        country: row.country as string,
-        role: row.role as Role,
-        tokenId,
-      },
-    };
+    if (checked.disabled) return { ok: false, rejection: "userDisabled", tokenId };
+    return checked.accepted;
   }
+}
+
+/** A token's lookup, kept for `TOKEN_CACHE_MS`: the stored token and, if it holds, its principal. */
+interface CheckedToken {
+  at: number;
+  stored: StoredToken;
+  disabled: boolean;
+  accepted: Authentication & { ok: true };
+}
+
+function toChecked(row: Row, at: number): CheckedToken {
+  const principal: Principal = Object.freeze({
+    userId: row.user_id as string,
+    agencyId: row.agency_id as string,
+    country: row.country as string,
+    role: row.role as Role,
+    tokenId: row.token_id as string,
+  });
+  return {
+    at,
+    stored: {
+      id: principal.tokenId,
+      userId: principal.userId,
+      expiresAt: (row.expires_at as string | null) ?? null,
+      revokedAt: (row.revoked_at as string | null) ?? null,
+    },
+    disabled: Boolean(row.disabled_at),
+    accepted: { ok: true, principal },
+  };
 }
 
 function prepare(sqlite: Database.Database) {

@@ -30,6 +30,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The need-to-know rule of this route (required on every route). */
     policy?: PolicyName;
+    /** Methods of this route whose successful writes are audited after they commit (set at registration). */
+    auditedAfterWrite?: ReadonlySet<string>;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -110,7 +112,21 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
 
   app.addHook("onRoute", (route) => {
     const policy = routePolicy(route.method, route.url, route.config);
-    route.config = { ...(route.config ?? {}), policy } as typeof route.config;
+    const scope = POLICIES[policy].scope;
+    // Decided once here rather than on every request: writes to a case or task that do not audit
+    // themselves in their own transaction.
+    const auditedAfterWrite = new Set(
+      [route.method]
+        .flat()
+        .filter(
+          (method) =>
+            method !== "GET" &&
+            method !== "HEAD" &&
+            (scope === "case" || scope === "task") &&
+            !AUDITED_IN_WRITE.has(`${method} ${route.url}`),
+        ),
+    );
+    route.config = { ...(route.config ?? {}), policy, auditedAfterWrite } as typeof route.config;
     for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, policy });
   });
 
@@ -230,11 +246,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
 
   /** A successful write to a case or task that does not audit itself in its own transaction. */
   function auditedAfterWrite(request: FastifyRequest, status: number): boolean {
-    const policyName = request.routeOptions.config.policy;
-    if (policyName === undefined || request.method === "GET" || request.method === "HEAD") return false;
-    const scope = POLICIES[policyName].scope;
-    if (scope !== "case" && scope !== "task") return false;
-    return !AUDITED_IN_WRITE.has(`${request.method} ${request.routeOptions.url}`) && status < 300;
+    return status < 300 && request.routeOptions.config.auditedAfterWrite?.has(request.method) === true;
   }
 
   async function auditWrite(request: FastifyRequest): Promise<void> {

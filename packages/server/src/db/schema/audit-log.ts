@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -26,5 +27,11 @@ export const auditLog = sqliteTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("audit_log_target").on(t.targetType, t.targetId), index("audit_log_actor").on(t.actorUserId)],
+  (t) => [
+    // Per-target lookup of every entry but case events: those are found through their history row
+    // (`case_history.audit_seq`). An event touches an existing case, at a random place in a
+    // (target) index — a page written per event — while the history row is written anyway.
+    index("audit_log_target").on(t.targetType, t.targetId).where(sql`${t.action} <> 'case.event'`),
+    index("audit_log_actor").on(t.actorUserId),
+  ],
 );

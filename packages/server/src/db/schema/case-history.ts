@@ -21,6 +21,12 @@ export const caseHistory = sqliteTable(
     actor: text("actor").notNull(),
     at: text("at").notNull(),
     pathwayVersion: integer("pathway_version").notNull(),
+    /**
+     * `seq` of this event's audit entry (issue 5), written in the same transaction; null for events
+     * accepted before the audit log, or with protections off. The audit log's per-case lookup finds
+     * event entries through it (see `audit_log_target`).
+     */
+    auditSeq: integer("audit_seq"),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.seq] }), index("case_history_at").on(t.at)],
 );

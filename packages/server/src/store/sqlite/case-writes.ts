@@ -124,8 +124,8 @@ export class CaseWrites {
       person: this.codec.encode(aad.person(input.id), input.person),
       identification: this.codec.encode(aad.identification(input.id), input.identification),
     });
-    this.writeEffects(input.id, 1, input.pathwayVersion, w);
-    this.auditInTransaction(input.audit, input.id);
+    const auditSeq = this.auditInTransaction(input.audit, input.id);
+    this.writeEffects(input.id, 1, input.pathwayVersion, w, auditSeq);
     const aggregate = readAggregate(this.reads, this.codec, input.id)!;
     this.written?.wrote(aggregate);
     return aggregate;
@@ -154,12 +154,16 @@ export class CaseWrites {
       outcome: w.outcome,
     });
     if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
-    this.writeEffects(caseId, next, current.case.pathwayVersion, {
-      ...w,
-      history: { ...w.history, actor: command.actor, at },
-    });
     const audit = command.audit;
-    this.auditInTransaction(audit && { ...audit, details: { ...audit.details, revision: next } }, caseId);
+    // The audit entry first: the history row links to it (the audit log's per-case lookup of events).
+    const auditSeq = this.auditInTransaction(audit, caseId, audit && { ...audit.details, revision: next });
+    this.writeEffects(
+      caseId,
+      next,
+      current.case.pathwayVersion,
+      { ...w, history: { ...w.history, actor: command.actor, at } },
+      auditSeq,
+    );
     const aggregate = this.afterTransition(current, w, next, at);
     this.written?.wrote(aggregate);
     if (command.answer === "json")
@@ -195,10 +199,17 @@ export class CaseWrites {
     return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row, this.codec) };
   }
 
-  /** Appends the audit entry of a write inside that write's transaction. */
-  private auditInTransaction(draft: AuditDraft | undefined, targetId: string): void {
-    if (draft && this.auditLog)
-      this.auditLog.appendInTransaction({ ...draft, targetId: draft.targetId ?? targetId });
+  /** Appends the audit entry of a write inside that write's transaction; its seq, if any. */
+  private auditInTransaction(
+    draft: AuditDraft | undefined,
+    targetId: string,
+    details?: AuditDraft["details"],
+  ): number | null {
+    if (!draft || !this.auditLog) return null;
+    return this.auditLog.appendInTransaction(draft, {
+      targetId: draft.targetId ?? targetId,
+      ...(details !== undefined && { details }),
+    }).seq;
   }
 
   /**
@@ -238,7 +249,13 @@ export class CaseWrites {
   }
 
   /** History row, cancelled and new tasks, consents and the next due time of one transition. */
-  private writeEffects(caseId: string, seq: number, pathwayVersion: number, w: TransitionWrite): void {
+  private writeEffects(
+    caseId: string,
+    seq: number,
+    pathwayVersion: number,
+    w: TransitionWrite,
+    auditSeq: number | null,
+  ): void {
     const s = this.writes;
     const h = w.history;
     s.insertHistory.run({
@@ -264,6 +281,7 @@ export class CaseWrites {
       actor: h.actor,
       at: h.at,
       pathway_version: pathwayVersion,
+      audit_seq: auditSeq,
     });
     for (const state of w.cancelStates) s.cancelTasks.run({ case_id: caseId, state, at: h.at });
     for (const task of w.schedule) {
