@@ -152,3 +152,60 @@ export function eventLoad(
     ],
   });
 }
+
+/**
+ * Open-loop load at a steady rate: one GET every 1000/rate ms, whether or not the previous ones
+ * have answered, cycling through `paths` (keep-alive connections of Node's fetch). What a request
+ * costs when the server is not saturated — autocannon's `overallRate` sends each second's quota in a
+ * burst at the start of the second, so its latencies are those of a saturated server.
+ */
+export async function paced(
+  url: string,
+  paths: string[],
+  options: { rate: number; seconds: number; headers?: Record<string, string> },
+): Promise<Figures> {
+  const total = Math.round(options.rate * options.seconds);
+  const interval = 1000 / options.rate;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sent = performance.now();
+    inFlight.push(
+      fetch(`${url}${paths[i % paths.length]}`, { headers: options.headers ?? {} })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  const ok = Object.entries(statuses).reduce(
+    (n, [status, count]) => n + (status.startsWith("2") ? count : 0),
+    0,
+  );
+  return {
+    requests: latencies.length,
+    rps: Math.round(latencies.length / elapsed),
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    max: Math.round(latencies.at(-1) ?? 0),
+    non2xx: latencies.length - ok,
+    errors,
+    statuses,
+  };
+}
