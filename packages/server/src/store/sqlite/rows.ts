@@ -15,21 +15,45 @@ type Row = Record<string, unknown>;
 const str = (v: unknown) => v as string;
 const optStr = (v: unknown) => (v === null || v === undefined ? null : (v as string));
 
-export function toCaseSummary(r: Row): CaseSummaryRecord {
+/** The columns of a case summary, in the order `summaryOfValues` reads them. */
+export const SUMMARY_COLUMNS = [
+  "id",
+  "country",
+  "pathway_version",
+  "stage",
+  "state",
+  "revision",
+  "assignee",
+  "agency",
+  "next_due_at",
+  "created_at",
+  "updated_at",
+  "outcome",
+] as const;
+
+/** A summary row as a raw statement answers it: the values of `SUMMARY_COLUMNS`, in order. */
+export type SummaryValues = unknown[];
+
+/** A case summary from a raw row (lists read rows as arrays: no object per row from the driver). */
+export function summaryOfValues(v: SummaryValues): CaseSummaryRecord {
   return {
-    id: str(r.id),
-    country: str(r.country),
-    pathwayVersion: r.pathway_version as number,
-    stage: str(r.stage),
-    state: str(r.state),
-    revision: r.revision as number,
-    assignee: optStr(r.assignee),
-    agency: optStr(r.agency),
-    nextDueAt: optStr(r.next_due_at),
-    createdAt: str(r.created_at),
-    updatedAt: str(r.updated_at),
-    outcome: optStr(r.outcome),
+    id: str(v[0]),
+    country: str(v[1]),
+    pathwayVersion: v[2] as number,
+    stage: str(v[3]),
+    state: str(v[4]),
+    revision: v[5] as number,
+    assignee: optStr(v[6]),
+    agency: optStr(v[7]),
+    nextDueAt: optStr(v[8]),
+    createdAt: str(v[9]),
+    updatedAt: str(v[10]),
+    outcome: optStr(v[11]),
   };
+}
+
+export function toCaseSummary(r: Row): CaseSummaryRecord {
+  return summaryOfValues(SUMMARY_COLUMNS.map((column) => r[column]));
 }
 
 /** A case's personal values as stored: sealed text (or plain JSON with protections off). */
