@@ -97,7 +97,8 @@ export async function fillStore(
         insertCase.run({
           ...template,
           id,
-          assignee: `caseworker-${i % 400}`,
+          // A case is assigned to a user of its own agency (the API reassigns only within it).
+          assignee: `${template.agency as string}-caseworker-${i % 40}`,
           created_at: new Date(created).toISOString(),
           updated_at: new Date(updated).toISOString(),
           // ISO strings sort in time order.

@@ -32,8 +32,10 @@ const filters: Partial<CaseFilter>[] = [
   })),
   { country: "GH", overdue: true },
   { overdue: true },
-  { assignee: "caseworker-17" },
-  { assignee: "caseworker-203", overdue: true },
+  { assignee: `${agency}-caseworker-17` },
+  { assignee: `${agency}-caseworker-23`, overdue: true },
+  // Someone who owns no case of the agency: the referred part reads every live grant of the agency.
+  { assignee: "nobody-here" },
   { stage: "closed", limit: 200 },
 ];
 for (const f of filters) {

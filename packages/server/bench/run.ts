@@ -170,8 +170,9 @@ async function readsAtScale() {
     ),
     "/v1/cases?country=GH&overdue=true",
     "/v1/cases?overdue=true",
-    "/v1/cases?assignee=caseworker-17",
-    "/v1/cases?assignee=caseworker-203&overdue=true",
+    // Colleagues of the caller (assignees are users of the case's agency).
+    `/v1/cases?assignee=${agency}-caseworker-17`,
+    `/v1/cases?assignee=${agency}-caseworker-23&overdue=true`,
     "/v1/cases?stage=closed&limit=200",
   ];
   // Warm-up (steady state is measured, not a cold start): every list URL for 3 s, then one read of

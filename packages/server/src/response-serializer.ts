@@ -14,7 +14,7 @@ import fastJson from "fast-json-stringify";
 import type { FastifySerializerCompiler } from "fastify/types/schema.ts";
 import { serializerCompiler as zodSerializerCompiler } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AllowedEventView, CaseView } from "./cases/case-view.ts";
+import { AllowedEventView, CaseListView, CaseView } from "./cases/case-view.ts";
 
 type RouteSchema = Parameters<typeof zodSerializerCompiler>[0];
 
@@ -65,11 +65,18 @@ function hasTransform(schema: z.ZodType): boolean {
 }
 
 let caseViewJson: ((view: CaseView) => string) | undefined;
+let caseListJson: ((page: CaseListView) => string) | undefined;
 
 /** Serialises a case view as its routes do (compiled on first use). */
 export function serializeCaseView(view: CaseView): string {
   caseViewJson ??= caseViewSerializer();
   return caseViewJson(view);
+}
+
+/** Serialises a page of cases as the list route does (compiled on first use). */
+export function serializeCaseList(page: CaseListView): string {
+  caseListJson ??= fastJson(responseJsonSchema(CaseListView) as unknown as Parameters<typeof fastJson>[0]);
+  return caseListJson(page);
 }
 
 /** Distinct `blockedBy` lists kept per allowed event (a pathway's conditions fail in few ways). */

@@ -8,8 +8,9 @@ import type { AuditDraft } from "../audit/audit-log.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import { serializeCaseView } from "../response-serializer.ts";
-import type { ApplyResult, CaseStore } from "../store/case-store.ts";
+import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
+import { encodeCursor } from "../routes/cursor.ts";
+import type { ApplyResult, CaseFilter, CaseStore, ReadQuery } from "../store/case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
@@ -17,7 +18,7 @@ import type {
   HistoryRecord,
   TaskRecord,
 } from "../store/records.ts";
-import type { CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
+import type { CaseListView, CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
 import { contextOf, type EventCommand, pinnedPathway, toWrite } from "./decide-event.ts";
 import { type Identification, type Person, personAttributes } from "./person.ts";
 
@@ -141,6 +142,26 @@ export class CaseService {
     return done.status === "answered" ? done.json : serializeCaseView(this.view(done.aggregate, now));
   }
 
+  /** The case view, serialised (by the store where it reads, when it can). */
+  async getJson(id: string, now: Date = new Date()): Promise<string> {
+    const query: ReadQuery = { type: "case", caseId: id, at: now.toISOString() };
+    if (this.store.answerRead) {
+      const answer = await this.store.answerRead(query);
+      if (!answer.found) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
+      return answer.json;
+    }
+    return serializeCaseView(await this.get(id, now));
+  }
+
+  /** A page of cases, serialised (by the store where it reads, when it can). */
+  async listJson(filter: CaseFilter): Promise<string> {
+    if (this.store.answerRead) {
+      const answer = await this.store.answerRead({ type: "list", filter });
+      if (answer.found) return answer.json;
+    }
+    return serializeCaseList(caseListPage(await this.store.listCases(filter), filter));
+  }
+
   async history(id: string): Promise<HistoryRecord[]> {
     const aggregate = await this.store.getCase(id);
     if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
@@ -216,6 +237,18 @@ function sharedFields(c: CaseSummaryRecord) {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     ...(c.outcome ? { outcome: c.outcome } : {}),
+  };
+}
+
+/** A page of cases as the list route answers it: summaries, and the cursor of the next page. */
+export function caseListPage(
+  rows: CaseSummaryRecord[],
+  filter: Pick<CaseFilter, "limit" | "now">,
+): CaseListView {
+  const last = rows.at(-1);
+  return {
+    items: rows.map((r) => summaryView(r, filter.now)),
+    nextCursor: rows.length === filter.limit && last ? encodeCursor(last.id) : null,
   };
 }
 

@@ -89,6 +89,14 @@ export const CaseSummaryView = z
   .describe("A case in a list (no personal data, no allowed events)");
 export type CaseSummaryView = z.infer<typeof CaseSummaryView>;
 
+export const CaseListView = z
+  .object({
+    items: z.array(CaseSummaryView).describe("Cases"),
+    nextCursor: z.string().nullable().describe("Cursor of the next page, null at the end"),
+  })
+  .describe("A page of cases");
+export type CaseListView = z.infer<typeof CaseListView>;
+
 export const HistoryEntryView = z
   .object({
     seq: z.number().int().describe("1-based position; equals the revision the event produced"),

@@ -31,8 +31,9 @@ export interface StorePluginOptions {
   /** Issue 5: sealing codec and audit log for the store (none: plain JSON, no audit). */
   protect?: (sqlite: Database.Database) => StoreProtection;
   /**
-   * Run the store's writes in a writer thread (production) with these key settings — those of
-   * `protect`, or null without it — instead of on the request thread.
+   * Run the store's writes in a writer thread and its case reads and lists in a reader thread
+   * (production), with these key settings — those of `protect`, or null without it — instead of
+   * on the request thread.
    */
   writerThread?: { keys: KeyringSettings | null };
 }
@@ -55,6 +56,7 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   }
   store.usePathways(pathways);
   if (options.writerThread) {
+    store.useReaderThread({ keys: options.writerThread.keys });
     store.useWriterThread({
       keys: options.writerThread.keys,
       // The batches it held answer 500; the next write starts new threads (a failed fsync is final).

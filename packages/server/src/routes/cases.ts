@@ -8,13 +8,12 @@ import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { auditDraft } from "../auth/request-audit.ts";
-import { summaryView } from "../cases/case-service.ts";
-import { CaseSummaryView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
+import { CaseListView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN } from "../ids.ts";
 import { agencyParts, visibleTo } from "../policy/visible-to.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor } from "./cursor.ts";
 import { problems, sendSerialized } from "./responses.ts";
 
 export const CaseIdParams = z.object({
@@ -109,22 +108,18 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         description: "Keyset pagination: pass `nextCursor` as `cursor`. No personal data in the list.",
         querystring: ListQuery,
         response: {
-          200: z
-            .object({
-              items: z.array(CaseSummaryView).describe("Cases"),
-              nextCursor: z.string().nullable().describe("Cursor of the next page, null at the end"),
-            })
-            .describe("A page of cases"),
+          200: CaseListView,
           ...problems(400),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const now = new Date().toISOString();
       const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, CASE_ID_PATTERN);
       const visible = visibleTo(request.principal);
-      const rows = await app.store.listCases({
+      // The page comes serialised from where it was read (the reader thread).
+      const json = await app.cases.listJson({
         ...(visible && { visibleTo: visible }),
         ...(q.country !== undefined && { country: q.country }),
         ...(q.stage !== undefined && { stage: q.stage }),
@@ -134,11 +129,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         now,
         limit: q.limit,
       });
-      const last = rows.at(-1);
-      return {
-        items: rows.map((r) => summaryView(r, now)),
-        nextCursor: rows.length === q.limit && last ? encodeCursor(last.id) : null,
-      };
+      return sendSerialized(reply as unknown as FastifyReply, json);
     },
   );
 
@@ -153,7 +144,9 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CaseView, ...problems(400, 404) },
       },
     },
-    async (request) => app.cases.get(request.params.id),
+    // The case view comes serialised from where it was read (the reader thread).
+    async (request, reply) =>
+      sendSerialized(reply as unknown as FastifyReply, await app.cases.getJson(request.params.id)),
   );
 
   app.post(

@@ -63,6 +63,11 @@ export type ApplyResult =
   | { status: "notFound" }
   | { status: "stale"; currentRevision: number };
 
+/** A read answered with its response body, computed where the data is read (see `answerRead`). */
+export type ReadQuery = { type: "case"; caseId: string; at: string } | { type: "list"; filter: CaseFilter };
+
+export type ReadAnswer = { found: true; json: string } | { found: false };
+
 export type CompleteTaskResult =
   | { status: "completed"; task: TaskRecord }
   | { status: "notFound" }
@@ -85,6 +90,12 @@ export interface CaseStore {
    */
   applyEvent(command: EventCommand): Promise<ApplyResult>;
   getHistory(caseId: string): Promise<HistoryRecord[]>;
+  /**
+   * A case view or a page of cases, serialised as the routes answer them — by the store, so that
+   * it can compute them where it reads (the SQLite store: in its reader thread). Optional: without
+   * it, the case service computes them from `getCase` and `listCases`.
+   */
+  answerRead?(query: ReadQuery): Promise<ReadAnswer>;
 
   listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
   completeTask(

@@ -11,7 +11,15 @@ import type { EventCommand } from "../../cases/decide-event.ts";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
-import type { ApplyResult, CaseFilter, CaseStore, CompleteTaskResult, TaskFilter } from "../case-store.ts";
+import type {
+  ApplyResult,
+  CaseFilter,
+  CaseStore,
+  CompleteTaskResult,
+  ReadAnswer,
+  ReadQuery,
+  TaskFilter,
+} from "../case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
@@ -20,17 +28,12 @@ import type {
   PathwayVersionRecord,
   TaskRecord,
 } from "../records.ts";
+import { CaseReads } from "./case-reads.ts";
 import { CaseWrites } from "./case-writes.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
-import {
-  SUMMARY_COLUMNS as SUMMARY_COLUMN_NAMES,
-  type SummaryValues,
-  summaryOfValues,
-  toHistory,
-  toPathwayVersion,
-  toTask,
-} from "./rows.ts";
-import { type CaseReadStatements, prepareCaseReads, readAggregate } from "./statements.ts";
+import { answerRead } from "./read-answers.ts";
+import { ReaderThread } from "./reader-thread-client.ts";
+import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
 import type { WriteCommand } from "./write-command.ts";
 import { WriterThread } from "./writer-thread-client.ts";
 
@@ -39,9 +42,6 @@ export interface StoreProtection {
   codec?: PersonalDataCodec;
   audit?: AuditLog;
 }
-
-const SUMMARY_COLUMNS =
-  "id, country, pathway_version, stage, state, revision, assignee, agency, next_due_at, created_at, updated_at, outcome";
 
 /** Raised by `upsertPathwayVersions` when a published version changed: the server must not start. */
 export class PathwayImmutabilityError extends Error {
@@ -56,9 +56,10 @@ export class PathwayImmutabilityError extends Error {
 export class SqliteCaseStore implements CaseStore {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
-  private readonly reads: CaseReadStatements;
+  private readonly caseReads: CaseReads;
   private readonly listStatements = new Map<string, Database.Statement>();
   private pathways: PathwayRegistry | undefined;
+  private reader: ReaderThread | undefined;
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -70,8 +71,8 @@ export class SqliteCaseStore implements CaseStore {
   ) {
     this.queue = new GroupCommitQueue(sqlite);
     this.statements = prepare(sqlite);
-    this.reads = prepareCaseReads(sqlite);
     this.codec = protection.codec ?? new PlainCodec();
+    this.caseReads = new CaseReads(sqlite, this.codec);
     this.auditLog = protection.audit;
     // Commands run inline until `useWriterThread`; events need `usePathways` first.
     const writes = new CaseWrites(sqlite, {
@@ -102,6 +103,21 @@ export class SqliteCaseStore implements CaseStore {
         ...(options.onCrash && { onCrash: options.onCrash }),
       }),
     );
+  }
+
+  /**
+   * Moves case reads and lists (`answerRead`) to a reader thread with its own connection. `keys`:
+   * as for the writer thread.
+   */
+  useReaderThread(options: { keys: KeyringSettings | null }): void {
+    this.reader = new ReaderThread({ file: this.sqlite.name, keys: options.keys });
+  }
+
+  /** A case view or a page of cases, serialised: in the reader thread, or here. */
+  answerRead(query: ReadQuery): Promise<ReadAnswer> {
+    if (this.reader) return this.reader.answer(query);
+    if (!this.pathways) return Promise.reject(new Error("the store was given no pathways"));
+    return Promise.resolve(answerRead(this.caseReads, this.pathways, query));
   }
 
   transact<T>(fn: () => T): Promise<T> {
@@ -158,97 +174,11 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async getCase(id: string): Promise<CaseAggregate | undefined> {
-    return readAggregate(this.reads, this.codec, id);
+    return this.caseReads.getCase(id);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
-    if (filter.visibleTo !== undefined) return this.listVisibleCases(filter, filter.visibleTo);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    // Country without stage: `+country` walks the id index (newest first) instead of sorting every
-    // case of the country; a country holds a large share of the cases, so a page is found quickly.
-    if (filter.country !== undefined) {
-      where.push(filter.stage === undefined ? "+country = ?" : "country = ?");
-      params.push(filter.country);
-    }
-    where.push(...this.caseConditions(filter, params));
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    params.push(filter.limit);
-    return (this.summaryStatement(sql).all(...params) as SummaryValues[]).map(summaryOfValues);
-  }
-
-  /**
-   * Need-to-know lists (issue 5): the cases the agency owns and the cases referred to it, as two
-   * keyset pages merged in id order. Each part walks an index already in id order — owned cases
-   * `(country, agency[, stage | assignee], id)`, referred ones `case_grants (agency_id, case_id)` —
-   * and stops after `limit` rows (testing visibility row by row instead read every invisible case
-   * on the way). When the owned page is full, referred cases older than its last case cannot be on
-   * this page, so the referred part stops there: it reads only the grants of the page's time span,
-   * however many cases were referred to the agency.
-   */
-  private listVisibleCases(filter: CaseFilter, v: NonNullable<CaseFilter["visibleTo"]>): CaseSummaryRecord[] {
-    const ownedParams: unknown[] = [v.country, v.agency];
-    const owned = ["country = ?", "agency = ?"];
-    if (filter.country !== undefined) {
-      owned.push("country = ?");
-      ownedParams.push(filter.country);
-    }
-    owned.push(...this.caseConditions(filter, ownedParams));
-    ownedParams.push(filter.limit);
-    const ownedRows = this.summaryStatement(
-      `SELECT ${SUMMARY_COLUMNS} FROM cases WHERE ${owned.join(" AND ")} ORDER BY id DESC LIMIT ?`,
-    ).all(...ownedParams) as SummaryValues[];
-
-    // Referred cases: the grants index yields case ids newest first; GROUP BY drops repeated grants
-    // (a case referred twice) without a sort. Cases the agency also owns are in the first part.
-    // CROSS JOIN keeps the grants as the outer loop: driven from `cases` instead (a country filter
-    // tempts the planner), it would test every case of the country for a grant.
-    const grantedParams: unknown[] = [v.agencyKey, v.country, v.agency];
-    const granted = ["g.agency_id = ?", "g.revoked_at IS NULL", "NOT (c.country = ? AND c.agency IS ?)"];
-    if (filter.country !== undefined) {
-      granted.push("c.country = ?");
-      grantedParams.push(filter.country);
-    }
-    granted.push(...this.caseConditions(filter, grantedParams, "c.", "g.case_id"));
-    const floor = ownedRows.length === filter.limit ? (ownedRows.at(-1)![0] as string) : undefined;
-    if (floor !== undefined) {
-      granted.push("g.case_id > ?");
-      grantedParams.push(floor);
-    }
-    grantedParams.push(filter.limit);
-    const columns = SUMMARY_COLUMN_NAMES.map((c) => `c.${c}`);
-    const grantedRows = this.summaryStatement(
-      `SELECT ${columns.join(", ")} FROM case_grants g CROSS JOIN cases c ON c.id = g.case_id WHERE ${granted.join(" AND ")} GROUP BY g.case_id ORDER BY g.case_id DESC LIMIT ?`,
-    ).all(...grantedParams) as SummaryValues[];
-
-    return mergeNewestFirst(ownedRows, grantedRows, filter.limit).map(summaryOfValues);
-  }
-
-  /** The stage, assignee, overdue and cursor conditions of a case list (`prefix`: the table alias). */
-  private caseConditions(filter: CaseFilter, params: unknown[], prefix = "", idColumn = "id"): string[] {
-    const where: string[] = [];
-    if (filter.stage !== undefined) {
-      where.push(`${prefix}stage = ?`);
-      params.push(filter.stage);
-    }
-    if (filter.assignee !== undefined) {
-      where.push(`${prefix}assignee = ?`);
-      params.push(filter.assignee);
-    }
-    // `+next_due_at` keeps the planner on the id-ordered indexes (see the cases schema).
-    if (filter.overdue === true) {
-      where.push(`+${prefix}next_due_at < ?`);
-      params.push(filter.now);
-    }
-    if (filter.overdue === false) {
-      where.push(`(${prefix}next_due_at IS NULL OR +${prefix}next_due_at >= ?)`);
-      params.push(filter.now);
-    }
-    if (filter.afterId !== undefined) {
-      where.push(`${idColumn} < ?`);
-      params.push(filter.afterId);
-    }
-    return where;
+    return this.caseReads.listCases(filter);
   }
 
   applyEvent(command: EventCommand): Promise<ApplyResult> {
@@ -305,22 +235,9 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async close(): Promise<void> {
+    await this.reader?.close();
     await this.queue.drain();
     if (this.sqlite.open) this.sqlite.close();
-  }
-
-  /**
-   * A list statement answering rows as arrays (`SUMMARY_COLUMNS` in order): better-sqlite3 builds
-   * an object per row otherwise, 40 % of a 50-row page's time.
-   */
-  private summaryStatement(sql: string): Database.Statement {
-    const key = `raw:${sql}`;
-    let statement = this.listStatements.get(key);
-    if (!statement) {
-      statement = this.sqlite.prepare(sql).raw();
-      this.listStatements.set(key, statement);
-    }
-    return statement;
   }
 
   private listStatement(sql: string): Database.Statement {
@@ -331,18 +248,6 @@ export class SqliteCaseStore implements CaseStore {
     }
     return statement;
   }
-}
-
-/** Merges two lists of rows sorted by id, newest first, into the first `limit` rows. */
-function mergeNewestFirst(a: SummaryValues[], b: SummaryValues[], limit: number): SummaryValues[] {
-  const merged: SummaryValues[] = [];
-  let i = 0;
-  let j = 0;
-  while (merged.length < limit && (i < a.length || j < b.length)) {
-    const takeA = j >= b.length || (i < a.length && (a[i]![0] as string) > (b[j]![0] as string));
-    merged.push(takeA ? a[i++]! : b[j++]!);
-  }
-  return merged;
 }
 
 function prepare(sqlite: Database.Database) {

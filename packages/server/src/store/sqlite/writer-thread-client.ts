@@ -101,12 +101,13 @@ export class WriterThread implements RemoteCommands {
       transferList: [toSync.port2, fromSync.port2],
     });
     const data: WriterThreadData = {
+      entry: "./writer-thread.ts",
       file: this.options.file,
       keys: this.options.keys,
       backstopPages: this.options.backstopPages ?? 4000,
       toSync: toSync.port1,
     };
-    const writer = new Worker(new URL("./writer-thread-entry.mjs", import.meta.url), {
+    const writer = new Worker(new URL("./thread-entry.mjs", import.meta.url), {
       workerData: data,
       transferList: [toSync.port1],
     });

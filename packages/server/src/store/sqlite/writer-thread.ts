@@ -8,7 +8,7 @@
  *
  * It decides events with the pathway versions stored in the database (the request thread stored
  * them at start-up, before any write), and seals with the same keys (read from the same settings).
- * Started by `writer-thread-client.ts`; `writer-thread-entry.mjs` loads this file.
+ * Started by `writer-thread-client.ts`; `thread-entry.mjs` loads this file.
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { AuditLog } from "../../audit/audit-log.ts";
@@ -29,6 +29,8 @@ import {
 } from "./writer-wire.ts";
 
 export interface WriterThreadData {
+  /** This module, for `thread-entry.mjs`. */
+  entry: "./writer-thread.ts";
   file: string;
   /** Data-key settings; null when protections are off (plain values, no audit). */
   keys: KeyringSettings | null;
