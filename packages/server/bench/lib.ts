@@ -1,5 +1,6 @@
 /** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -39,6 +40,26 @@ export function startProcess(
     child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
 }
+
+/**
+ * CPU time (user + system, all threads) a child process has used so far, in ms, from
+ * /proc/<pid>/stat; null where there is no /proc. Per accepted request, it is the cost of serving
+ * one, and far less disturbed than throughput by other tenants of a shared machine (a stolen CPU
+ * slows a round down without adding to the server's own CPU time).
+ */
+export function cpuMs(child: ChildProcess): number | null {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux build we run on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -107,6 +128,8 @@ export async function post(
  * Event load over a pool of cases: each request takes a free case, sends RISK_ASSESSED (a targetless
  * transition) with the case's current revision, and gives the case back with the revision of the
  * answer. A connection has one request in flight, so no two requests race for one case.
+ * `overallRate` caps the requests per second (all connections together); without it, as fast as
+ * the connections go.
  */
 export function eventLoad(
   url: string,
@@ -114,6 +137,7 @@ export function eventLoad(
   pathPrefix: string,
   seconds: number,
   connections = 50,
+  overallRate?: number,
 ) {
   // Answers update the callers' objects: a later run on the same cases starts from the right revisions.
   const byId = new Map(cases.map((c) => [c.id, c]));
@@ -123,6 +147,7 @@ export function eventLoad(
     url,
     connections,
     duration: seconds,
+    ...(overallRate && { overallRate }),
     requests: [
       {
         method: "POST",
@@ -190,22 +215,70 @@ export async function paced(
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return latencyFigures(latencies, latencies.length / elapsed, statuses, errors);
+}
+
+/** Figures of a list of latencies (ms) seen at `rps` requests per second. */
+export function latencyFigures(
+  latencies: number[],
+  rps: number,
+  statuses: Record<string, number> = {},
+  errors = 0,
+): Figures {
+  const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   const ok = Object.entries(statuses).reduce(
     (n, [status, count]) => n + (status.startsWith("2") ? count : 0),
     0,
   );
   return {
-    requests: latencies.length,
-    rps: Math.round(latencies.length / elapsed),
+    requests: sorted.length,
+    rps: Math.round(rps),
     p50: at(0.5),
     p90: at(0.9),
     p99: at(0.99),
-    max: Math.round(latencies.at(-1) ?? 0),
-    non2xx: latencies.length - ok,
+    max: Math.round(sorted.at(-1) ?? 0),
+    non2xx: Object.keys(statuses).length === 0 ? 0 : sorted.length - ok,
     errors,
     statuses,
+  };
+}
+
+/**
+ * The server's own time per request, from its access log (`responseTime` of each "request
+ * completed" line: from the request's arrival to its answer written, audit entry made durable
+ * included): what the server adds, apart from the load generator and the machine's scheduling.
+ * Call `take(prefix)` after a run for the times of the requests whose URL starts with `prefix`
+ * since the previous `take` (lines still buffered by the server's log stream, 4 KiB at most, are
+ * left out).
+ */
+export function accessLogTimes(child: ChildProcess): { take(prefix: string): number[]; stop(): void } {
+  let partial = "";
+  let seen: { url: string; ms: number }[] = [];
+  const onData = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.includes('"responseTime"')) continue;
+      try {
+        const entry = JSON.parse(line) as { req?: { url?: string }; responseTime?: number };
+        if (entry.req?.url && typeof entry.responseTime === "number")
+          seen.push({ url: entry.req.url, ms: entry.responseTime });
+      } catch {
+        // Not a log line of ours.
+      }
+    }
+  };
+  child.stdout!.on("data", onData);
+  return {
+    take(prefix) {
+      const times = seen.filter((s) => s.url.startsWith(prefix)).map((s) => s.ms);
+      seen = [];
+      return times;
+    },
+    stop() {
+      child.stdout!.off("data", onData);
+    },
   };
 }

@@ -8,7 +8,11 @@
  *   an audit entry hash-chained into every write's transaction;
  * - off: the same app built with `protections: false` (bench/servers/unprotected.ts).
  * Rounds alternate on, off, off, on, on, off, … so that drift (disk cache, CPU frequency, other
- * processes on a shared machine) hits both alike; the figures are medians over the rounds.
+ * processes on a shared machine) hits both alike. Reported: the medians over the rounds, the median
+ * of the ratios of adjacent rounds (each pair of rounds is back to back, so it shares the machine's
+ * state of the moment), and the server's CPU time per accepted event (from /proc: what the
+ * protections cost in work), also at a fixed rate both keep up with (same load for both: no
+ * contention of a saturated machine inflating either side).
  * Goal: on ≥ 0.85 × off. Writes the figures into docs/performance.md.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +23,7 @@ import { provisionToken } from "../src/testing/auth.ts";
 import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import {
   auth,
+  cpuMs,
   eventLoad,
   type Figures,
   figures,
@@ -28,10 +33,12 @@ import {
   stopProcess,
 } from "./lib.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 /** Rounds per mode; they alternate on, off, off, on, on, off, … so drift hits both alike. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
+/** Requests per second of the fixed-rate rounds: below what either mode sustains on 2 cores. */
+const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), "passerelle-protections-"));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? "info";
@@ -117,7 +124,13 @@ async function resync(url: string, cases: { id: string; revision: number }[]) {
   return fresh;
 }
 
-const results: Record<Mode, Figures[]> = { on: [], off: [] };
+/** A round's figures and the server's CPU time per accepted event, in µs (null without /proc). */
+type Round = Figures & { cpuUs: number | null };
+const results: Record<Mode, Round[]> = { on: [], off: [] };
+/** Rounds at FIXED_RATE, two per mode. */
+const fixed: Record<Mode, Round[]> = { on: [], off: [] };
+/** Rounds in the order they ran: pairs (0, 1), (2, 3), … are back to back, one of each mode. */
+const ran: { mode: Mode; round: Round }[] = [];
 const running = {} as Record<
   Mode,
   {
@@ -142,16 +155,32 @@ try {
     { length: ROUNDS * 2 },
     (_, i): Mode => (i % 4 === 0 || i % 4 === 3 ? "on" : "off"),
   );
-  for (const mode of order) {
+  const round = async (mode: Mode, rate?: number): Promise<Round> => {
     const r = running[mode];
     auth.token = r.token;
     // Answers still in flight when a round ends are not seen by the load generator: re-read every
     // case's revision so that each round starts with the whole pool and no stale revision.
     r.cases = await resync(r.server.url, r.cases);
-    const f = figures(await eventLoad(r.server.url, r.cases, "/v1/cases", SECONDS));
-    results[mode].push(f);
-    log(`${mode}: ${JSON.stringify(f)}`);
+    const cpuBefore = cpuMs(r.server.child);
+    const f = figures(await eventLoad(r.server.url, r.cases, "/v1/cases", SECONDS, 50, rate));
+    const cpuAfter = cpuMs(r.server.child);
+    const accepted = f.statuses["200"] ?? 0;
+    const cpuUs =
+      cpuBefore === null || cpuAfter === null || accepted === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) * 1000) / accepted);
+    const done = { ...f, cpuUs };
+    log(`${mode}${rate ? ` at ${rate} req/s` : ""}: ${JSON.stringify(done)}`);
+    return done;
+  };
+  for (const mode of order) {
+    const done = await round(mode);
+    results[mode].push(done);
+    ran.push({ mode, round: done });
   }
+  // At a rate both keep up with, the same load for both: CPU per event is then the work the
+  // protections add, without the contention of a saturated machine inflating either side.
+  for (const mode of ["on", "off", "off", "on"] as const) fixed[mode].push(await round(mode, FIXED_RATE));
   for (const mode of ["on", "off"] as const) await stopProcess(running[mode].server.child);
 
   // What "on" actually did: every acknowledged event has its audit entry, and the chain holds.
@@ -168,35 +197,57 @@ try {
   db.close();
 
   // Median of the rounds: the machine may be shared, and one disturbed round should not decide.
-  const median = (fs: Figures[], k: "rps" | "p50" | "p99" | "non2xx") => {
-    const v = fs.map((f) => f[k]).sort((a, b) => a - b);
+  const middle = (values: number[]) => {
+    const v = [...values].sort((a, b) => a - b);
     const mid = Math.floor(v.length / 2);
-    return v.length % 2 ? v[mid]! : Math.round((v[mid - 1]! + v[mid]!) / 2);
+    return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
   };
-  const summary = (fs: Figures[]) => ({
+  const median = (fs: Round[], k: "rps" | "p50" | "p99" | "non2xx") =>
+    Math.round(middle(fs.map((f) => f[k])));
+  const cpuOf = (fs: Round[]) => {
+    const v = fs.map((f) => f.cpuUs).filter((c): c is number => c !== null);
+    return v.length ? Math.round(middle(v)) : null;
+  };
+  const summary = (fs: Round[]) => ({
     rps: median(fs, "rps"),
     p50: median(fs, "p50"),
     p99: median(fs, "p99"),
     non2xx: median(fs, "non2xx"),
+    cpuUs: cpuOf(fs),
   });
   const on = summary(results.on);
   const off = summary(results.off);
   const ratio = on.rps / off.rps;
+  const pairRatios: number[] = [];
+  for (let i = 0; i + 1 < ran.length; i += 2) {
+    const a = ran[i]!;
+    const b = ran[i + 1]!;
+    const [onRound, offRound] = a.mode === "on" ? [a.round, b.round] : [b.round, a.round];
+    pairRatios.push(onRound.rps / offRound.rps);
+  }
+  const pairRatio = middle(pairRatios);
+  // Work per event: off's CPU per event over on's is the throughput ratio of a server with the
+  // CPU to itself.
+  const cpuRatio = on.cpuUs && off.cpuUs ? off.cpuUs / on.cpuUs : null;
+  const fixedOn = cpuOf(fixed.on);
+  const fixedOff = cpuOf(fixed.off);
+  const fixedRatio = fixedOn && fixedOff ? fixedOff / fixedOn : null;
   const met = ratio >= 0.85;
   log(
-    `\nratio on/off: ${ratio.toFixed(3)} (goal ≥ 0.85: ${met ? "met" : "NOT met"}); audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
+    `\nratio on/off: medians ${ratio.toFixed(3)} (goal ≥ 0.85: ${met ? "met" : "NOT met"}), median of adjacent pairs ${pairRatio.toFixed(3)} (${pairRatios.map((r) => r.toFixed(2)).join(", ")}), CPU per event on ${on.cpuUs} µs / off ${off.cpuUs} µs → ${cpuRatio?.toFixed(3) ?? "n/a"}, at ${FIXED_RATE} req/s on ${fixedOn} µs / off ${fixedOff} µs → ${fixedRatio?.toFixed(3) ?? "n/a"}; audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
   );
 
   const section = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm --filter @passerelle/server bench:protections\``,
     `(${ROUNDS} rounds per mode of ${SECONDS} s, alternating on, off, off, on, …; 50 connections; ${CASES} cases; medians over the rounds).`,
     "",
-    "| protections | req/s | p50 ms | p99 ms | non-2xx |",
-    "|---|---|---|---|---|",
-    `| on (token check, need-to-know lookup, AES-256-GCM person, chained audit entry per write) | ${on.rps} | ${on.p50} | ${on.p99} | ${on.non2xx} |`,
-    `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} |`,
+    "| protections | req/s | p50 ms | p99 ms | non-2xx | server CPU per event µs |",
+    "|---|---|---|---|---|---|",
+    `| on (token check, need-to-know lookup, AES-256-GCM person, chained audit entry per write) | ${on.rps} | ${on.p50} | ${on.p99} | ${on.non2xx} | ${on.cpuUs ?? "n/a"} |`,
+    `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} | ${off.cpuUs ?? "n/a"} |`,
     "",
-    `**on / off = ${ratio.toFixed(2)}×** (goal ≥ 0.85×: ${met ? "met" : "not met"}). Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s.`,
+    `**on / off = ${ratio.toFixed(2)}×** over the medians (goal ≥ 0.85×: ${met ? "met" : "not met"}); the median of the ${pairRatios.length} back-to-back pairs of rounds is ${pairRatio.toFixed(2)}× (${pairRatios.map((r) => r.toFixed(2)).join(", ")}); CPU per event, off / on: ${cpuRatio?.toFixed(2) ?? "n/a"}× at saturation; at a fixed ${FIXED_RATE} req/s (both keep up, same load): on ${fixedOn ?? "n/a"} µs, off ${fixedOff ?? "n/a"} µs per event, off / on ${fixedRatio?.toFixed(2) ?? "n/a"}×.`,
+    `Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s.`,
     `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as \`case.create\`), and ${plainPerson} unsealed persons.`,
   ].join("\n");
   const doc = join(PACKAGE_DIR, "../../docs/performance.md");

@@ -43,6 +43,49 @@ describe("AuditLog", () => {
     expect(log.list({ limit: 10, targetType: "case", targetId: "case_3" })).toHaveLength(1);
   });
 
+  it("a kept head follows rolled-back writes and other connections' appends", () => {
+    const { file, sqlite, log } = logWith(2);
+    const other = new Database(file);
+    opened.push(other);
+    const batch = (writes: ((i: number) => void)[]) => {
+      sqlite.prepare("BEGIN IMMEDIATE").run();
+      log.keepHead(true);
+      writes.forEach((write, i) => {
+        sqlite.prepare("SAVEPOINT job").run();
+        try {
+          write(i);
+          sqlite.prepare("RELEASE job").run();
+        } catch {
+          log.forgetHead();
+          sqlite.prepare("ROLLBACK TO job").run();
+          sqlite.prepare("RELEASE job").run();
+        }
+      });
+      sqlite.prepare("COMMIT").run();
+      log.keepHead(false);
+    };
+    const append = (i: number) => log.appendInTransaction(draft(`kept_${i}`));
+    const appendThenFail = (i: number) => {
+      append(i);
+      throw new Error("the write after the audit entry failed");
+    };
+    batch([append, appendThenFail, append, append]);
+    // Another process (a CLI command) appends between two batches of this one.
+    new AuditLog(other).append(draft("from_the_cli"));
+    batch([append, append]);
+    expect(log.verify()).toMatchObject({ ok: true, checked: 2 + 3 + 1 + 2 });
+    expect(log.list({ limit: 20 }).map((e) => e.targetId)).toEqual([
+      "case_0",
+      "case_1",
+      "kept_0",
+      "kept_2",
+      "kept_3",
+      "from_the_cli",
+      "kept_0",
+      "kept_1",
+    ]);
+  });
+
   it("refuses appends outside a transaction", () => {
     const { log } = logWith(0);
     expect(() => log.appendInTransaction(draft("x"))).toThrow(/inside a write transaction/);

@@ -50,8 +50,29 @@ export class AuditLog {
   private readonly s: ReturnType<typeof prepare>;
   private readonly listStatements = new Map<string, Database.Statement>();
 
+  /**
+   * The head this instance last appended, while `keepHead` is on: the next append of the batch
+   * need not read it back. Right only where this instance is the one appender on its connection
+   * and within one BEGIN IMMEDIATE (no other connection can append meanwhile) — the writer
+   * thread's store, which turns it on after BEGIN, forgets it when a write of the batch rolls back
+   * and turns it off when the batch ends.
+   */
+  private kept: { seq: number; hash: string } | undefined;
+  private keeping = false;
+
   constructor(private readonly sqlite: Database.Database) {
     this.s = prepare(sqlite);
+  }
+
+  /** Keep the head between appends (true, right after BEGIN IMMEDIATE) or stop (false). */
+  keepHead(on: boolean): void {
+    this.keeping = on;
+    this.kept = undefined;
+  }
+
+  /** Part of the transaction rolled back: the kept head may be gone; read it again. */
+  forgetHead(): void {
+    this.kept = undefined;
   }
 
   /**
@@ -63,8 +84,22 @@ export class AuditLog {
     set?: Partial<Pick<AuditFields, "targetId" | "details">>,
   ): AuditEntry {
     if (!this.sqlite.inTransaction) throw new Error("audit entries are appended inside a write transaction");
-    const head = this.s.head.get() as { seq: number; hash: string } | undefined;
-    const fields: AuditFields = { ...draft, ...set, at: draft.at ?? new Date().toISOString() };
+    const head = this.kept ?? (this.s.head.get() as { seq: number; hash: string } | undefined);
+    const fields: AuditFields = {
+      at: draft.at ?? new Date().toISOString(),
+      actorUserId: draft.actorUserId,
+      actorAgencyId: draft.actorAgencyId,
+      actorRole: draft.actorRole,
+      tokenId: draft.tokenId,
+      action: draft.action,
+      targetType: draft.targetType,
+      targetId: set?.targetId !== undefined ? set.targetId : draft.targetId,
+      outcome: draft.outcome,
+      reason: draft.reason,
+      ip: draft.ip,
+      requestId: draft.requestId,
+      details: set?.details !== undefined ? set.details : draft.details,
+    };
     const entry = chainEntry(head, fields);
     // Positional: this runs for every audited read and write.
     this.s.insert.run(
@@ -85,6 +120,7 @@ export class AuditLog {
       entry.prevHash,
       entry.hash,
     );
+    if (this.keeping) this.kept = { seq: entry.seq, hash: entry.hash };
     return entry;
   }
 

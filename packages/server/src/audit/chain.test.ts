@@ -32,6 +32,16 @@ describe("audit chain", () => {
     );
   });
 
+  it("canonical JSON is exactly the form chains were hashed with (sorted keys, undefined left out)", () => {
+    // Pinned text: a change here would break the verification of every chain already written.
+    expect(canonicalJson({ é: "x", b: 1, u: undefined, a: { d: 1, c: [1, null, 'q"'] }, Z: true })).toBe(
+      '{"Z":true,"a":{"c":[1,null,"q\\""],"d":1},"b":1,"é":"x"}',
+    );
+    expect(canonicalJson({})).toBe("{}");
+    expect(canonicalJson({ u: undefined })).toBe("{}");
+    expect(canonicalJson([])).toBe("[]");
+  });
+
   it("hashes entries exactly as the generic canonical form does (chains written before stay valid)", () => {
     const names = [
       "at",

@@ -5,10 +5,17 @@ import { type AuditEntry, type AuditFields, GENESIS_HASH } from "./audit-entry.t
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  // Keys in UTF-16 code unit order (the default sort of strings), undefined values left out; one
+  // string built as it goes (this runs for every audit entry's details).
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let out = "{";
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 const FIELD_NAMES = [
@@ -64,7 +71,26 @@ export function chainEntry(
 ): AuditEntry {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.hash ?? GENESIS_HASH;
-  return { ...fields, seq, prevHash, hash: entryHash(seq, prevHash, fields) };
+  // Every field named (absent ones as null, as the hash reads them): one object shape for all
+  // entries, built without copying an object of unknown shape.
+  return {
+    seq,
+    at: fields.at,
+    actorUserId: fields.actorUserId ?? null,
+    actorAgencyId: fields.actorAgencyId ?? null,
+    actorRole: fields.actorRole ?? null,
+    tokenId: fields.tokenId ?? null,
+    action: fields.action,
+    targetType: fields.targetType ?? null,
+    targetId: fields.targetId ?? null,
+    outcome: fields.outcome,
+    reason: fields.reason ?? null,
+    ip: fields.ip ?? null,
+    requestId: fields.requestId ?? null,
+    details: fields.details ?? null,
+    prevHash,
+    hash: entryHash(seq, prevHash, fields),
+  };
 }
 
 /** The first broken link of a chain, if any. */

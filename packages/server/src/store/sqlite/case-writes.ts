@@ -62,18 +62,32 @@ export class CaseWrites {
   /** A batch began (inside its transaction, before its first write). */
   batchBegan(): void {
     this.written?.began();
+    // Where written cases are kept (the writer thread) this store is the one appender of its
+    // connection, inside BEGIN IMMEDIATE: the audit head need not be read back between entries.
+    if (this.written) this.auditLog?.keepHead(true);
   }
 
   /** The batch committed (true), or was rolled back as a whole (false). */
   batchEnded(committed: boolean): void {
     this.written?.ended(committed);
+    this.auditLog?.keepHead(false);
   }
 
   private current(caseId: string): CaseAggregate | undefined {
     return this.written?.get(caseId) ?? readAggregate(this.reads, this.codec, caseId);
   }
 
+  /** One command in its savepoint; a command that throws is rolled back, and its audit entry with it. */
   execute(command: WriteCommand): unknown {
+    try {
+      return this.dispatch(command);
+    } catch (error) {
+      this.auditLog?.forgetHead();
+      throw error;
+    }
+  }
+
+  private dispatch(command: WriteCommand): unknown {
     switch (command.type) {
       case "createCase":
         return this.createCase(command.input);

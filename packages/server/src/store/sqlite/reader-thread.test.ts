@@ -2,7 +2,6 @@ import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../../testing/build.ts";
 import { CHILD, openCase, sendEvent } from "../../testing/fixtures.ts";
-import type { SqliteCaseStore } from "./sqlite-case-store.ts";
 
 let t: TestApp | undefined;
 afterEach(async () => {
