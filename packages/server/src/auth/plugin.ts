@@ -24,6 +24,7 @@ import { isPolicyName, POLICIES, type PolicyName } from "../policy/policies.ts";
 import { Directory } from "./directory.ts";
 import { auditDraft } from "./request-audit.ts";
 import type { Principal } from "./roles.ts";
+import { routeConfig } from "./route-config.ts";
 import { bearerToken } from "./token.ts";
 
 declare module "fastify" {
@@ -109,6 +110,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);
   app.decorateRequest("pendingAudit", null);
+  app.decorateRequest("routeConfigRead", null);
 
   app.addHook("onRoute", (route) => {
     const policy = routePolicy(route.method, route.url, route.config);
@@ -140,7 +142,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   ): Promise<never> {
     await app.audit(
       auditDraft(request, {
-        action: `${request.method} ${request.routeOptions.url}`,
+        action: `${request.method} ${routeConfig(request).url}`,
         outcome: "denied",
         reason,
         targetType: target?.type ?? null,
@@ -151,7 +153,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       throw new ApiProblem("PASSERELLE_UNAUTHENTICATED", "A valid bearer token is required", { reason });
     if (status === 403) {
       throw new ApiProblem("PASSERELLE_FORBIDDEN", "Not allowed", {
-        policy: request.routeOptions.config.policy,
+        policy: routeConfig(request).policy,
       });
     }
     throw target?.type === "task"
@@ -159,43 +161,52 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       : new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
   }
 
-  app.addHook("onRequest", async (request) => {
-    const policyName = request.routeOptions.config.policy;
-    if (policyName === undefined) return; // unknown route: the not-found handler answers
+  /** A refusal from a callback hook: `refuse` records it, then rejects with the answer's error. */
+  const refused = (refusal: Promise<never>, done: (error: Error) => void) => {
+    refusal.catch(done);
+  };
+
+  // Callback hooks, not async ones (no promise and microtask per request), like the onSend hooks.
+  app.addHook("onRequest", (request, _reply, done) => {
+    const config = routeConfig(request);
+    const policyName = config.policy;
+    if (policyName === undefined) return done(); // unknown route: the not-found handler answers
     const policy = POLICIES[policyName];
-    if (!policy.authenticated) return;
+    if (!policy.authenticated) return done();
     const token = bearerToken(request.headers.authorization);
-    if (!token) return refuse(request, 401, "missing");
+    if (!token) return refused(refuse(request, 401, "missing"), done);
     const result = app.directory.authenticate(token);
-    if (!result.ok) return refuse(request, 401, result.rejection);
+    if (!result.ok) return refused(refuse(request, 401, result.rejection), done);
     request.principal = result.principal;
     request.actor = result.principal.userId;
     if (policy.scope === "none" || policy.scope === "reach") {
       const decision = decide(result.principal, policyName);
-      if (!decision.allow) return refuse(request, decision.status, decision.reason);
+      if (!decision.allow) return refused(refuse(request, decision.status, decision.reason), done);
       // Token use on routes that are not about one case (lists, pathways, stats, admin) is recorded
       // here; case routes record their read or write with the case as target.
       auditBeforeSend(
         request,
         auditDraft(request, {
-          action: `${request.method} ${request.routeOptions.url}`,
+          action: `${request.method} ${config.url}`,
           outcome: "allowed",
           details: policy.scope === "reach" ? { query: request.query as Record<string, unknown> } : null,
         }),
       );
     }
+    done();
   });
 
-  app.addHook("preValidation", async (request) => {
-    const policyName = request.routeOptions.config.policy;
-    if (policyName === undefined) return;
+  app.addHook("preValidation", (request, _reply, done) => {
+    const config = routeConfig(request);
+    const policyName = config.policy;
+    if (policyName === undefined) return done();
     const policy = POLICIES[policyName];
-    if (policy.scope !== "case" && policy.scope !== "task") return;
+    if (policy.scope !== "case" && policy.scope !== "task") return done();
     const id = String((request.params as { id?: unknown }).id ?? "");
     const target = { type: policy.scope, id };
     const access = policy.scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
     const decision = decide(request.principal ?? undefined, policyName, access);
-    if (!decision.allow) return refuse(request, decision.status, decision.reason, target);
+    if (!decision.allow) return refused(refuse(request, decision.status, decision.reason, target), done);
     request.caseRelation = decision.relation ?? null;
     // Reads are recorded before any data leaves; writes record themselves in their own transaction.
     if (request.method === "GET") {
@@ -206,10 +217,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
           outcome: "allowed",
           targetType: "case",
           targetId: access!.caseId,
-          details: { route: request.routeOptions.url, relation: decision.relation ?? null },
+          details: { route: config.url, relation: decision.relation ?? null },
         }),
       );
     }
+    done();
   });
 
   /**
@@ -246,11 +258,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
 
   /** A successful write to a case or task that does not audit itself in its own transaction. */
   function auditedAfterWrite(request: FastifyRequest, status: number): boolean {
-    return status < 300 && request.routeOptions.config.auditedAfterWrite?.has(request.method) === true;
+    return status < 300 && routeConfig(request).auditedAfterWrite?.has(request.method) === true;
   }
 
   async function auditWrite(request: FastifyRequest): Promise<void> {
-    const scope = POLICIES[request.routeOptions.config.policy!].scope;
+    const config = routeConfig(request);
+    const scope = POLICIES[config.policy!].scope;
     const id = String((request.params as { id?: unknown }).id ?? "");
     const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
     await app.audit(
@@ -259,7 +272,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         outcome: "allowed",
         targetType: "case",
         targetId: access?.caseId ?? null,
-        details: { route: request.routeOptions.url, ...(scope === "task" && { task: id }) },
+        details: { route: config.url, ...(scope === "task" && { task: id }) },
       }),
     );
   }

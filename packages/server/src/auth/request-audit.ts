@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { AuditDraft } from "../audit/audit-log.ts";
+import { routeConfig } from "./route-config.ts";
 
 /** What an audit entry for this request says about who and from where. */
 export function auditDraft(
@@ -17,7 +18,7 @@ export function auditDraft(
     requestId: request.id,
     targetType: null,
     targetId: null,
-    reason: request.routeOptions.config.policy ?? null,
+    reason: routeConfig(request).policy ?? null,
     details: null,
     ...what,
   };

@@ -68,8 +68,10 @@ async function errorsPlugin(app: FastifyInstance) {
   app.addHook("preClose", async () => {
     app.closing = true;
   });
-  app.addHook("onRequest", async () => {
-    if (app.closing) throw new ApiProblem("PASSERELLE_UNAVAILABLE", "The server is shutting down");
+  // A callback hook: it runs on every request (no promise and microtask for a flag check).
+  app.addHook("onRequest", (_request, _reply, done) => {
+    if (app.closing) return done(new ApiProblem("PASSERELLE_UNAVAILABLE", "The server is shutting down"));
+    done();
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toApiProblem(error, request, bodyLimit);
