@@ -62,6 +62,14 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
       // The batches it held answer 500; the next write starts new threads (a failed fsync is final).
       onCrash: (error) => app.log.error({ err: error }, "writer thread failed"),
     });
+    // Before the server listens: loading a thread's code takes seconds on a small machine, and the
+    // first requests after a restart would wait for it.
+    try {
+      await store.startThreads();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
   app.decorate("store", store as CaseStore);
   app.decorate("sqlite", sqlite);

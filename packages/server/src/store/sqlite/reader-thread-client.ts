@@ -1,7 +1,7 @@
 /**
  * The request thread's side of the reader thread (`reader-thread.ts`): sends a read, resolves with
- * its serialised answer. Started on the first read; if it dies, the reads it held fail (500) and
- * the next read starts a new one.
+ * its serialised answer. Started by `start` (the server does, before it listens) or else on the
+ * first read; if it dies, the reads it held fail (500) and the next read starts a new one.
  */
 import { Worker } from "node:worker_threads";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
@@ -16,6 +16,8 @@ interface Pending {
 
 export class ReaderThread {
   private worker: Worker | undefined;
+  /** Settles when the current thread has loaded, opened its connection and read the pathways. */
+  private ready: Promise<void> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closing: Promise<void> | undefined;
@@ -31,6 +33,12 @@ export class ReaderThread {
       worker.ref();
       worker.postMessage({ type: "read", id, query } satisfies ToReader);
     });
+  }
+
+  /** Starts the thread now; resolves once it is ready to answer. */
+  start(): Promise<void> {
+    this.started();
+    return this.ready!;
   }
 
   /** Stops the thread once its reads are answered. */
@@ -50,7 +58,19 @@ export class ReaderThread {
     const data: ReaderThreadData = { entry: "./reader-thread.ts", ...this.options };
     const worker = new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: data });
     worker.unref();
+    let markReady = () => {};
+    let failReady = (_error: Error) => {};
+    this.ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    // Only `start` awaits it; reads held by a thread that dies fail on their own.
+    this.ready.catch(() => {});
     worker.on("message", (message: FromReader) => {
+      if (message.type === "ready") {
+        markReady();
+        return;
+      }
       if (message.type === "closed") return;
       const pending = this.pending.get(message.id);
       if (!pending) return;
@@ -60,6 +80,7 @@ export class ReaderThread {
       else pending.reject(errorFromWire(message.error));
     });
     const died = (error: Error) => {
+      failReady(error);
       if (this.worker !== worker) return;
       this.worker = undefined;
       for (const pending of this.pending.values()) pending.reject(error);

@@ -42,6 +42,20 @@ describe("the reader thread", () => {
     });
   });
 
+  it("is started, with the writer thread, before the app is ready (the first read after a restart waits for no thread)", async () => {
+    t = await build();
+    const store = t.app.store as unknown as {
+      reader?: { worker?: Worker };
+      writerThread?: { threads?: { writer: Worker } };
+    };
+    // Running before any request: both answered their "ready" while the app was built.
+    expect(store.reader?.worker?.threadId).toBeGreaterThan(0);
+    expect(store.writerThread?.threads?.writer.threadId).toBeGreaterThan(0);
+    const first = await t.app.inject({ method: "GET", url: "/v1/cases?country=ZZ" });
+    expect(first.statusCode).toBe(200);
+    expect(readerThreadOf(t.app)).toBe(store.reader?.worker);
+  });
+
   it("when it dies, fails the reads it held, and the next read starts a new one", async () => {
     t = await build();
     const opened = await openCase(t.app, CHILD);

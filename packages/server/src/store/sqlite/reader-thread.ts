@@ -28,6 +28,7 @@ export interface ReaderThreadData {
 
 export type ToReader = { type: "read"; id: number; query: ReadQuery } | { type: "close" };
 export type FromReader =
+  | { type: "ready" }
   | { type: "answer"; id: number; answer: ReadAnswer }
   | { type: "failed"; id: number; error: WireError }
   | { type: "closed" };
@@ -43,6 +44,16 @@ const codec: PersonalDataCodec = data.keys
 const reads = new CaseReads(sqlite, codec);
 let pathways: PathwayRegistry | undefined;
 
+/** The versions the request thread stored at start-up (they never change while it runs). */
+function storedPathways(): PathwayRegistry {
+  pathways ??= PathwayRegistry.fromRecords(
+    (sqlite.prepare("SELECT * FROM pathway_versions").all() as Record<string, unknown>[]).map(
+      toPathwayVersion,
+    ),
+  );
+  return pathways;
+}
+
 port.on("message", (message: ToReader) => {
   if (message.type === "close") {
     sqlite.close();
@@ -51,14 +62,17 @@ port.on("message", (message: ToReader) => {
     return;
   }
   try {
-    // The versions the request thread stored at start-up (they never change while it runs).
-    pathways ??= PathwayRegistry.fromRecords(
-      (sqlite.prepare("SELECT * FROM pathway_versions").all() as Record<string, unknown>[]).map(
-        toPathwayVersion,
-      ),
-    );
-    post({ type: "answer", id: message.id, answer: answerRead(reads, pathways, message.query) });
+    post({ type: "answer", id: message.id, answer: answerRead(reads, storedPathways(), message.query) });
   } catch (error) {
     post({ type: "failed", id: message.id, error: errorToWire(error) });
   }
 });
+
+// Ready once the pathways are read: the first read after a start waits for nothing. Should that
+// fail, each read reports the error (a 500) instead of the thread dying.
+try {
+  storedPathways();
+} catch {
+  pathways = undefined;
+}
+post({ type: "ready" });

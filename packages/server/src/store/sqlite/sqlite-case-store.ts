@@ -60,6 +60,7 @@ export class SqliteCaseStore implements CaseStore {
   private readonly listStatements = new Map<string, Database.Statement>();
   private pathways: PathwayRegistry | undefined;
   private reader: ReaderThread | undefined;
+  private writerThread: WriterThread | undefined;
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -95,14 +96,13 @@ export class SqliteCaseStore implements CaseStore {
   useWriterThread(options: { keys: KeyringSettings | null; onCrash?: (error: Error) => void }): void {
     if ((options.keys === null) !== (this.auditLog === undefined))
       throw new Error("the writer thread must be given the protections of the store");
-    this.queue.useCommands(
-      new WriterThread({
-        file: this.sqlite.name,
-        keys: options.keys,
-        codec: this.codec,
-        ...(options.onCrash && { onCrash: options.onCrash }),
-      }),
-    );
+    this.writerThread = new WriterThread({
+      file: this.sqlite.name,
+      keys: options.keys,
+      codec: this.codec,
+      ...(options.onCrash && { onCrash: options.onCrash }),
+    });
+    this.queue.useCommands(this.writerThread);
   }
 
   /**
@@ -232,6 +232,14 @@ export class SqliteCaseStore implements CaseStore {
     input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult> {
     return this.send({ type: "completeTask", taskId, input });
+  }
+
+  /**
+   * Starts the reader and writer threads (when used) and resolves once both are ready, so that the
+   * first requests after a start do not wait for a thread to load its code.
+   */
+  async startThreads(): Promise<void> {
+    await Promise.all([this.reader?.start(), this.writerThread?.start()]);
   }
 
   async close(): Promise<void> {

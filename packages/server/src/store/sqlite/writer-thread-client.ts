@@ -1,7 +1,8 @@
 /**
  * The request thread's side of the writer thread: sends batches of commands, and resolves each with
  * its outcomes once the writer thread committed it and the WAL sync thread synced that commit
- * (`durable-replies.ts`). Both threads are started on the first write.
+ * (`durable-replies.ts`). Both threads are started by `start` (the server does, before it listens)
+ * or else on the first write.
  *
  * If a thread dies (a bug, out of memory), the batches in progress are rejected — whether they
  * committed is unknown, so their requests answer 500, never 2xx — and the next batch starts new
@@ -48,6 +49,10 @@ interface Threads {
   sync: Worker;
   fromSync: MessagePort;
   replies: DurableReplies;
+  /** Settles when the writer thread has loaded and opened its connection (or died first). */
+  ready: Promise<void>;
+  markReady: () => void;
+  failReady: (error: Error) => void;
 }
 
 export class WriterThread implements RemoteCommands {
@@ -71,6 +76,14 @@ export class WriterThread implements RemoteCommands {
       writer.ref();
       writer.postMessage({ type: "batch", id, commands } satisfies ToWriter);
     });
+  }
+
+  /**
+   * Starts both threads now and resolves once the writer thread is ready: the server starts them
+   * before it listens, so the first write after a start does not wait for a thread to load.
+   */
+  start(): Promise<void> {
+    return this.started().ready;
   }
 
   /** Stops both threads once the batches in progress are answered (the queue drains first). */
@@ -111,7 +124,23 @@ export class WriterThread implements RemoteCommands {
       workerData: data,
       transferList: [toSync.port1],
     });
-    const threads: Threads = { writer, sync, fromSync: fromSync.port1, replies: new DurableReplies() };
+    let markReady = () => {};
+    let failReady = (_error: Error) => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    // Only `start` awaits it; a thread that dies is reported to the batches it held as well.
+    ready.catch(() => {});
+    const threads: Threads = {
+      writer,
+      sync,
+      fromSync: fromSync.port1,
+      replies: new DurableReplies(),
+      ready,
+      markReady,
+      failReady,
+    };
     writer.unref();
     sync.unref();
     threads.fromSync.unref();
@@ -135,6 +164,10 @@ export class WriterThread implements RemoteCommands {
   }
 
   private receive(threads: Threads, message: FromWriter): void {
+    if (message.type === "ready") {
+      threads.markReady();
+      return;
+    }
     if (message.type !== "batch" && message.type !== "batchFailed") return;
     const batch = this.inFlight.get(message.id);
     if (!batch) return;
@@ -173,6 +206,7 @@ export class WriterThread implements RemoteCommands {
   private died(threads: Threads, error: Error): void {
     if (this.threads !== threads) return;
     this.threads = undefined;
+    threads.failReady(error);
     for (const worker of [threads.writer, threads.sync]) void worker.terminate();
     threads.fromSync.close();
     for (const batch of this.inFlight.values()) batch.reject(error);
