@@ -58,6 +58,35 @@ export function cpuMs(child: ChildProcess): number | null {
     return null;
   }
 }
+/**
+ * Share of the machine's CPU time taken by the hypervisor for other tenants ("steal") since
+ * `since()` was called, in %, from /proc/stat; null where there is none. On a shared VM a run with
+ * a high steal measured a smaller machine: the figures print it next to their results.
+ */
+export function stealMeter(): { since(): number | null } {
+  const read = () => {
+    try {
+      const fields = readFileSync("/proc/stat", "utf8")
+        .split("\n")[0]!
+        .trim()
+        .split(/\s+/)
+        .slice(1, 9)
+        .map(Number);
+      return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
+    } catch {
+      return null;
+    }
+  };
+  const start = read();
+  return {
+    since() {
+      const now = read();
+      if (!start || !now || now.total === start.total) return null;
+      return Math.round((100 * (now.steal - start.steal)) / (now.total - start.total));
+    },
+  };
+}
+
 /** USER_HZ: 100 on every Linux build we run on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
 

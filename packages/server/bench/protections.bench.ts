@@ -31,6 +31,7 @@ import {
   PACKAGE_DIR,
   post,
   startProcess,
+  stealMeter,
   stopProcess,
 } from "./lib.ts";
 
@@ -154,6 +155,7 @@ try {
     await eventLoad(server.url, cases, "/v1/cases", WARM_SECONDS);
     running[mode] = { file, server, cases, token: auth.token };
   }
+  const steal = stealMeter();
   const order = Array.from(
     { length: ROUNDS * 2 },
     (_, i): Mode => (i % 4 === 0 || i % 4 === 3 ? "on" : "off"),
@@ -184,6 +186,7 @@ try {
   // At a rate both keep up with, the same load for both: CPU per event is then the work the
   // protections add, without the contention of a saturated machine inflating either side.
   for (const mode of ["on", "off", "off", "on"] as const) fixed[mode].push(await round(mode, FIXED_RATE));
+  const stolen = steal.since();
   for (const mode of ["on", "off"] as const) await stopProcess(running[mode].server.child);
 
   // What "on" actually did: every acknowledged event has its audit entry, and the chain holds.
@@ -239,7 +242,7 @@ try {
   // stolen CPU) then lowers both sides of a pair instead of whichever mode ran meanwhile.
   const met = pairRatio >= 0.85;
   log(
-    `\nratio on/off: median of back-to-back pairs ${pairRatio.toFixed(3)} (${pairRatios.map((r) => r.toFixed(2)).join(", ")}; goal ≥ 0.85: ${met ? "met" : "NOT met"}), over the medians of the rounds ${ratio.toFixed(3)}, CPU per event on ${on.cpuUs} µs / off ${off.cpuUs} µs → ${cpuRatio?.toFixed(3) ?? "n/a"}, at ${FIXED_RATE} req/s on ${fixedOn} µs / off ${fixedOff} µs → ${fixedRatio?.toFixed(3) ?? "n/a"}; audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
+    `\nratio on/off: median of back-to-back pairs ${pairRatio.toFixed(3)} (${pairRatios.map((r) => r.toFixed(2)).join(", ")}; goal ≥ 0.85: ${met ? "met" : "NOT met"}), over the medians of the rounds ${ratio.toFixed(3)}, CPU per event on ${on.cpuUs} µs / off ${off.cpuUs} µs → ${cpuRatio?.toFixed(3) ?? "n/a"}, at ${FIXED_RATE} req/s on ${fixedOn} µs / off ${fixedOff} µs → ${fixedRatio?.toFixed(3) ?? "n/a"}; CPU time stolen by the hypervisor during the rounds ${stolen ?? "n/a"} %; audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
   );
 
   const section = [
@@ -252,7 +255,7 @@ try {
     `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} | ${off.cpuUs ?? "n/a"} |`,
     "",
     `**on / off = ${pairRatio.toFixed(2)}×**, the median of the ${pairRatios.length} back-to-back pairs of rounds (${pairRatios.map((r) => r.toFixed(2)).join(", ")}; goal ≥ 0.85×: ${met ? "met" : "not met"}); ${ratio.toFixed(2)}× over the medians of the rounds; CPU per event, off / on: ${cpuRatio?.toFixed(2) ?? "n/a"}× at saturation; at a fixed ${FIXED_RATE} req/s (both keep up, same load): on ${fixedOn ?? "n/a"} µs, off ${fixedOff ?? "n/a"} µs per event, off / on ${fixedRatio?.toFixed(2) ?? "n/a"}×.`,
-    `Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s.`,
+    `Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s. CPU time stolen by the hypervisor for other tenants during the rounds: ${stolen ?? "n/a"} %.`,
     `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as \`case.create\`), and ${plainPerson} unsealed persons.`,
   ].join("\n");
   const doc = join(PACKAGE_DIR, "../../docs/performance.md");

@@ -29,6 +29,7 @@ import {
   post,
   run,
   startProcess,
+  stealMeter,
   stopProcess,
 } from "./lib.ts";
 
@@ -87,6 +88,7 @@ async function openCases(url: string, count: number) {
 
 async function eventThroughput() {
   log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);
+  const steal = stealMeter();
   const file = join(dir, "events.db");
   auth.token = provisionToken(file, { country: "ZZ", agency: "police" });
   const real = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
@@ -139,7 +141,10 @@ async function eventThroughput() {
   const naiveFigures = figures(await eventLoad(naive.url, naiveCases, "/naive", SECONDS));
   await stopProcess(naive.child);
   log(`naive: ${JSON.stringify(naiveFigures)}`);
+  const stolen = steal.since();
+  log(`CPU time stolen by the hypervisor during the event runs: ${stolen ?? "n/a"} %`);
   return {
+    stolen,
     passerelle,
     bare: bareFigures,
     naive: naiveFigures,
@@ -157,6 +162,7 @@ async function readsAtScale() {
   if (reused) log(`  reusing ${file}`);
   else await fillStore(file, MILLION, log);
   const fillSeconds = Math.round((Date.now() - started) / 1000);
+  const steal = stealMeter();
   // A caseworker of Ghana's identifying agency: need-to-know limits what they see to its cases
   // (about a seventh of the store).
   const db = new Database(file, { readonly: true });
@@ -212,7 +218,9 @@ async function readsAtScale() {
   const floor = await paced(bare.url, ["/bare/x"], { rate: READ_RATE, seconds: SECONDS });
   log(`bare route at ${READ_RATE} req/s (the floor): ${JSON.stringify(floor)}`);
   await stopProcess(bare.child);
-  return { list, read, listServer, readServer, floor, listMax, readMax, lists, fillSeconds, reused };
+  const stolen = steal.since();
+  log(`CPU time stolen by the hypervisor during the read runs: ${stolen ?? "n/a"} %`);
+  return { list, read, listServer, readServer, floor, listMax, readMax, lists, fillSeconds, reused, stolen };
 }
 
 const row = (name: string, f: Figures) =>
@@ -272,7 +280,7 @@ function rewriteReads(doc: string, reads: Awaited<ReturnType<typeof readsAtScale
     [/^\| case read p99 ≤ 10 ms .*$/m, goalRow(goals[1])],
     [
       /^(Reads re-measured .*\n)?Fill: .*$/m,
-      `Reads re-measured ${new Date().toISOString().slice(0, 16)} UTC on their own (\`BENCH_ONLY=reads\`, ${SECONDS} s per run); the event figures above are from the earlier full run.\nFill: ${reads.reused ? "a store filled by an earlier run (BENCH_MILLION_FILE)" : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
+      `Reads re-measured ${new Date().toISOString().slice(0, 16)} UTC on their own (\`BENCH_ONLY=reads\`, ${SECONDS} s per run; CPU time stolen by the hypervisor meanwhile: ${reads.stolen ?? "n/a"} %); the event figures above are from the earlier full run.\nFill: ${reads.reused ? "a store filled by an earlier run (BENCH_MILLION_FILE)" : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
     ],
   ];
   return lines.reduce((text, [pattern, line]) => text.replace(pattern, line), doc);
@@ -318,6 +326,7 @@ try {
   const results = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, `,
     `${SECONDS} s per run, 50 connections for events; reads at a steady ${READ_RATE} req/s (open loop), then as fast as 10 connections go; the load generator runs on the same machine.`,
+    `CPU time stolen by the hypervisor for other tenants (\`/proc/stat\`): ${events.stolen ?? "n/a"} % during the event runs, ${reads.stolen ?? "n/a"} % during the read runs — the share of the two cores this run did not have.`,
     "",
     "### Events: `POST /v1/cases/{id}/events`",
     "",
