@@ -9,8 +9,9 @@
  * `backstopPages` frames, which then finds almost every page already copied and only completes the
  * WAL so that it restarts from the beginning (a WAL written to without pause could otherwise grow).
  *
- * Durability is unchanged: a COMMIT is durable once its WAL frames are fsync'd
- * (`synchronous = FULL`); a checkpoint only moves committed pages into the main file, and an
+ * Durability is unchanged: a COMMIT is durable once its WAL frames are fsync'd (by the COMMIT
+ * itself with `synchronous = FULL`, or by the WAL sync thread for the writer thread's commits,
+ * before any answer leaves); a checkpoint only moves committed pages into the main file, and an
  * interrupted checkpoint is redone from the WAL on the next open.
  */
 import { Worker } from "node:worker_threads";
