@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
 import type { ReadAnswer, ReadQuery } from "../case-store.ts";
 import type { FromReader, ReaderThreadData, ToReader } from "./reader-thread.ts";
+import { whenReady } from "./thread-ready.ts";
 import { errorFromWire } from "./writer-wire.ts";
 
 interface Pending {
@@ -58,20 +59,9 @@ export class ReaderThread {
     const data: ReaderThreadData = { entry: "./reader-thread.ts", ...this.options };
     const worker = new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: data });
     worker.unref();
-    let markReady = () => {};
-    let failReady = (_error: Error) => {};
-    this.ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failReady = reject;
-    });
-    // Only `start` awaits it; reads held by a thread that dies fail on their own.
-    this.ready.catch(() => {});
+    this.ready = whenReady(worker, "reader thread");
     worker.on("message", (message: FromReader) => {
-      if (message.type === "ready") {
-        markReady();
-        return;
-      }
-      if (message.type === "closed") return;
+      if (message.type === "ready" || message.type === "closed") return;
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
@@ -80,7 +70,6 @@ export class ReaderThread {
       else pending.reject(errorFromWire(message.error));
     });
     const died = (error: Error) => {
-      failReady(error);
       if (this.worker !== worker) return;
       this.worker = undefined;
       for (const pending of this.pending.values()) pending.reject(error);

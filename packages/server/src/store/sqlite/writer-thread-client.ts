@@ -15,6 +15,7 @@ import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Outcome } from "./batch-transaction.ts";
 import { DurableReplies } from "./durable-replies.ts";
 import type { RemoteCommands } from "./group-commit.ts";
+import { whenReady } from "./thread-ready.ts";
 import type { WriteCommand } from "./write-command.ts";
 import type { WriterThreadData } from "./writer-thread.ts";
 import {
@@ -51,8 +52,6 @@ interface Threads {
   replies: DurableReplies;
   /** Settles when the writer thread has loaded and opened its connection (or died first). */
   ready: Promise<void>;
-  markReady: () => void;
-  failReady: (error: Error) => void;
 }
 
 export class WriterThread implements RemoteCommands {
@@ -124,22 +123,12 @@ export class WriterThread implements RemoteCommands {
       workerData: data,
       transferList: [toSync.port1],
     });
-    let markReady = () => {};
-    let failReady = (_error: Error) => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failReady = reject;
-    });
-    // Only `start` awaits it; a thread that dies is reported to the batches it held as well.
-    ready.catch(() => {});
     const threads: Threads = {
       writer,
       sync,
       fromSync: fromSync.port1,
       replies: new DurableReplies(),
-      ready,
-      markReady,
-      failReady,
+      ready: whenReady(writer, "writer thread"),
     };
     writer.unref();
     sync.unref();
@@ -164,10 +153,6 @@ export class WriterThread implements RemoteCommands {
   }
 
   private receive(threads: Threads, message: FromWriter): void {
-    if (message.type === "ready") {
-      threads.markReady();
-      return;
-    }
     if (message.type !== "batch" && message.type !== "batchFailed") return;
     const batch = this.inFlight.get(message.id);
     if (!batch) return;
@@ -206,7 +191,6 @@ export class WriterThread implements RemoteCommands {
   private died(threads: Threads, error: Error): void {
     if (this.threads !== threads) return;
     this.threads = undefined;
-    threads.failReady(error);
     for (const worker of [threads.writer, threads.sync]) void worker.terminate();
     threads.fromSync.close();
     for (const batch of this.inFlight.values()) batch.reject(error);
