@@ -5,6 +5,7 @@
  * group-commit queue, a CLI process) can never fork the chain.
  */
 import type Database from "better-sqlite3";
+import { StatementCache } from "../db/statement-cache.ts";
 import type { AuditEntry, AuditFields } from "./audit-entry.ts";
 import { CHAIN_START, type ChainBreak, type ChainCursor, chainEntry, verifyEntries } from "./chain.ts";
 
@@ -48,7 +49,7 @@ export type AuditDraft = Omit<AuditFields, "at"> & { at?: string };
 
 export class AuditLog {
   private readonly s: ReturnType<typeof prepare>;
-  private readonly listStatements = new Map<string, Database.Statement>();
+  private readonly listStatements: StatementCache;
 
   /**
    * The head this instance last appended, while `keepHead` is on: the next append of the batch
@@ -62,6 +63,7 @@ export class AuditLog {
 
   constructor(private readonly sqlite: Database.Database) {
     this.s = prepare(sqlite);
+    this.listStatements = new StatementCache(sqlite);
   }
 
   /** Keep the head between appends (true, right after BEGIN IMMEDIATE) or stop (false). */
@@ -171,12 +173,7 @@ export class AuditLog {
       params.length = 0;
       params.push(...partParams.flat(), query.limit);
     }
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.sqlite.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    return (statement.all(...params) as Row[]).map(toEntry);
+    return (this.listStatements.get(sql).all(...params) as Row[]).map(toEntry);
   }
 
   /** Walk the whole chain in pages; report the first broken link. */

@@ -10,6 +10,7 @@ import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import type { EventCommand } from "../../cases/decide-event.ts";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
+import { StatementCache } from "../../db/statement-cache.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
   ApplyResult,
@@ -57,7 +58,7 @@ export class SqliteCaseStore implements CaseStore {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly caseReads: CaseReads;
-  private readonly listStatements = new Map<string, Database.Statement>();
+  private readonly listStatements: StatementCache;
   private pathways: PathwayRegistry | undefined;
   private reader: ReaderThread | undefined;
   private writerThread: WriterThread | undefined;
@@ -72,6 +73,7 @@ export class SqliteCaseStore implements CaseStore {
   ) {
     this.queue = new GroupCommitQueue(sqlite);
     this.statements = prepare(sqlite);
+    this.listStatements = new StatementCache(sqlite);
     this.codec = protection.codec ?? new PlainCodec();
     this.caseReads = new CaseReads(sqlite, this.codec);
     this.auditLog = protection.audit;
@@ -222,7 +224,7 @@ export class SqliteCaseStore implements CaseStore {
     if (filter.afterId !== undefined) when("id < ?", filter.afterId);
     const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
-    return (this.listStatement(sql).all(...params) as Record<string, unknown>[]).map((row) =>
+    return (this.listStatements.get(sql).all(...params) as Record<string, unknown>[]).map((row) =>
       toTask(row, this.codec),
     );
   }
@@ -246,15 +248,6 @@ export class SqliteCaseStore implements CaseStore {
     await this.reader?.close();
     await this.queue.drain();
     if (this.sqlite.open) this.sqlite.close();
-  }
-
-  private listStatement(sql: string): Database.Statement {
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      statement = this.sqlite.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    return statement;
   }
 }
 
