@@ -129,11 +129,12 @@ async function resync(url: string, cases: { id: string; revision: number }[]) {
 
 /** A round's figures and the server's CPU time per accepted event, in µs (null without /proc). */
 type Round = Figures & { cpuUs: number | null };
-const results: Record<Mode, Round[]> = { on: [], off: [] };
 /** Rounds at FIXED_RATE, two per mode. */
 const fixed: Record<Mode, Round[]> = { on: [], off: [] };
 /** Rounds in the order they ran: pairs (0, 1), (2, 3), … are back to back, one of each mode. */
 const ran: { mode: Mode; round: Round }[] = [];
+/** The saturated rounds of one mode. */
+const roundsOf = (mode: Mode) => ran.filter((r) => r.mode === mode).map((r) => r.round);
 const running = {} as Record<
   Mode,
   {
@@ -180,7 +181,6 @@ try {
   };
   for (const mode of order) {
     const done = await round(mode);
-    results[mode].push(done);
     ran.push({ mode, round: done });
   }
   // At a rate both keep up with, the same load for both: CPU per event is then the work the
@@ -221,8 +221,8 @@ try {
     non2xx: median(fs, "non2xx"),
     cpuUs: cpuOf(fs),
   });
-  const on = summary(results.on);
-  const off = summary(results.off);
+  const on = summary(roundsOf("on"));
+  const off = summary(roundsOf("off"));
   const ratio = on.rps / off.rps;
   const pairRatios: number[] = [];
   for (let i = 0; i + 1 < ran.length; i += 2) {
@@ -255,7 +255,13 @@ try {
     `| off (\`protections: false\`, benchmark baseline only) | ${off.rps} | ${off.p50} | ${off.p99} | ${off.non2xx} | ${off.cpuUs ?? "n/a"} |`,
     "",
     `**on / off = ${pairRatio.toFixed(2)}×**, the median of the ${pairRatios.length} back-to-back pairs of rounds (${pairRatios.map((r) => r.toFixed(2)).join(", ")}; goal ≥ 0.85×: ${met ? "met" : "not met"}); ${ratio.toFixed(2)}× over the medians of the rounds; CPU per event, off / on: ${cpuRatio?.toFixed(2) ?? "n/a"}× at saturation; at a fixed ${FIXED_RATE} req/s (both keep up, same load): on ${fixedOn ?? "n/a"} µs, off ${fixedOff ?? "n/a"} µs per event, off / on ${fixedRatio?.toFixed(2) ?? "n/a"}×.`,
-    `Per round: on ${results.on.map((f) => f.rps).join(", ")} req/s; off ${results.off.map((f) => f.rps).join(", ")} req/s. CPU time stolen by the hypervisor for other tenants during the rounds: ${stolen ?? "n/a"} %.`,
+    `Per round: on ${roundsOf("on")
+      .map((f) => f.rps)
+      .join(", ")} req/s; off ${roundsOf("off")
+      .map((f) => f.rps)
+      .join(
+        ", ",
+      )} req/s. CPU time stolen by the hypervisor for other tenants during the rounds: ${stolen ?? "n/a"} %.`,
     `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as \`case.create\`), and ${plainPerson} unsealed persons.`,
   ].join("\n");
   const doc = join(PACKAGE_DIR, "../../docs/performance.md");
