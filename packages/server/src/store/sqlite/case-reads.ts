@@ -21,7 +21,7 @@ export class CaseReads {
   private readonly summaryStatements: StatementCache;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly codec: PersonalDataCodec,
   ) {
     this.reads = prepareCaseReads(sqlite);
