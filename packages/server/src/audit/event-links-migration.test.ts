@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open.ts";
-import { olderMigrations } from "../db/testing-migrations.ts";
+import { olderDatabase } from "../db/testing-migrations.ts";
 import { type AuditDraft, AuditLog } from "./audit-log.ts";
 
 const dirs: string[] = [];
@@ -31,11 +26,8 @@ const draft = (action: string, details: AuditDraft["details"] = null): AuditDraf
 
 describe("migration 0006_audit_event_links", () => {
   it("links the events already audited to their entries, so that a case's audit lists them all", () => {
-    const root = mkdtempSync(join(tmpdir(), "passerelle-migrate-"));
+    const { root, file, old } = olderDatabase(6);
     dirs.push(root);
-    const file = join(root, "old.db");
-    const old = new Database(file);
-    migrate(drizzle(old), { migrationsFolder: olderMigrations(root, 6) });
     const log = new AuditLog(old);
     const history = old.prepare(
       `INSERT INTO case_history (case_id, seq, event_type, data, from_state, to_state, actor, at, pathway_version)

@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./open.ts";
-import { olderMigrations } from "./testing-migrations.ts";
+import { olderDatabase } from "./testing-migrations.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -15,11 +10,8 @@ afterEach(() => {
 
 describe("migration 0004_case_personal", () => {
   it("moves the sealed person and identification of existing cases into case_personal", () => {
-    const root = mkdtempSync(join(tmpdir(), "passerelle-migrate-"));
+    const { root, file, old } = olderDatabase(4);
     dirs.push(root);
-    const file = join(root, "old.db");
-    const old = new Database(file);
-    migrate(drizzle(old), { migrationsFolder: olderMigrations(root, 4) });
     old
       .prepare(
         `INSERT INTO cases (id, country, pathway_version, stage, state, snapshot, revision, agency, person, identification, created_at, updated_at)
