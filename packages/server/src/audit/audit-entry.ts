@@ -17,7 +17,9 @@ export const AuditFields = z
     action: z
       .string()
       .min(1)
-      .describe("What was attempted, e.g. case.read, case.event, case.refer, auth.login, retention.erase"),
+      .describe(
+        "What was attempted, e.g. case.read, case.event, case.event.refused, case.refer, auth.login, retention.erase",
+      ),
     targetType: z
       .string()
       .nullable()

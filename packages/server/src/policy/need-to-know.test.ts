@@ -138,6 +138,29 @@ describe("need-to-know", () => {
     });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().code).toBe("PASSERELLE_FORBIDDEN");
+    // The refusal is in the audit log, found with the case's other entries, and the chain holds.
+    const stale = await post("supervisor", {
+      type: "RG_DECISION",
+      data: { decision: "positive" },
+      expectedRevision: revision - 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    const unknown = await post("caseworker", { type: "NO_SUCH_EVENT", expectedRevision: revision });
+    expect(unknown.statusCode).toBe(422);
+    const refusals = fx.app.auditLog
+      .list({ limit: 100, targetType: "case", targetId: opened.id })
+      .filter((e) => e.action === "case.event.refused");
+    expect(refusals.map((e) => [e.outcome, e.reason, e.actorRole, e.details])).toEqual([
+      ["denied", "PASSERELLE_FORBIDDEN", "caseworker", { event: "RG_DECISION", expectedRevision: revision }],
+      [
+        "failed",
+        "PASSERELLE_STALE_REVISION",
+        "supervisor",
+        { event: "RG_DECISION", expectedRevision: revision - 1 },
+      ],
+      ["failed", "PASSERELLE_EVENT_UNKNOWN", "caseworker", { expectedRevision: revision }],
+    ]);
+    expect(fx.app.auditLog.verify().ok).toBe(true);
     const accepted = await post("supervisor", {
       type: "RG_DECISION",
       data: { decision: "positive" },
