@@ -35,12 +35,17 @@ describe("OpenAPI", () => {
       expect(Object.keys(doc.paths["/v1/cases/{id}/events"].post.responses).sort()).toEqual([
         "200",
         "400",
+        "401",
+        "403",
         "404",
         "409",
         "413",
         "415",
         "422",
       ]);
+      // The refusals of each route's policy are documented with it (auth/plugin.ts).
+      expect(Object.keys(doc.paths["/v1/pathways"].get.responses).sort()).toEqual(["200", "401"]);
+      expect(Object.keys(doc.paths["/health"].get.responses)).toEqual(["200"]);
       const ui = await t.app.inject({ url: "/docs/" });
       expect(ui.statusCode).toBe(200);
       expect(ui.headers["content-type"]).toContain("text/html");

@@ -20,7 +20,8 @@ import { ApiProblem } from "../errors/problem.ts";
 import { CaseAccessLookup } from "../policy/case-access.ts";
 import { CaseGrants } from "../policy/case-grants.ts";
 import { type CaseRelation, decide } from "../policy/decide.ts";
-import { isPolicyName, POLICIES, type PolicyName } from "../policy/policies.ts";
+import { isPolicyName, POLICIES, type PolicyName, refusalStatuses } from "../policy/policies.ts";
+import { problems } from "../routes/responses.ts";
 import { Directory } from "./directory.ts";
 import { auditDraft } from "./request-audit.ts";
 import type { Principal } from "./roles.ts";
@@ -129,6 +130,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
         ),
     );
     route.config = { ...(route.config ?? {}), policy, auditedAfterWrite } as typeof route.config;
+    // The refusals of the policy in the route's documented responses (in place: the OpenAPI
+    // generator holds this object), each with the Problem body like the route's own.
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (response) {
+      for (const status of refusalStatuses(POLICIES[policy])) response[status] ??= problems(status)[status];
+    }
     for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, policy });
   });
 

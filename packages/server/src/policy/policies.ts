@@ -156,3 +156,19 @@ export type PolicyName = keyof typeof POLICIES;
 export const POLICY_NAMES = Object.keys(POLICIES) as PolicyName[];
 export const isPolicyName = (name: unknown): name is PolicyName =>
   typeof name === "string" && Object.hasOwn(POLICIES, name);
+
+/**
+ * The refusals a route under `policy` may answer whatever its handler does (issue 5): 401 without a
+ * valid token; 403 where a role may be refused (the policy's roles, or the event's `roles` on a
+ * case it can see); 404 for a case or task out of reach. Added to each route's documented
+ * responses, so that the OpenAPI document lists them.
+ */
+export function refusalStatuses(policy: Policy): (401 | 403 | 404)[] {
+  if (!policy.authenticated) return [];
+  const onOne = policy.scope === "case" || policy.scope === "task";
+  return [
+    401,
+    ...(onOne || policy.roles.length < ALL_ROLES.length ? [403 as const] : []),
+    ...(onOne ? [404 as const] : []),
+  ];
+}
