@@ -1,6 +1,6 @@
 /** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -58,6 +58,45 @@ export function cpuMs(child: ChildProcess): number | null {
     return null;
   }
 }
+/**
+ * CPU time (user + system) each thread of a child process has used so far, in ms, by thread id,
+ * from /proc/<pid>/task; null where there is no /proc. The main (request) thread's id is the pid.
+ */
+export function threadCpuMs(child: ChildProcess): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+      const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where a process's CPU went between two `threadCpuMs` readings, in µs per `per` (accepted
+ * requests): the request thread; the busiest other thread (under an event load, the writer
+ * thread: the threads have no names to tell them apart); and all the others together (V8's GC
+ * helpers, the WAL sync thread, the reader thread, libuv's pool).
+ */
+export function threadSplit(
+  pid: number,
+  before: Map<number, number>,
+  after: Map<number, number>,
+  per: number,
+): { request: number; busiest: number; others: number } {
+  const deltas = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
+  const request = deltas.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const rest = deltas.filter(([tid]) => tid !== pid).map(([, ms]) => ms);
+  const busiest = rest.length ? Math.max(...rest) : 0;
+  const others = rest.reduce((a, b) => a + b, 0) - busiest;
+  const us = (ms: number) => Math.round((ms * 1000) / per);
+  return { request: us(request), busiest: us(busiest), others: us(others) };
+}
+
 /**
  * Share of the machine's CPU time taken by the hypervisor for other tenants ("steal") since
  * `since()` was called, in %, from /proc/stat; null where there is none. On a shared VM a run with

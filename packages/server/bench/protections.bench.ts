@@ -12,7 +12,8 @@
  * of the ratios of adjacent rounds (each pair of rounds is back to back, so it shares the machine's
  * state of the moment), and the server's CPU time per accepted event (from /proc: what the
  * protections cost in work), also at a fixed rate both keep up with (same load for both: no
- * contention of a saturated machine inflating either side).
+ * contention of a saturated machine inflating either side), and that CPU split by thread (request
+ * thread, writer thread, the rest), which says where the protections' work lands.
  * Goal: on ≥ 0.85 × off, judged on the median of the back-to-back pairs. Writes the figures into
  * docs/performance.md.
  */
@@ -33,6 +34,8 @@ import {
   startProcess,
   stealMeter,
   stopProcess,
+  threadCpuMs,
+  threadSplit,
 } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -127,8 +130,14 @@ async function resync(url: string, cases: { id: string; revision: number }[]) {
   return fresh;
 }
 
-/** A round's figures and the server's CPU time per accepted event, in µs (null without /proc). */
-type Round = Figures & { cpuUs: number | null };
+/**
+ * A round's figures and the server's CPU time per accepted event, in µs (null without /proc), also
+ * split by thread (see `threadSplit`).
+ */
+type Round = Figures & {
+  cpuUs: number | null;
+  threads: { request: number; busiest: number; others: number } | null;
+};
 /** Rounds at FIXED_RATE, two per mode. */
 const fixed: Record<Mode, Round[]> = { on: [], off: [] };
 /** Rounds in the order they ran: pairs (0, 1), (2, 3), … are back to back, one of each mode. */
@@ -168,14 +177,20 @@ try {
     // case's revision so that each round starts with the whole pool and no stale revision.
     r.cases = await resync(r.server.url, r.cases);
     const cpuBefore = cpuMs(r.server.child);
+    const threadsBefore = threadCpuMs(r.server.child);
     const f = figures(await eventLoad(r.server.url, r.cases, "/v1/cases", SECONDS, 50, rate));
     const cpuAfter = cpuMs(r.server.child);
+    const threadsAfter = threadCpuMs(r.server.child);
     const accepted = f.statuses["200"] ?? 0;
     const cpuUs =
       cpuBefore === null || cpuAfter === null || accepted === 0
         ? null
         : Math.round(((cpuAfter - cpuBefore) * 1000) / accepted);
-    const done = { ...f, cpuUs };
+    const threads =
+      threadsBefore === null || threadsAfter === null || accepted === 0
+        ? null
+        : threadSplit(r.server.child.pid!, threadsBefore, threadsAfter, accepted);
+    const done = { ...f, cpuUs, threads };
     log(`${mode}${rate ? ` at ${rate} req/s` : ""}: ${JSON.stringify(done)}`);
     return done;
   };
@@ -221,6 +236,19 @@ try {
     non2xx: median(fs, "non2xx"),
     cpuUs: cpuOf(fs),
   });
+  /** Medians over the rounds of each thread's CPU per event. */
+  const threadsOf = (fs: Round[]) => {
+    const split = fs.map((f) => f.threads).filter((t) => t !== null);
+    if (!split.length) return null;
+    const of = (k: "request" | "busiest" | "others") => Math.round(middle(split.map((t) => t[k])));
+    return { request: of("request"), busiest: of("busiest"), others: of("others") };
+  };
+  const threadsOn = threadsOf(roundsOf("on"));
+  const threadsOff = threadsOf(roundsOf("off"));
+  const threadLine =
+    threadsOn && threadsOff
+      ? `CPU per event by thread, on / off: request thread ${threadsOn.request} / ${threadsOff.request} µs, writer thread (the busiest other) ${threadsOn.busiest} / ${threadsOff.busiest} µs, all other threads ${threadsOn.others} / ${threadsOff.others} µs`
+      : "CPU per event by thread: n/a (no /proc)";
   const on = summary(roundsOf("on"));
   const off = summary(roundsOf("off"));
   const ratio = on.rps / off.rps;
@@ -244,6 +272,7 @@ try {
   log(
     `\nratio on/off: median of back-to-back pairs ${pairRatio.toFixed(3)} (${pairRatios.map((r) => r.toFixed(2)).join(", ")}; goal ≥ 0.85: ${met ? "met" : "NOT met"}), over the medians of the rounds ${ratio.toFixed(3)}, CPU per event on ${on.cpuUs} µs / off ${off.cpuUs} µs → ${cpuRatio?.toFixed(3) ?? "n/a"}, at ${FIXED_RATE} req/s on ${fixedOn} µs / off ${fixedOff} µs → ${fixedRatio?.toFixed(3) ?? "n/a"}; CPU time stolen by the hypervisor during the rounds ${stolen ?? "n/a"} %; audit entries of events ${auditRows}, history rows ${events}, unsealed persons ${plainPerson}`,
   );
+  log(threadLine);
 
   const section = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`pnpm --filter @passerelle/server bench:protections\``,
@@ -262,6 +291,7 @@ try {
       .join(
         ", ",
       )} req/s. CPU time stolen by the hypervisor for other tenants during the rounds: ${stolen ?? "n/a"} %.`,
+    `${threadLine} (medians over the rounds at saturation): where the protections' work lands.`,
     `The "on" database afterwards held ${auditRows} \`case.event\` audit entries for ${events} history rows (each accepted event's audit entry is written in the event's own transaction; the other history rows are the case openings, audited as \`case.create\`), and ${plainPerson} unsealed persons.`,
   ].join("\n");
   const doc = join(PACKAGE_DIR, "../../docs/performance.md");

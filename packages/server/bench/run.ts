@@ -3,8 +3,9 @@
  *
  * 1. Event throughput: the real server (separate process, fresh SQLite file, durable commits)
  *    under 50 connections sending events across many cases, each with the right expectedRevision;
- *    in the same run (a) a bare Fastify route returning a body of the same size and (b) the naive
- *    design (XState transition + autocommit insert + inline BullMQ add per request).
+ *    in the same run (a) a bare Fastify route returning a body of the same size (run twice, before
+ *    and after (b); the faster counts) and (b) the naive design (XState transition + autocommit
+ *    insert + inline BullMQ add per request).
  * 2. Reads at scale: a store with 1,000,000 cases; p99 of filtered case lists and case reads.
  *
  * Prints every figure and ratio and writes docs/performance.md.
@@ -114,19 +115,26 @@ async function eventThroughput() {
   log(`passerelle: ${JSON.stringify(passerelle)}; RISK_ASSESSED history rows ${rows}`);
 
   auth.token = "";
-  const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: sample.text });
-  const bareFigures = figures(
-    await run({
-      url: `${bare.url}/bare/x/events`,
-      method: "POST",
-      connections: 50,
-      duration: SECONDS,
-      headers: { "content-type": "application/json" },
-      body: '{"type":"RISK_ASSESSED","expectedRevision":3}',
-    }),
-  );
-  await stopProcess(bare.child);
-  log(`bare: ${JSON.stringify(bareFigures)}`);
+  // Twice, before and after the naive route: on a shared machine the bare route alone has moved by
+  // half between runs minutes apart (26,700 and 43,500 req/s at 0 % stolen), and the goal's ratio
+  // takes the faster of the two — the harder comparison for Passerelle.
+  const bareRun = async (label: string) => {
+    const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: sample.text });
+    const f = figures(
+      await run({
+        url: `${bare.url}/bare/x/events`,
+        method: "POST",
+        connections: 50,
+        duration: SECONDS,
+        headers: { "content-type": "application/json" },
+        body: '{"type":"RISK_ASSESSED","expectedRevision":3}',
+      }),
+    );
+    await stopProcess(bare.child);
+    log(`${label}: ${JSON.stringify(f)}`);
+    return f;
+  };
+  const bareRuns = [await bareRun("bare")];
 
   const naive = await startProcess("bench/servers/naive.ts", { NAIVE_DIR: dir });
   // Separate warm-up cases here too: a request cut off by the end of the warm-up would leave its
@@ -141,12 +149,15 @@ async function eventThroughput() {
   const naiveFigures = figures(await eventLoad(naive.url, naiveCases, "/naive", SECONDS));
   await stopProcess(naive.child);
   log(`naive: ${JSON.stringify(naiveFigures)}`);
+  bareRuns.push(await bareRun("bare, again"));
+  const bareFigures = bareRuns[0]!.rps >= bareRuns[1]!.rps ? bareRuns[0]! : bareRuns[1]!;
   const stolen = steal.since();
   log(`CPU time stolen by the hypervisor during the event runs: ${stolen ?? "n/a"} %`);
   return {
     stolen,
     passerelle,
     bare: bareFigures,
+    bareRuns,
     naive: naiveFigures,
     responseBytes: Buffer.byteLength(sample.text),
     historyRows: rows,
@@ -332,10 +343,10 @@ try {
     "",
     header,
     row("Passerelle (group commit, synchronous=FULL)", events.passerelle),
-    row("(a) bare Fastify route, same body size", events.bare),
+    row("(a) bare Fastify route, same body size (the faster of its two runs)", events.bare),
     row("(b) naive: XState + autocommit insert + inline BullMQ add", events.naive),
     "",
-    `Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
+    `The bare route ran twice, before and after the naive route: ${events.bareRuns.map((f) => f.rps).join(" and ")} req/s; the ratio takes the faster. Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
     "",
     `### Reads over a store of ${MILLION.toLocaleString("en")} cases`,
     "",
