@@ -114,4 +114,26 @@ describe("consent", () => {
     });
     expect(res.statusCode).toBe(400);
   });
+
+  it("a refused consent record is in the audit log, and the case is unchanged", async () => {
+    const { id, revision } = await fx.openCase(ADULT, OWN);
+    const res = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/consents`,
+      headers: fx.headers("caseworker"),
+      payload: { scope: "referral", given: true, method: "written", expectedRevision: revision + 5 },
+    });
+    expect(res.statusCode).toBe(409);
+    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    expect(entries.filter((e) => e.action === "case.event.refused")).toMatchObject([
+      {
+        outcome: "failed",
+        reason: "PASSERELLE_STALE_REVISION",
+        details: { event: "RECORD_CONSENT", expectedRevision: revision + 5 },
+      },
+    ]);
+    expect(entries.some((e) => e.action === "consent.give")).toBe(false);
+    const read = await fx.app.inject({ url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    expect(read.json().revision).toBe(revision);
+  });
 });

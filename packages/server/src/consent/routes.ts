@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { recordingRefusal } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseView } from "../cases/case-view.ts";
 import { ApiProblem } from "../errors/problem.ts";
@@ -65,23 +66,26 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { expectedRevision, guardian, purpose, ...data } = request.body;
-      return app.cases.applyEvent(
-        request.params.id,
-        { type: "RECORD_CONSENT", data, expectedRevision },
-        request.actor,
-        new Date(),
-        {
-          ...(request.principal && {
-            role: request.principal.role,
-            audit: auditDraft(request, {
-              action: data.given ? "consent.give" : "consent.withdraw",
-              outcome: "allowed",
-              targetType: "case",
-              details: { scope: data.scope, method: data.method, guardian: guardian !== undefined },
+      const sent = { type: "RECORD_CONSENT", expectedRevision };
+      return recordingRefusal(app, request, request.params.id, sent, () =>
+        app.cases.applyEvent(
+          request.params.id,
+          { type: sent.type, data, expectedRevision },
+          request.actor,
+          new Date(),
+          {
+            ...(request.principal && {
+              role: request.principal.role,
+              audit: auditDraft(request, {
+                action: data.given ? "consent.give" : "consent.withdraw",
+                outcome: "allowed",
+                targetType: "case",
+                details: { scope: data.scope, method: data.method, guardian: guardian !== undefined },
+              }),
             }),
-          }),
-          consent: { ...(guardian && { guardian }), ...(purpose && { purpose }) },
-        },
+            consent: { ...(guardian && { guardian }), ...(purpose && { purpose }) },
+          },
+        ),
       );
     },
   );

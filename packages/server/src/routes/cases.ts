@@ -4,10 +4,10 @@
  */
 import { CountryCode, EventType, STAGE_IDS } from "@passerelle/definitions";
 import type { Json } from "@passerelle/engine";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AuditDraft } from "../audit/audit-log.ts";
+import { recordingRefusal } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseListView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
@@ -166,9 +166,8 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
-      let json: string;
-      try {
-        json = await app.cases.applyEventJson(
+      const json = await recordingRefusal(app, request, request.params.id, body, () =>
+        app.cases.applyEventJson(
           request.params.id,
           {
             type: body.type,
@@ -183,15 +182,8 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
                 audit: auditDraft(request, { action: "case.event", outcome: "allowed", targetType: "case" }),
               }
             : {},
-        );
-      } catch (error) {
-        // The store rolled the event back with its audit entry; the attempt is recorded on its own
-        // (a refusal tells the sender the case's state), before the refusal is answered.
-        if (request.principal && error instanceof ApiProblem) {
-          await app.audit(refusedEventDraft(request, request.params.id, body, error));
-        }
-        throw error;
-      }
+        ),
+      );
       // The case view comes serialised from where the write ran (the writer thread).
       return sendSerialized(reply as unknown as FastifyReply, json);
     },
@@ -237,29 +229,3 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 export default caseRoutes;
-
-/**
- * The audit entry of an event the store refused: `denied` when the sender's role may not send it
- * (403), `failed` otherwise (stale revision, guard, invalid data, closed case), with the error code
- * as the reason. The event type is recorded only when the pathway knows it: an unknown one is
- * whatever the client typed. Its own action, not `case.event`: accepted events are found through
- * their history rows, a refused one has none (it stays in the per-target index).
- */
-function refusedEventDraft(
-  request: FastifyRequest,
-  caseId: string,
-  body: { type: string; expectedRevision: number },
-  problem: ApiProblem,
-): AuditDraft {
-  return auditDraft(request, {
-    action: "case.event.refused",
-    outcome: problem.status === 403 ? "denied" : "failed",
-    reason: problem.code,
-    targetType: "case",
-    targetId: caseId,
-    details: {
-      ...(problem.code !== "PASSERELLE_EVENT_UNKNOWN" && { event: body.type }),
-      expectedRevision: body.expectedRevision,
-    },
-  });
-}
