@@ -78,6 +78,17 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   app.addHook("onClose", async () => {
     await store.close();
   });
+  // A read's answer leaves only once what it read is durable (callback hook: most reads have
+  // nothing to wait for). Writes answer on their own commit's sync (durable-replies.ts).
+  app.addHook("onSend", (request, _reply, payload, done) => {
+    if (request.method !== "GET" && request.method !== "HEAD") return done(null, payload);
+    const barrier = store.readBarrier();
+    if (barrier === undefined) return done(null, payload);
+    barrier.then(
+      () => done(null, payload),
+      (error: Error) => done(error),
+    );
+  });
 }
 
 export default fp(storePlugin, { name: "store" });

@@ -96,6 +96,12 @@ export interface CaseStore {
    * it, the case service computes them from `getCase` and `listCases`.
    */
   answerRead?(query: ReadQuery): Promise<ReadAnswer>;
+  /**
+   * Called once a read's data has been read, before its answer leaves: undefined if it may leave
+   * now, else a promise that settles once every commit that read could have seen is durable.
+   * Optional: a store whose commits are durable before anyone can see them needs none.
+   */
+  readBarrier?(): Promise<void> | undefined;
 
   listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
   completeTask(

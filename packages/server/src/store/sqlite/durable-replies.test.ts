@@ -54,4 +54,17 @@ describe("answers wait for their commit to be on disk", () => {
     expect(r.released).toEqual([]);
     expect(r.failed).toEqual(["held: EIO", "later: EIO"]);
   });
+
+  it("keeps a read that joins with an older commit than the answers held in commit order", () => {
+    const replies = new DurableReplies();
+    const r = recorder();
+    r.answer(replies, "batch 5", 5);
+    r.answer(replies, "read of 3", 3);
+    expect(replies.isSynced(3)).toBe(false);
+    replies.syncedUpTo(3);
+    expect(r.released).toEqual(["read of 3"]);
+    expect(replies.isSynced(3)).toBe(true);
+    replies.syncedUpTo(5);
+    expect(r.released).toEqual(["read of 3", "batch 5"]);
+  });
 });

@@ -16,15 +16,28 @@ interface Held {
 
 export class DurableReplies {
   private synced = 0;
-  /** Answers of commits not yet on disk, in commit order (the writer answers in that order). */
+  /** Answers of commits not yet on disk, in commit order. */
   private held: Held[] = [];
   private failure: Error | undefined;
 
-  /** The answer of commit `commit` arrived: released now if it is on disk, else once it is. */
+  /**
+   * The answer of commit `commit` arrived (or a read that may show commit `commit`): released now
+   * if it is on disk, else once it is.
+   */
   arrived(commit: number, release: () => void, fail: (error: Error) => void): void {
     if (this.failure) fail(this.failure);
     else if (commit <= this.synced) release();
-    else this.held.push({ commit, release, fail });
+    else {
+      // In commit order: reads join with commits older than batches already held.
+      let at = this.held.length;
+      while (at > 0 && this.held[at - 1]!.commit > commit) at--;
+      this.held.splice(at, 0, { commit, release, fail });
+    }
+  }
+
+  /** Whether commit `commit` is on disk (and no sync failed). */
+  isSynced(commit: number): boolean {
+    return this.failure === undefined && commit <= this.synced;
   }
 
   /** Every commit up to `commit` is on disk. */

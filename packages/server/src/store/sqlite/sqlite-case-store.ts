@@ -115,6 +115,14 @@ export class SqliteCaseStore implements CaseStore {
     this.reader = new ReaderThread({ file: this.sqlite.name, keys: options.keys });
   }
 
+  /**
+   * With the writer thread, commits are visible before they are synced (see `readBarrier` in
+   * `writer-thread-client.ts`); inline, COMMIT syncs (`synchronous = FULL`) before anyone sees it.
+   */
+  readBarrier(): Promise<void> | undefined {
+    return this.writerThread?.readBarrier();
+  }
+
   /** A case view or a page of cases, serialised: in the reader thread, or here. */
   answerRead(query: ReadQuery): Promise<ReadAnswer> {
     if (this.reader) return this.reader.answer(query);

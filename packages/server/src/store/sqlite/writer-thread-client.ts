@@ -50,6 +50,8 @@ interface Threads {
   sync: Worker;
   fromSync: MessagePort;
   replies: DurableReplies;
+  /** The writer thread's newest commit with case data, raised before its COMMIT (one Int32). */
+  visible: Int32Array;
   /** Settles when the writer thread has loaded and opened its connection (or died first). */
   ready: Promise<void>;
 }
@@ -75,6 +77,23 @@ export class WriterThread implements RemoteCommands {
       writer.ref();
       writer.postMessage({ type: "batch", id, commands } satisfies ToWriter);
     });
+  }
+
+  /**
+   * For an answer whose reads are done: undefined if it can leave now, else a promise that settles
+   * once every commit those reads could have seen is on disk (rejects if a sync failed or the
+   * writer thread died). The writer thread commits before the WAL sync thread has synced, and any
+   * connection — the reader thread's, this thread's — sees a commit from then on: without this, a
+   * read could show a revision that a power loss would take back, while the client that wrote it
+   * has not been answered yet. Costs nothing when that newest commit is synced already (a server
+   * that only reads).
+   */
+  readBarrier(): Promise<void> | undefined {
+    const threads = this.threads;
+    if (!threads) return undefined;
+    const commit = Atomics.load(threads.visible, 0);
+    if (threads.replies.isSynced(commit)) return undefined;
+    return new Promise<void>((resolve, reject) => threads.replies.arrived(commit, resolve, reject));
   }
 
   /**
@@ -108,6 +127,7 @@ export class WriterThread implements RemoteCommands {
     if (this.threads) return this.threads;
     const toSync = new MessageChannel();
     const fromSync = new MessageChannel();
+    const visible = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const sync = new Worker(new URL("./wal-sync-thread.mjs", import.meta.url), {
       workerData: { walPath: `${this.options.file}-wal`, fromWriter: toSync.port2, toMain: fromSync.port2 },
       transferList: [toSync.port2, fromSync.port2],
@@ -118,6 +138,7 @@ export class WriterThread implements RemoteCommands {
       keys: this.options.keys,
       backstopPages: this.options.backstopPages ?? 4000,
       toSync: toSync.port1,
+      visible,
     };
     const writer = new Worker(new URL("./thread-entry.mjs", import.meta.url), {
       workerData: data,
@@ -128,6 +149,7 @@ export class WriterThread implements RemoteCommands {
       sync,
       fromSync: fromSync.port1,
       replies: new DurableReplies(),
+      visible: new Int32Array(visible),
       ready: whenReady(writer, "writer thread"),
     };
     writer.unref();
@@ -193,6 +215,8 @@ export class WriterThread implements RemoteCommands {
     this.threads = undefined;
     for (const worker of [threads.writer, threads.sync]) void worker.terminate();
     threads.fromSync.close();
+    // Reads held for this generation's commits: whether those are on disk is unknown now.
+    threads.replies.failed(error);
     for (const batch of this.inFlight.values()) batch.reject(error);
     this.inFlight.clear();
     this.options.onCrash?.(error);

@@ -2,6 +2,7 @@ import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../../testing/build.ts";
 import { CHILD, dumpCase, openCase, sendEvent } from "../../testing/fixtures.ts";
+import type { DurableReplies } from "./durable-replies.ts";
 import type { SqliteCaseStore } from "./sqlite-case-store.ts";
 
 let t: TestApp | undefined;
@@ -18,7 +19,40 @@ function writerThreadOf(app: TestApp["app"]): Worker | undefined {
   return queue.commands.threads?.writer;
 }
 
+/** The writer thread's shared counter and durable replies (reached into to open the window). */
+function syncStateOf(app: TestApp["app"]) {
+  const queue = (app.store as SqliteCaseStore).queue as unknown as {
+    commands: { threads?: { visible: Int32Array; replies: DurableReplies } };
+  };
+  return queue.commands.threads!;
+}
+
 describe("the writer thread", () => {
+  it("holds a read that could show a commit not yet synced until that commit is on disk", async () => {
+    t = await build();
+    const opened = await openCase(t.app, CHILD);
+    const { visible, replies } = syncStateOf(t.app);
+    const newest = Atomics.load(visible, 0);
+    expect(newest).toBeGreaterThan(0);
+    expect(replies.isSynced(newest)).toBe(true);
+    // As between a COMMIT of the writer thread and its fdatasync: the next commit is visible
+    // already (the writer thread raises the counter before COMMIT), not yet on disk.
+    Atomics.store(visible, 0, newest + 1);
+    let answered = false;
+    const read = t.app.inject({ url: `/v1/cases/${opened.id}` }).then((res) => {
+      answered = true;
+      return res;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    // The next commit takes that number; once it is synced, the read leaves.
+    expect(
+      (await sendEvent(t.app, opened.id, "SCREENING_COMPLETED", 1, { outcome: "trafficking" })).statusCode,
+    ).toBe(200);
+    expect((await read).statusCode).toBe(200);
+    expect(Atomics.load(visible, 0)).toBeGreaterThan(newest);
+  });
+
   it("sees what another connection wrote: a reassignment between two events shows in the second", async () => {
     t = await build();
     const opened = await openCase(t.app, CHILD);

@@ -38,6 +38,11 @@ export interface WriterThreadData {
   backstopPages: number;
   /** Where to ask for the sync of each commit (the WAL sync thread). */
   toSync: MessagePort;
+  /**
+   * One Int32: the number of the newest commit with case data that any connection may already see
+   * (raised before its COMMIT; see `readBarrier` in `writer-thread-client.ts`).
+   */
+  visible: SharedArrayBuffer;
 }
 
 const port = parentPort!;
@@ -49,7 +54,9 @@ sqlite.pragma(`wal_autocheckpoint = ${data.backstopPages}`);
 // COMMIT writes the WAL without waiting for the disk; the WAL sync thread syncs it, and the request
 // thread answers a batch only once its commit is synced (durable-replies.ts).
 sqlite.pragma("synchronous = NORMAL");
+/** Commit attempts so far: each batch takes the next number, whether or not its COMMIT succeeds. */
 let commits = 0;
+const visible = new Int32Array(data.visible);
 const keyring = data.keys ? loadKeyring({ ...data.keys, generateIfMissing: false }).keyring : undefined;
 const codec: PersonalDataCodec = keyring ? new SealingCodec(keyring) : new PlainCodec();
 const audit = keyring ? new AuditLog(sqlite) : undefined;
@@ -81,22 +88,28 @@ function commit(): void {
   const batches = received;
   received = [];
   const commands = batches.flatMap((batch) => batch.commands);
+  commits += 1;
+  const commit = commits;
+  // Before COMMIT makes the batch visible to other connections: a read that sees its data reads
+  // this number afterwards and waits for its sync (audit entries alone are no case data).
+  if (commands.some((command) => command.type !== "appendAudit")) Atomics.store(visible, 0, commit);
   try {
     const outcomes = transaction.run(
       commands.map((command) => () => writes.execute(command)),
       () => writes.batchBegan(),
     );
     writes.batchEnded(true);
-    commits += 1;
-    data.toSync.postMessage({ type: "sync", commit: commits } satisfies SyncRequest);
+    data.toSync.postMessage({ type: "sync", commit } satisfies SyncRequest);
     let offset = 0;
     for (const { id, commands: own } of batches) {
       const wire = own.map((command, i) => outcomeToWire(command, outcomes[offset + i]!));
       offset += own.length;
-      post({ type: "batch", id, commit: commits, outcomes: wire });
+      post({ type: "batch", id, commit, outcomes: wire });
     }
   } catch (error) {
     writes.batchEnded(false);
+    // Nothing of it is stored, yet a read may wait for its number: a sync covers it all the same.
+    data.toSync.postMessage({ type: "sync", commit } satisfies SyncRequest);
     for (const { id } of batches) post({ type: "batchFailed", id, error: errorToWire(error) });
   }
 }
