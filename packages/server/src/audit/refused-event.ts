@@ -29,7 +29,7 @@ export async function recordingRefusal<T>(
     return await apply();
   } catch (error) {
     if (request.principal && error instanceof ApiProblem) {
-      await app.audit(refusedEventDraft(request, caseId, sent, error));
+      await app.audit(refusedEventDraft(request, caseId, sent, error, app.pathways.knowsEvent(sent.type)));
     }
     throw error;
   }
@@ -38,15 +38,17 @@ export async function recordingRefusal<T>(
 /**
  * The entry: `denied` when the sender's role may not send the event (403), `failed` otherwise
  * (stale revision, guard such as a missing consent, invalid data, closed case), with the error
- * code as the reason. The event type is recorded only when the pathway knows it: an unknown one is
- * whatever the client typed. Its own action, not `case.event`: accepted events are found through
- * their history rows, a refused one has none (it stays in the per-target index).
+ * code as the reason. The event type is recorded only when a loaded pathway defines it (`known`):
+ * another one is whatever the client typed — refused as unknown, or already as a stale revision.
+ * Its own action, not `case.event`: accepted events are found through their history rows, a
+ * refused one has none (it stays in the per-target index).
  */
-export function refusedEventDraft(
+function refusedEventDraft(
   request: FastifyRequest,
   caseId: string,
   sent: SentEvent,
   problem: ApiProblem,
+  known: boolean,
 ): AuditDraft {
   return auditDraft(request, {
     action: "case.event.refused",
@@ -55,7 +57,7 @@ export function refusedEventDraft(
     targetType: "case",
     targetId: caseId,
     details: {
-      ...(problem.code !== "PASSERELLE_EVENT_UNKNOWN" && { event: sent.type }),
+      ...(known && { event: sent.type }),
       expectedRevision: sent.expectedRevision,
     },
   });

@@ -4,6 +4,7 @@
  * the store holds, so a case stays pinned to the exact definition it was opened on.
  */
 import {
+  BUILTIN_EVENTS,
   contentHash,
   type Pathway,
   Pathway as PathwaySchema,
@@ -21,6 +22,8 @@ export interface RegisteredPathway {
 
 export class PathwayRegistry {
   private readonly byKey = new Map<string, RegisteredPathway>();
+  /** Every event type of the loaded versions; built on first use (the versions never change). */
+  private eventTypes: Set<string> | undefined;
 
   static async load(store: CaseStore, dirs: string[], now: Date): Promise<PathwayRegistry> {
     const shipped = dirs.flatMap((dir) => shippedPathways(dir));
@@ -50,6 +53,18 @@ export class PathwayRegistry {
       });
     }
     return registry;
+  }
+
+  /**
+   * Whether some loaded version (or the engine's built-ins) defines an event of this type: an event
+   * type no pathway defines is whatever a client typed, and is never recorded (audit log).
+   */
+  knowsEvent(type: string): boolean {
+    this.eventTypes ??= new Set([
+      ...Object.keys(BUILTIN_EVENTS),
+      ...[...this.byKey.values()].flatMap((p) => Object.keys(p.pathway.events)),
+    ]);
+    return this.eventTypes.has(type);
   }
 
   get(country: string, version: number): RegisteredPathway | undefined {

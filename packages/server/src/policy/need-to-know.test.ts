@@ -147,6 +147,9 @@ describe("need-to-know", () => {
     expect(stale.statusCode).toBe(409);
     const unknown = await post("caseworker", { type: "NO_SUCH_EVENT", expectedRevision: revision });
     expect(unknown.statusCode).toBe(422);
+    // Refused on its revision before its type is looked at: still no free text in the log.
+    const unknownStale = await post("caseworker", { type: "JANE_DOE", expectedRevision: revision - 1 });
+    expect(unknownStale.statusCode).toBe(409);
     const refusals = fx.app.auditLog
       .list({ limit: 100, targetType: "case", targetId: opened.id })
       .filter((e) => e.action === "case.event.refused");
@@ -159,6 +162,7 @@ describe("need-to-know", () => {
         { event: "RG_DECISION", expectedRevision: revision - 1 },
       ],
       ["failed", "PASSERELLE_EVENT_UNKNOWN", "caseworker", { expectedRevision: revision }],
+      ["failed", "PASSERELLE_STALE_REVISION", "caseworker", { expectedRevision: revision - 1 }],
     ]);
     expect(fx.app.auditLog.verify().ok).toBe(true);
     const accepted = await post("supervisor", {
