@@ -49,14 +49,19 @@ export function startProcess(
  */
 export function cpuMs(child: ChildProcess): number | null {
   try {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-    return (ticks * 1000) / CLOCK_TICKS;
+    return statCpuMs(`/proc/${child.pid}/stat`);
   } catch {
     return null;
   }
+}
+
+/** User + system CPU time in ms of a /proc `stat` file (a process's or one of its threads'). */
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, "utf8");
+  // Fields after the command name (which is in parentheses and may hold spaces).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 /**
  * CPU time (user + system) each thread of a child process has used so far, in ms, by thread id,
@@ -66,9 +71,7 @@ export function threadCpuMs(child: ChildProcess): Map<number, number> | null {
   try {
     const out = new Map<number, number>();
     for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-      const stat = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+      out.set(Number(tid), statCpuMs(`/proc/${child.pid}/task/${tid}/stat`));
     }
     return out;
   } catch {

@@ -275,7 +275,7 @@ function readRows(reads: Awaited<ReturnType<typeof readsAtScale>>): string[] {
 }
 
 /** The floor rows: what this machine and client give a route that does nothing, per body size. */
-const floorRow = (reads: Awaited<ReturnType<typeof readsAtScale>>) =>
+const floorRows = (reads: Awaited<ReturnType<typeof readsAtScale>>) =>
   [
     row(`bare Fastify route answering a case read's body, at ${READ_RATE} req/s (the floor)`, reads.floor),
     row(
@@ -311,7 +311,7 @@ function rewriteReads(doc: string, reads: Awaited<ReturnType<typeof readsAtScale
     ],
     [
       /^\| case read \(GET [^\n]*(\n\| case read \(GET [^\n]*)*(\n\| bare Fastify route answering [^\n]*)*$/m,
-      [...readRows(reads).slice(3), floorRow(reads)].join("\n"),
+      [...readRows(reads).slice(3), floorRows(reads)].join("\n"),
     ],
     [/^\| list p99 ≤ 10 ms .*$/m, goalRow(goals[0])],
     [/^\| case read p99 ≤ 10 ms .*$/m, goalRow(goals[1])],
@@ -378,7 +378,7 @@ try {
     "",
     header,
     ...readRows(reads),
-    floorRow(reads),
+    floorRows(reads),
     "",
     `Fill: ${reads.reused ? "a store filled by an earlier run (BENCH_MILLION_FILE)" : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
     "",
