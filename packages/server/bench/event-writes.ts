@@ -2,12 +2,15 @@
  * In-process cost of the event write path, without HTTP (a profiling aid, not the benchmark):
  * `pnpm --filter @passerelle/server exec tsx bench/event-writes.ts [events]`.
  *
- * Opens 500 cases of the made-up ZZ pathway on a fresh file (protections on: sealed person, chained
+ * Opens 800 cases of the made-up ZZ pathway on a fresh file (protections on: sealed person, chained
  * audit entry per event), then applies RISK_ASSESSED events in batches of 50, as the group commit
- * does under the event benchmark, and prints µs per event for: the whole command inside its batch
- * (read, decide, write, audit; COMMIT with fsync included), the same without the audit entry, the
- * same keeping written cases (as the writer thread does: no read back), and the parts measured
- * apart (read of the case, the engine's step, the audit append).
+ * does under the event benchmark, on a connection set up as the writer thread's (`synchronous =
+ * NORMAL`: the fsync is the WAL sync thread's, not this CPU's). It prints µs per event for four
+ * variants, each on its own 200 cases, their rounds interleaved so that a busy moment of the machine
+ * hits them alike: reading each case back or keeping written cases (as the writer thread does),
+ * each with and without the audit entry. The difference of the last two is what the audit costs
+ * the writer thread. Then the parts measured apart (read of the case, the engine's step, the audit
+ * append, BEGIN and COMMIT included).
  * Add `--cpu-prof` to node's arguments to see where the time goes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -28,7 +31,9 @@ import { prepareCaseReads, readAggregate } from "../src/store/sqlite/statements.
 import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
-const CASES = 500;
+const CASES = 800;
+/** Cases per variant: each variant writes its own, so kept cases never go stale. */
+const POOL = CASES / 4;
 const BATCH = 50;
 const dir = mkdtempSync(join(tmpdir(), "passerelle-writes-"));
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -63,6 +68,8 @@ try {
 
   // The write half alone, on its own connection, as the writer thread runs it.
   const { sqlite: writer } = openDatabase(join(dir, "writes.db"));
+  // As the writer thread's connection: COMMIT without fsync (the WAL sync thread's, off this CPU).
+  writer.pragma("synchronous = NORMAL");
   const transaction = new BatchTransaction(writer);
   const withAudit = new CaseWrites(writer, { codec, audit: new AuditLog(writer), pathways: () => pathways });
   const withoutAudit = new CaseWrites(writer, { codec, pathways: () => pathways });
@@ -72,6 +79,7 @@ try {
     pathways: () => pathways,
     keepWritten: true,
   });
+  const keepingWithoutAudit = new CaseWrites(writer, { codec, pathways: () => pathways, keepWritten: true });
   const draft: AuditDraft = {
     actorUserId: "user_bench",
     actorAgencyId: "ZZ:police",
@@ -87,8 +95,8 @@ try {
     details: null,
   };
   let next = 0;
-  const command = (auditIt: boolean): EventCommand => {
-    const c = cases[next++ % CASES]!;
+  const command = (auditIt: boolean, pool = 0): EventCommand => {
+    const c = cases[pool * POOL + (next++ % POOL)]!;
     return {
       caseId: c.id,
       expectedRevision: c.revision++,
@@ -99,30 +107,42 @@ try {
       ...(auditIt && { audit: draft }),
     };
   };
-  /** Rounds of EVENTS / 5 events; the machine is shared, so the best and the median round are printed. */
-  const timeBatches = (label: string, writes: CaseWrites, auditIt: boolean) => {
-    const perEvent: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      const started = performance.now();
-      const events = Math.ceil(EVENTS / 5 / BATCH) * BATCH;
-      for (let done = 0; done < events; done += BATCH) {
-        const commands = Array.from({ length: BATCH }, () => command(auditIt));
-        const outcomes = transaction.run(
-          commands.map((c) => () => writes.applyEvent(c)),
-          () => writes.batchBegan(),
-        );
-        writes.batchEnded(true);
-        if (!outcomes.every((o) => o.ok)) throw new Error(`a write failed: ${JSON.stringify(outcomes[0])}`);
-      }
-      perEvent.push(((performance.now() - started) * 1000) / events);
+  const variants = [
+    { label: "read back, with audit", writes: withAudit, audit: true },
+    { label: "read back, without audit", writes: withoutAudit, audit: false },
+    { label: "kept (the writer thread), with audit", writes: keeping, audit: true },
+    { label: "kept (the writer thread), without audit", writes: keepingWithoutAudit, audit: false },
+  ];
+  /** One round of a variant on its own pool of cases: µs per event, COMMIT included. */
+  const round = (pool: number, events: number): number => {
+    const { writes, audit: auditIt } = variants[pool]!;
+    const started = performance.now();
+    for (let done = 0; done < events; done += BATCH) {
+      const commands = Array.from({ length: BATCH }, () => command(auditIt, pool));
+      const outcomes = transaction.run(
+        commands.map((c) => () => writes.applyEvent(c)),
+        () => writes.batchBegan(),
+      );
+      writes.batchEnded(true);
+      if (!outcomes.every((o) => o.ok)) throw new Error(`a write failed: ${JSON.stringify(outcomes[0])}`);
     }
-    perEvent.sort((a, b) => a - b);
-    log(`${label}: best ${perEvent[0]!.toFixed(1)} µs/event, median ${perEvent[2]!.toFixed(1)}`);
+    return ((performance.now() - started) * 1000) / events;
   };
-  timeBatches("warm-up", withAudit, true);
-  timeBatches("applyEvent with audit, batches of 50 (COMMIT included)", withAudit, true);
-  timeBatches("applyEvent without audit", withoutAudit, false);
-  timeBatches("applyEvent with audit, written cases kept (the writer thread)", keeping, true);
+  const ROUNDS = 9;
+  const events = Math.ceil(EVENTS / ROUNDS / BATCH) * BATCH;
+  for (let pool = 0; pool < variants.length; pool++) round(pool, events); // warm-up
+  const perEvent = variants.map(() => [] as number[]);
+  for (let r = 0; r < ROUNDS; r++)
+    for (let pool = 0; pool < variants.length; pool++) perEvent[pool]!.push(round(pool, events));
+  log(
+    `applyEvent in batches of ${BATCH} (COMMIT included), ${ROUNDS} interleaved rounds of ${events} events:`,
+  );
+  const medians = perEvent.map((rounds) => rounds.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!);
+  for (const [i, { label }] of variants.entries())
+    log(`  ${label}: best ${perEvent[i]![0]!.toFixed(1)} µs/event, median ${medians[i]!.toFixed(1)}`);
+  log(
+    `  the audit entry in the writer thread: ${(medians[2]! - medians[3]!).toFixed(1)} µs/event (difference of the medians)`,
+  );
 
   const reads = prepareCaseReads(writer);
   const time = (label: string, n: number, fn: (i: number) => void) => {

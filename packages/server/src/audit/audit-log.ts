@@ -7,7 +7,13 @@
 import type Database from "better-sqlite3";
 import { StatementCache } from "../db/statement-cache.ts";
 import type { AuditEntry, AuditFields } from "./audit-entry.ts";
-import { CHAIN_START, type ChainBreak, type ChainCursor, chainEntry, verifyEntries } from "./chain.ts";
+import {
+  CHAIN_START,
+  type ChainBreak,
+  type ChainCursor,
+  chainEntryWithDetails,
+  verifyEntries,
+} from "./chain.ts";
 
 type Row = Record<string, unknown>;
 
@@ -79,16 +85,17 @@ export class AuditLog {
 
   /**
    * Append one entry. Must run inside a write transaction (see the module comment). `set` replaces
-   * fields of the draft (the store fills in the target and the revision a write produced).
+   * fields of the draft (the store fills in the target, the revision a write produced and, for an
+   * event, its instant).
    */
   appendInTransaction(
     draft: AuditDraft,
-    set?: Partial<Pick<AuditFields, "targetId" | "details">>,
+    set?: Partial<Pick<AuditFields, "at" | "targetId" | "details">>,
   ): AuditEntry {
     if (!this.sqlite.inTransaction) throw new Error("audit entries are appended inside a write transaction");
     const head = this.kept ?? (this.s.head.get() as { seq: number; hash: string } | undefined);
     const fields: AuditFields = {
-      at: draft.at ?? new Date().toISOString(),
+      at: set?.at ?? draft.at ?? new Date().toISOString(),
       actorUserId: draft.actorUserId,
       actorAgencyId: draft.actorAgencyId,
       actorRole: draft.actorRole,
@@ -102,7 +109,7 @@ export class AuditLog {
       requestId: draft.requestId,
       details: set?.details !== undefined ? set.details : draft.details,
     };
-    const entry = chainEntry(head, fields);
+    const { entry, detailsJson } = chainEntryWithDetails(head, fields);
     // Positional: this runs for every audited read and write.
     this.s.insert.run(
       entry.seq,
@@ -118,7 +125,8 @@ export class AuditLog {
       entry.reason,
       entry.ip,
       entry.requestId,
-      entry.details === null ? null : JSON.stringify(entry.details),
+      // The canonical form the hash read (sorted keys): written once for both.
+      detailsJson,
       entry.prevHash,
       entry.hash,
     );

@@ -51,6 +51,36 @@ describe("audit routes", () => {
     ).toBe(403);
   });
 
+  it("an accepted event's entry says the same instant and revision as its history row", async () => {
+    fx = await buildProtected();
+    const { id, revision } = await fx.openCase(ADULT, OWN);
+    const event = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/events`,
+      headers: fx.headers("caseworker"),
+      payload: {
+        type: "RECORD_CONSENT",
+        data: { scope: "referral", given: true, method: "oral" },
+        expectedRevision: revision,
+      },
+    });
+    expect(event.statusCode).toBe(200);
+    const history = (
+      await fx.app.inject({
+        method: "GET",
+        url: `/v1/cases/${id}/history`,
+        headers: fx.headers("caseworker"),
+      })
+    ).json().items as { seq: number; at: string; event: string }[];
+    const row = history.find((h) => h.event === "RECORD_CONSENT")!;
+    const items = (
+      await fx.app.inject({ method: "GET", url: `/v1/audit?caseId=${id}`, headers: fx.headers("auditor") })
+    ).json().items as { action: string; at: string; details: { event?: string; revision?: number } }[];
+    const entry = items.find((e) => e.action === "case.event")!;
+    expect(entry.details).toMatchObject({ event: "RECORD_CONSENT", revision: row.seq });
+    expect(entry.at).toBe(row.at);
+  });
+
   it("detects tampering with the log and names the first broken link", async () => {
     fx = await buildProtected();
     const { id } = await fx.openCase(ADULT, OWN);

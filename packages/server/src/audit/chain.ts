@@ -18,50 +18,41 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-const FIELD_NAMES = [
-  "at",
-  "actorUserId",
-  "actorAgencyId",
-  "actorRole",
-  "tokenId",
-  "action",
-  "targetType",
-  "targetId",
-  "outcome",
-  "reason",
-  "ip",
-  "requestId",
-  "details",
-] as const satisfies ReadonlyArray<keyof AuditFields>;
-
 /**
  * Hash of one entry: it commits to the previous hash, its own position and every field, so changing,
  * removing, inserting or reordering an entry breaks every later link.
  */
-export function entryHash(seq: number, prevHash: string, fields: AuditFields): string {
+export function entryHash(
+  seq: number,
+  prevHash: string,
+  fields: AuditFields,
+  detailsJson?: string | null,
+): string {
   // One-shot hash (no Hash object per entry): the same digest as createHash().update().digest().
-  return hash("sha256", `${prevHash}\n${seq}\n${canonicalBody(fields)}`, "hex");
+  return hash("sha256", `${prevHash}\n${seq}\n${canonicalBody(fields, detailsJson)}`, "hex");
 }
 
-/** The field names in canonical (sorted) order, each with its JSON key written once. */
-const SORTED_FIELDS = [...FIELD_NAMES]
-  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  .map((name) => [name, `${JSON.stringify(name)}:`] as const);
+/** `canonicalJson` of an entry's details (null when there are none): what the hash reads and the row stores. */
+export function detailsJsonOf(details: AuditFields["details"] | undefined): string | null {
+  return details === null || details === undefined ? null : canonicalJson(details);
+}
+
+const json = JSON.stringify;
 
 /**
- * `canonicalJson` of the entry's fields (each present, null when absent), written without building
- * and sorting an object per entry: this runs for every audited read and write. `chain.test.ts`
- * checks it against the generic form.
+ * `canonicalJson` of the entry's fields (each present, null when absent), written out in sorted key
+ * order rather than built as an object and sorted: this runs for every audited read and write.
+ * `chain.test.ts` checks it against the generic form, so a field added to `AuditFields` and not here
+ * fails that test. `detailsJson` is the canonical details when the caller has it already.
  */
-export function canonicalBody(fields: AuditFields): string {
-  let body = "{";
-  for (let i = 0; i < SORTED_FIELDS.length; i++) {
-    const [name, key] = SORTED_FIELDS[i]!;
-    const value = fields[name] ?? null;
-    // Strings and null as JSON.stringify writes them (what canonicalJson does for them).
-    body += `${i === 0 ? "" : ","}${key}${value !== null && typeof value === "object" ? canonicalJson(value) : JSON.stringify(value)}`;
-  }
-  return `${body}}`;
+export function canonicalBody(fields: AuditFields, detailsJson = detailsJsonOf(fields.details)): string {
+  return `{"action":${json(fields.action)},"actorAgencyId":${json(fields.actorAgencyId ?? null)},"actorRole":${json(fields.actorRole ?? null)},"actorUserId":${json(fields.actorUserId ?? null)},"at":${json(fields.at)},"details":${detailsJson ?? "null"},"ip":${json(fields.ip ?? null)},"outcome":${json(fields.outcome)},"reason":${json(fields.reason ?? null)},"requestId":${json(fields.requestId ?? null)},"targetId":${json(fields.targetId ?? null)},"targetType":${json(fields.targetType ?? null)},"tokenId":${json(fields.tokenId ?? null)}}`;
+}
+
+/** A new entry and its details as stored (canonical JSON, written once for the hash and the row). */
+export interface ChainedEntry {
+  entry: AuditEntry;
+  detailsJson: string | null;
 }
 
 /** Link a new entry after `previous` (undefined for the first). */
@@ -69,11 +60,20 @@ export function chainEntry(
   previous: Pick<AuditEntry, "seq" | "hash"> | undefined,
   fields: AuditFields,
 ): AuditEntry {
+  return chainEntryWithDetails(previous, fields).entry;
+}
+
+/** `chainEntry`, also returning the canonical details the hash read (what `AuditLog` stores). */
+export function chainEntryWithDetails(
+  previous: Pick<AuditEntry, "seq" | "hash"> | undefined,
+  fields: AuditFields,
+): ChainedEntry {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.hash ?? GENESIS_HASH;
+  const detailsJson = detailsJsonOf(fields.details);
   // Every field named (absent ones as null, as the hash reads them): one object shape for all
   // entries, built without copying an object of unknown shape.
-  return {
+  const entry: AuditEntry = {
     seq,
     at: fields.at,
     actorUserId: fields.actorUserId ?? null,
@@ -89,8 +89,9 @@ export function chainEntry(
     requestId: fields.requestId ?? null,
     details: fields.details ?? null,
     prevHash,
-    hash: entryHash(seq, prevHash, fields),
+    hash: entryHash(seq, prevHash, fields, detailsJson),
   };
+  return { entry, detailsJson };
 }
 
 /** The first broken link of a chain, if any. */

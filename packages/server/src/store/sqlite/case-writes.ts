@@ -138,7 +138,7 @@ export class CaseWrites {
       person: this.codec.encode(aad.person(input.id), input.person),
       identification: this.codec.encode(aad.identification(input.id), input.identification),
     });
-    const auditSeq = this.auditInTransaction(input.audit, input.id);
+    const auditSeq = this.auditInTransaction(input.audit, input.id, undefined, at);
     this.writeEffects(input.id, 1, input.pathwayVersion, w, auditSeq);
     const aggregate = readAggregate(this.reads, this.codec, input.id)!;
     this.written?.wrote(aggregate);
@@ -170,7 +170,13 @@ export class CaseWrites {
     if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
     const audit = command.audit;
     // The audit entry first: the history row links to it (the audit log's per-case lookup of events).
-    const auditSeq = this.auditInTransaction(audit, caseId, audit && { ...audit.details, revision: next });
+    // Stamped with the event's own instant: the entry and the history row say the same time.
+    const auditSeq = this.auditInTransaction(
+      audit,
+      caseId,
+      audit && { ...audit.details, revision: next },
+      at,
+    );
     this.writeEffects(
       caseId,
       next,
@@ -209,21 +215,23 @@ export class CaseWrites {
     });
     this.writes.refreshNextDue.run(row.case_id);
     this.written?.forget(row.case_id as string);
-    this.auditInTransaction(input.audit, row.case_id as string);
+    this.auditInTransaction(input.audit, row.case_id as string, undefined, input.at);
     return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row, this.codec) };
   }
 
-  /** Appends the audit entry of a write inside that write's transaction; its seq, if any. */
+  /**
+   * Appends the audit entry of a write inside that write's transaction; its seq, if any. `at` is the
+   * write's own instant (what its history row or task says), so the two never disagree.
+   */
   private auditInTransaction(
     draft: AuditDraft | undefined,
     targetId: string,
     details?: AuditDraft["details"],
+    at?: string,
   ): number | null {
     if (!draft || !this.auditLog) return null;
-    return this.auditLog.appendInTransaction(draft, {
-      targetId: draft.targetId ?? targetId,
-      ...(details !== undefined && { details }),
-    }).seq;
+    return this.auditLog.appendInTransaction(draft, { targetId: draft.targetId ?? targetId, details, at })
+      .seq;
   }
 
   /**
