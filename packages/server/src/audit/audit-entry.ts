@@ -18,7 +18,7 @@ export const AuditFields = z
       .string()
       .min(1)
       .describe(
-        "What was attempted, e.g. case.read, case.event, case.event.refused, case.refer, auth.login, retention.erase",
+        "What was attempted, e.g. case.read, case.event, case.event.refused, case.write.refused, case.refer, auth.login, retention.erase",
       ),
     targetType: z
       .string()

@@ -133,3 +133,54 @@ describe("audit of other case writes", () => {
     expect(JSON.stringify(entries)).not.toContain("interpreter");
   });
 });
+
+describe("audit of refused case writes", () => {
+  it("a write refused after its policy allowed it is recorded once, with its code and no body", async () => {
+    fx = await buildProtected();
+    const { id, revision, tasks } = await fx.openCase(ADULT, OWN);
+    const caseworker = fx.headers("caseworker");
+    const task = tasks[0]!.id;
+    const complete = (note: string) =>
+      fx!.app.inject({
+        method: "POST",
+        url: `/v1/tasks/${task}/complete`,
+        headers: caseworker,
+        payload: { note },
+      });
+    expect((await complete("done")).statusCode).toBe(200);
+    // Completed already: 409.
+    const again = await complete(`again ${ADULT.familyName}`);
+    expect(again.statusCode).toBe(409);
+    // An event body the schema refuses (400): recorded by the auth plugin, without the body.
+    const invalid = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/events`,
+      headers: caseworker,
+      payload: { type: "RISK_ASSESSED", data: {}, expectedRevision: revision, note: ADULT.familyName },
+    });
+    expect(invalid.statusCode).toBe(400);
+    // A stale revision: recorded by the events route as case.event.refused, and only there.
+    const stale = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/events`,
+      headers: caseworker,
+      payload: { type: "RISK_ASSESSED", data: { riskLevel: 2 }, expectedRevision: revision + 5 },
+    });
+    expect(stale.statusCode).toBe(409);
+
+    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    const refused = entries.filter((e) => e.action.endsWith(".refused"));
+    expect(refused.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ["task.write.refused", "failed", "PASSERELLE_TASK_NOT_OPEN"],
+      ["case.write.refused", "failed", "PASSERELLE_VALIDATION_FAILED"],
+      ["case.event.refused", "failed", "PASSERELLE_STALE_REVISION"],
+    ]);
+    expect(refused[0]).toMatchObject({
+      actorUserId: fx.users.police.caseworker.id,
+      details: { route: "/v1/tasks/:id/complete", status: 409, task },
+    });
+    expect(refused[1]!.details).toEqual({ route: "/v1/cases/:id/events", status: 400 });
+    expect(JSON.stringify(entries)).not.toContain(ADULT.familyName);
+    expect(fx.app.auditLog.verify()).toMatchObject({ ok: true });
+  });
+});

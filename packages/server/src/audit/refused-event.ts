@@ -30,6 +30,8 @@ export async function recordingRefusal<T>(
   } catch (error) {
     if (request.principal && error instanceof ApiProblem) {
       await app.audit(refusedEventDraft(request, caseId, sent, error, app.pathways.knowsEvent(sent.type)));
+      // The auth plugin records other refused writes; this one is recorded, with its event.
+      request.refusalRecorded = true;
     }
     throw error;
   }

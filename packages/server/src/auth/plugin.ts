@@ -8,7 +8,8 @@
  * - preValidation: case- and task-scoped policies look the case up and decide 404 (out of reach:
  *   existence not revealed) or 403 (visible, action not allowed) before the body is validated.
  * - Every refusal and every case read is appended to the audit log; writes append theirs inside
- *   the write's own transaction (see the case store).
+ *   the write's own transaction (see the case store). A write to a case or task refused after its
+ *   policy allowed it (invalid body, task not open, stale revision…) is recorded with its error code.
  *
  * With `protections: false` (benchmark baseline only) policies are still required but not enforced.
  */
@@ -34,6 +35,8 @@ declare module "fastify" {
     policy?: PolicyName;
     /** Methods of this route whose successful writes are audited after they commit (set at registration). */
     auditedAfterWrite?: ReadonlySet<string>;
+    /** Methods of this route that write to a case or task: their refusals are audited (set at registration). */
+    writes?: ReadonlySet<string>;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -41,6 +44,8 @@ declare module "fastify" {
     caseRelation: CaseRelation | null;
     /** The audit entry of this read, being committed while the handler runs; awaited before the answer leaves. */
     pendingAudit: Promise<void> | null;
+    /** A route recorded this request's refusal itself, with more to say (see `audit/refused-event.ts`). */
+    refusalRecorded: boolean;
   }
   interface FastifyInstance {
     directory: Directory;
@@ -111,6 +116,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);
   app.decorateRequest("pendingAudit", null);
+  app.decorateRequest("refusalRecorded", false);
   app.decorateRequest("routeConfigRead", null);
 
   app.addHook("onRoute", (route) => {
@@ -118,18 +124,15 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const scope = POLICIES[policy].scope;
     // Decided once here rather than on every request: writes to a case or task that do not audit
     // themselves in their own transaction.
-    const auditedAfterWrite = new Set(
+    const writes = new Set(
       [route.method]
         .flat()
-        .filter(
-          (method) =>
-            method !== "GET" &&
-            method !== "HEAD" &&
-            (scope === "case" || scope === "task") &&
-            !AUDITED_IN_WRITE.has(`${method} ${route.url}`),
-        ),
+        .filter((method) => method !== "GET" && method !== "HEAD" && (scope === "case" || scope === "task")),
     );
-    route.config = { ...(route.config ?? {}), policy, auditedAfterWrite } as typeof route.config;
+    const auditedAfterWrite = new Set(
+      [...writes].filter((method) => !AUDITED_IN_WRITE.has(`${method} ${route.url}`)),
+    );
+    route.config = { ...(route.config ?? {}), policy, auditedAfterWrite, writes } as typeof route.config;
     // The refusals of the policy in the route's documented responses (in place: the OpenAPI
     // generator holds this object), each with the Problem body like the route's own.
     const response = route.schema?.response as Record<string, unknown> | undefined;
@@ -254,10 +257,17 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     );
   });
 
-  // onSend, not onResponse: the entry is written before the client hears that the write succeeded.
+  // onSend, not onResponse: the entry is written before the client hears that the write succeeded
+  // (or was refused).
   app.addHook("onSend", (request, reply, payload, done) => {
-    if (!auditedAfterWrite(request, reply.statusCode)) return done(null, payload);
-    auditWrite(request).then(
+    const status = reply.statusCode;
+    const pending = auditedAfterWrite(request, status)
+      ? auditWrite(request)
+      : refusedAfterAccess(request, status)
+        ? auditRefusedWrite(request, status)
+        : undefined;
+    if (pending === undefined) return done(null, payload);
+    pending.then(
       () => done(null, payload),
       (error: Error) => done(error),
     );
@@ -266,6 +276,39 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   /** A successful write to a case or task that does not audit itself in its own transaction. */
   function auditedAfterWrite(request: FastifyRequest, status: number): boolean {
     return status < 300 && routeConfig(request).auditedAfterWrite?.has(request.method) === true;
+  }
+
+  /**
+   * A write to a case or task its policy allowed (the case is within reach), then refused: the
+   * attempt says something about the case (its revision, a task's status), so it is recorded like
+   * the policy's own refusals. Not when the route recorded it already, with more detail.
+   */
+  function refusedAfterAccess(request: FastifyRequest, status: number): boolean {
+    return (
+      status >= 400 &&
+      status < 500 &&
+      request.caseRelation !== null &&
+      !request.refusalRecorded &&
+      routeConfig(request).writes?.has(request.method) === true
+    );
+  }
+
+  async function auditRefusedWrite(request: FastifyRequest, status: number): Promise<void> {
+    const config = routeConfig(request);
+    const scope = POLICIES[config.policy!].scope;
+    const id = String((request.params as { id?: unknown }).id ?? "");
+    const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    await app.audit(
+      auditDraft(request, {
+        action: scope === "case" ? "case.write.refused" : "task.write.refused",
+        outcome: status === 403 ? "denied" : "failed",
+        // The catalog code, never the message or the body (free text the client typed).
+        reason: request.problemCode,
+        targetType: "case",
+        targetId: access?.caseId ?? null,
+        details: { route: config.url, status, ...(scope === "task" && { task: id }) },
+      }),
+    );
   }
 
   async function auditWrite(request: FastifyRequest): Promise<void> {

@@ -14,6 +14,10 @@ declare module "fastify" {
     /** Set when the app starts closing: new requests get 503. */
     closing: boolean;
   }
+  interface FastifyRequest {
+    /** The catalog code this request was answered with, once the error handler answered it. */
+    problemCode: ErrorCode | null;
+  }
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -65,6 +69,7 @@ function toApiProblem(error: FastifyError, request: FastifyRequest, bodyLimit: n
 async function errorsPlugin(app: FastifyInstance) {
   const bodyLimit = app.initialConfig.bodyLimit ?? 1048576;
   app.decorate("closing", false);
+  app.decorateRequest("problemCode", null);
   app.addHook("preClose", async () => {
     app.closing = true;
   });
@@ -75,6 +80,7 @@ async function errorsPlugin(app: FastifyInstance) {
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toApiProblem(error, request, bodyLimit);
+    request.problemCode = problem.code;
     if (problem.status < 500)
       request.log.info({ code: problem.code, status: problem.status }, "request refused");
     return sendProblem(reply, problem);
