@@ -51,10 +51,25 @@ beforeAll(() => {
   insertCase("case_01", { country: "GH", agency: "mogcsp" });
   insertCase("case_02", { country: "NG", agency: "naptip", stage: "shelter" });
   insertCase("case_03", { country: "GH", agency: "mogcsp", stage: "shelter", assignee: "cw-1" });
-  insertCase("case_04", { country: "GH", agency: "police", nextDueAt: "2026-05-01T00:00:00.000Z" });
-  insertCase("case_05", { country: "GH", agency: "mogcsp", nextDueAt: "2026-07-01T00:00:00.000Z" });
+  insertCase("case_04", {
+    country: "GH",
+    agency: "police",
+    assignee: "cw-2",
+    nextDueAt: "2026-05-01T00:00:00.000Z",
+  });
+  insertCase("case_05", {
+    country: "GH",
+    agency: "mogcsp",
+    assignee: "cw-2",
+    nextDueAt: "2026-07-01T00:00:00.000Z",
+  });
   insertCase("case_06", { country: "GH", agency: "police", assignee: "cw-1" });
-  insertCase("case_07", { country: "GH", agency: "mogcsp", nextDueAt: "2026-05-15T00:00:00.000Z" });
+  insertCase("case_07", {
+    country: "GH",
+    agency: "mogcsp",
+    assignee: "cw-2",
+    nextDueAt: "2026-05-15T00:00:00.000Z",
+  });
   insertCase("case_08", { country: "NG", agency: "naptip" });
   insertCase("case_09", { country: "GH", agency: null });
   grant("case_02", "GH:mogcsp");
@@ -92,6 +107,10 @@ describe("need-to-know case lists", () => {
     expect(await ids({ assignee: "cw-1" })).toEqual(["case_03"]);
     expect(await ids({ overdue: true })).toEqual(["case_07", "case_04"]);
     expect(await ids({ overdue: false })).toEqual(["case_05", "case_03", "case_02", "case_01"]);
+    // "My overdue cases": the due time is read from the assignee indexes, owned and referred.
+    expect(await ids({ assignee: "cw-2", overdue: true })).toEqual(["case_07", "case_04"]);
+    expect(await ids({ assignee: "cw-2", overdue: false })).toEqual(["case_05"]);
+    expect(await ids({ assignee: "cw-2", overdue: true, afterId: "case_07" })).toEqual(["case_04"]);
   });
 
   it("without need-to-know (protections off) list every case", async () => {
