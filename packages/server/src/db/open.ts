@@ -1,12 +1,14 @@
 /**
- * Opens the SQLite database with the durability settings the API promises, and applies the
- * versioned migrations. A 2xx means the write is on disk: WAL with `synchronous=FULL` fsyncs the
+ * Opens the SQLite database with the durability settings the API promises, applies the versioned
+ * migrations, and analyses the indexes they created where the database has statistics
+ * (`index-statistics.ts`). A 2xx means the write is on disk: WAL with `synchronous=FULL` fsyncs the
  * log at every COMMIT (NORMAL could lose the last commits on power loss).
  */
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { analyseIndexesWithoutStatistics } from "./index-statistics.ts";
 import * as schema from "./schema/index.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/sqlite/", import.meta.url));
@@ -22,6 +24,7 @@ export function openDatabase(file: string): OpenDatabase {
   const sqlite = openConnection(file);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  analyseIndexesWithoutStatistics(sqlite);
   return { sqlite, db };
 }
 
