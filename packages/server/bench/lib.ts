@@ -1,5 +1,5 @@
 /** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -127,6 +127,25 @@ export function stealMeter(): { since(): number | null } {
       return Math.round((100 * (now.steal - start.steal)) / (now.total - start.total));
     },
   };
+}
+
+/**
+ * Writes the kernel still holds for the disk (dirty and under writeback, in MB, from
+ * /proc/meminfo), flushed with `sync` before a phase: a phase before (the fill writes 3 GB, the
+ * event runs hundreds of MB) would otherwise be written back during the next one and slow its
+ * fsyncs, a cost of the benchmark's order of phases rather than of the workload measured. Null
+ * figures where there is no /proc.
+ */
+export function settleWriteback(): { pendingMb: number | null; seconds: number } {
+  let pendingMb: number | null = null;
+  try {
+    const meminfo = readFileSync("/proc/meminfo", "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(meminfo)?.[1] ?? 0);
+    pendingMb = Math.round((kb("Dirty") + kb("Writeback")) / 1024);
+  } catch {}
+  const started = performance.now();
+  execFileSync("sync");
+  return { pendingMb, seconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
 /** USER_HZ: 100 on every Linux build we run on (getconf CLK_TCK). */
