@@ -264,7 +264,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const pending = auditedAfterWrite(request, status)
       ? auditWrite(request)
       : refusedAfterAccess(request, status)
-        ? auditRefusedWrite(request, status)
+        ? auditWrite(request, status)
         : undefined;
     if (pending === undefined) return done(null, payload);
     pending.then(
@@ -293,36 +293,28 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     );
   }
 
-  async function auditRefusedWrite(request: FastifyRequest, status: number): Promise<void> {
+  /**
+   * The entry of a write to a case or task, after it committed or once it was refused (`refused`:
+   * the answer's status). A refusal's reason is its catalog code, never the message or the body
+   * (free text the client typed).
+   */
+  async function auditWrite(request: FastifyRequest, refused?: number): Promise<void> {
     const config = routeConfig(request);
     const scope = POLICIES[config.policy!].scope;
     const id = String((request.params as { id?: unknown }).id ?? "");
     const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
     await app.audit(
       auditDraft(request, {
-        action: scope === "case" ? "case.write.refused" : "task.write.refused",
-        outcome: status === 403 ? "denied" : "failed",
-        // The catalog code, never the message or the body (free text the client typed).
-        reason: request.problemCode,
+        action: `${scope === "case" ? "case" : "task"}.write${refused === undefined ? "" : ".refused"}`,
+        outcome: refused === undefined ? "allowed" : refused === 403 ? "denied" : "failed",
+        ...(refused !== undefined && { reason: request.problemCode }),
         targetType: "case",
         targetId: access?.caseId ?? null,
-        details: { route: config.url, status, ...(scope === "task" && { task: id }) },
-      }),
-    );
-  }
-
-  async function auditWrite(request: FastifyRequest): Promise<void> {
-    const config = routeConfig(request);
-    const scope = POLICIES[config.policy!].scope;
-    const id = String((request.params as { id?: unknown }).id ?? "");
-    const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
-    await app.audit(
-      auditDraft(request, {
-        action: scope === "case" ? "case.write" : "task.write",
-        outcome: "allowed",
-        targetType: "case",
-        targetId: access?.caseId ?? null,
-        details: { route: config.url, ...(scope === "task" && { task: id }) },
+        details: {
+          route: config.url,
+          ...(refused !== undefined && { status: refused }),
+          ...(scope === "task" && { task: id }),
+        },
       }),
     );
   }
