@@ -159,7 +159,7 @@ describe("audit of refused case writes", () => {
       payload: { type: "RISK_ASSESSED", data: {}, expectedRevision: revision, note: ADULT.familyName },
     });
     expect(invalid.statusCode).toBe(400);
-    // A stale revision: recorded by the events route as case.event.refused, and only there.
+    // A stale revision: recorded as case.event.refused, with the event, and only so.
     const stale = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/events`,

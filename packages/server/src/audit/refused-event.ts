@@ -1,11 +1,12 @@
 /**
  * Events the store refuses, in the audit log (issue 5). A refused event rolls back with the audit
  * entry it carried, yet the refusal tells its sender something of the case (its revision, state or
- * consents): the attempt is recorded on its own, durably, before the refusal is answered.
+ * consents). Like every write refused after its policy allowed it, the attempt is recorded by the
+ * auth plugin, durably, before the refusal is answered; a route that sends an event to the store
+ * names it here, so that the entry says which event was refused.
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { auditDraft } from "../auth/request-audit.ts";
-import { ApiProblem } from "../errors/problem.ts";
 import type { AuditDraft } from "./audit-log.ts";
 
 /** What was sent: the event's type (as the client named it) and the revision it expected. */
@@ -15,24 +16,18 @@ export interface SentEvent {
 }
 
 /**
- * Runs `apply`; when the store refuses the event (an `ApiProblem`) and the request has a principal
- * (protections on), appends the refusal's entry, then rethrows.
+ * Runs `apply`; when it fails (the store refused the event), marks the request with the event sent
+ * for the auth plugin's entry of the refusal, then rethrows.
  */
-export async function recordingRefusal<T>(
-  app: FastifyInstance,
+export async function namingRefusedEvent<T>(
   request: FastifyRequest,
-  caseId: string,
   sent: SentEvent,
   apply: () => Promise<T>,
 ): Promise<T> {
   try {
     return await apply();
   } catch (error) {
-    if (request.principal && error instanceof ApiProblem) {
-      await app.audit(refusedEventDraft(request, caseId, sent, error, app.pathways.knowsEvent(sent.type)));
-      // The auth plugin records other refused writes; this one is recorded, with its event.
-      request.refusalRecorded = true;
-    }
+    request.refusedEvent = { type: sent.type, expectedRevision: sent.expectedRevision };
     throw error;
   }
 }
@@ -45,17 +40,17 @@ export async function recordingRefusal<T>(
  * Its own action, not `case.event`: accepted events are found through their history rows, a
  * refused one has none (it stays in the per-target index).
  */
-function refusedEventDraft(
+export function refusedEventDraft(
   request: FastifyRequest,
-  caseId: string,
+  caseId: string | null,
   sent: SentEvent,
-  problem: ApiProblem,
+  status: number,
   known: boolean,
 ): AuditDraft {
   return auditDraft(request, {
     action: "case.event.refused",
-    outcome: problem.status === 403 ? "denied" : "failed",
-    reason: problem.code,
+    outcome: status === 403 ? "denied" : "failed",
+    reason: request.problemCode,
     targetType: "case",
     targetId: caseId,
     details: {

@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AuditDraft } from "../audit/audit-log.ts";
 import { AuditLog } from "../audit/audit-log.ts";
+import { refusedEventDraft, type SentEvent } from "../audit/refused-event.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseAccessLookup } from "../policy/case-access.ts";
 import { CaseGrants } from "../policy/case-grants.ts";
@@ -44,8 +45,8 @@ declare module "fastify" {
     caseRelation: CaseRelation | null;
     /** The audit entry of this read, being committed while the handler runs; awaited before the answer leaves. */
     pendingAudit: Promise<void> | null;
-    /** A route recorded this request's refusal itself, with more to say (see `audit/refused-event.ts`). */
-    refusalRecorded: boolean;
+    /** The event a route sent to the store and the store refused (see `audit/refused-event.ts`). */
+    refusedEvent: SentEvent | null;
   }
   interface FastifyInstance {
     directory: Directory;
@@ -116,14 +117,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);
   app.decorateRequest("pendingAudit", null);
-  app.decorateRequest("refusalRecorded", false);
+  app.decorateRequest("refusedEvent", null);
   app.decorateRequest("routeConfigRead", null);
 
   app.addHook("onRoute", (route) => {
     const policy = routePolicy(route.method, route.url, route.config);
     const scope = POLICIES[policy].scope;
-    // Decided once here rather than on every request: writes to a case or task that do not audit
-    // themselves in their own transaction.
+    // Decided once here rather than on every request: the writes to a case or task (their refusals
+    // are audited), and those of them that do not audit their success in their own transaction.
     const writes = new Set(
       [route.method]
         .flat()
@@ -281,14 +282,13 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   /**
    * A write to a case or task its policy allowed (the case is within reach), then refused: the
    * attempt says something about the case (its revision, a task's status), so it is recorded like
-   * the policy's own refusals. Not when the route recorded it already, with more detail.
+   * the policy's own refusals.
    */
   function refusedAfterAccess(request: FastifyRequest, status: number): boolean {
     return (
       status >= 400 &&
       status < 500 &&
       request.caseRelation !== null &&
-      !request.refusalRecorded &&
       routeConfig(request).writes?.has(request.method) === true
     );
   }
@@ -296,20 +296,26 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   /**
    * The entry of a write to a case or task, after it committed or once it was refused (`refused`:
    * the answer's status). A refusal's reason is its catalog code, never the message or the body
-   * (free text the client typed).
+   * (free text the client typed); a refused event says which (`audit/refused-event.ts`).
    */
   async function auditWrite(request: FastifyRequest, refused?: number): Promise<void> {
     const config = routeConfig(request);
     const scope = POLICIES[config.policy!].scope;
     const id = String((request.params as { id?: unknown }).id ?? "");
     const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    const targetId = access?.caseId ?? null;
+    const event = refused === undefined ? null : request.refusedEvent;
+    if (event) {
+      const known = app.pathways.knowsEvent(event.type);
+      return app.audit(refusedEventDraft(request, targetId, event, refused!, known));
+    }
     await app.audit(
       auditDraft(request, {
         action: `${scope === "case" ? "case" : "task"}.write${refused === undefined ? "" : ".refused"}`,
         outcome: refused === undefined ? "allowed" : refused === 403 ? "denied" : "failed",
         ...(refused !== undefined && { reason: request.problemCode }),
         targetType: "case",
-        targetId: access?.caseId ?? null,
+        targetId,
         details: {
           route: config.url,
           ...(refused !== undefined && { status: refused }),

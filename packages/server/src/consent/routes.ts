@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { recordingRefusal } from "../audit/refused-event.ts";
+import { namingRefusedEvent } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseView } from "../cases/case-view.ts";
 import { ApiProblem } from "../errors/problem.ts";
@@ -67,7 +67,7 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { expectedRevision, guardian, purpose, ...data } = request.body;
       const sent = { type: "RECORD_CONSENT", expectedRevision };
-      return recordingRefusal(app, request, request.params.id, sent, () =>
+      return namingRefusedEvent(request, sent, () =>
         app.cases.applyEvent(
           request.params.id,
           { type: sent.type, data, expectedRevision },

@@ -7,7 +7,7 @@ import type { Json } from "@passerelle/engine";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { recordingRefusal } from "../audit/refused-event.ts";
+import { namingRefusedEvent } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseListView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
@@ -166,7 +166,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
-      const json = await recordingRefusal(app, request, request.params.id, body, () =>
+      const json = await namingRefusedEvent(request, body, () =>
         app.cases.applyEventJson(
           request.params.id,
           {
