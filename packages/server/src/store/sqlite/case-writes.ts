@@ -138,7 +138,7 @@ export class CaseWrites {
       person: this.codec.encode(aad.person(input.id), input.person),
       identification: this.codec.encode(aad.identification(input.id), input.identification),
     });
-    const auditSeq = this.auditInTransaction(input.audit, input.id, undefined, at);
+    const auditSeq = this.auditInTransaction(input.audit, input.id, { at });
     this.writeEffects(input.id, 1, input.pathwayVersion, w, auditSeq);
     const aggregate = readAggregate(this.reads, this.codec, input.id)!;
     this.written?.wrote(aggregate);
@@ -171,12 +171,10 @@ export class CaseWrites {
     const audit = command.audit;
     // The audit entry first: the history row links to it (the audit log's per-case lookup of events).
     // Stamped with the event's own instant: the entry and the history row say the same time.
-    const auditSeq = this.auditInTransaction(
-      audit,
-      caseId,
-      audit && { ...audit.details, revision: next },
+    const auditSeq = this.auditInTransaction(audit, caseId, {
       at,
-    );
+      ...(audit && { details: { ...audit.details, revision: next } }),
+    });
     this.writeEffects(
       caseId,
       next,
@@ -215,7 +213,7 @@ export class CaseWrites {
     });
     this.writes.refreshNextDue.run(row.case_id);
     this.written?.forget(row.case_id as string);
-    this.auditInTransaction(input.audit, row.case_id as string, undefined, input.at);
+    this.auditInTransaction(input.audit, row.case_id as string, { at: input.at });
     return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row, this.codec) };
   }
 
@@ -226,12 +224,10 @@ export class CaseWrites {
   private auditInTransaction(
     draft: AuditDraft | undefined,
     targetId: string,
-    details?: AuditDraft["details"],
-    at?: string,
+    set: { at: string; details?: AuditDraft["details"] },
   ): number | null {
     if (!draft || !this.auditLog) return null;
-    return this.auditLog.appendInTransaction(draft, { targetId: draft.targetId ?? targetId, details, at })
-      .seq;
+    return this.auditLog.appendInTransaction(draft, { ...set, targetId: draft.targetId ?? targetId }).seq;
   }
 
   /**
