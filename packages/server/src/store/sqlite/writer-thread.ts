@@ -20,6 +20,7 @@ import { BatchTransaction } from "./batch-transaction.ts";
 import { CaseWrites } from "./case-writes.ts";
 import { toPathwayVersion } from "./rows.ts";
 import type { WriteCommand } from "./write-command.ts";
+import { writerCacheKib } from "./writer-cache.ts";
 import {
   errorToWire,
   type FromWriter,
@@ -54,6 +55,12 @@ sqlite.pragma(`wal_autocheckpoint = ${data.backstopPages}`);
 // COMMIT writes the WAL without waiting for the disk; the WAL sync thread syncs it, and the request
 // thread answers a batch only once its commit is synced (durable-replies.ts).
 sqlite.pragma("synchronous = NORMAL");
+// A smaller cache while the file is small: see writer-cache.ts.
+const cacheKib = writerCacheKib(
+  (sqlite.pragma("page_count", { simple: true }) as number) *
+    (sqlite.pragma("page_size", { simple: true }) as number),
+);
+if (cacheKib !== undefined) sqlite.pragma(`cache_size = -${cacheKib}`);
 /** Commit attempts so far: each batch takes the next number, whether or not its COMMIT succeeds. */
 let commits = 0;
 const visible = new Int32Array(data.visible);
