@@ -47,12 +47,11 @@ const SERIALIZERS = {
  * - `access`: the one line per request (`OneLinePerRequest`), written from fixed fields only —
  *   request id, method, URL (ids only: no personal data in URLs), status, time — so it needs no
  *   redaction (which was half the cost of that line).
- * On stdout, lines are written in the background (sonic-boom, not one write(2) per line); `flush`
- * writes what is buffered, at shutdown.
+ * On stdout, lines are written in the background (`bufferedDestination`); `flush` writes what is
+ * buffered, at shutdown.
  */
 export function createLoggers(options: LoggerOptions): { logger: Logger; access: Logger; flush(): void } {
-  // Up to 4 KiB (a dozen lines) gathered per write(2); flushed at shutdown.
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = options.destination ?? bufferedDestination(1);
   const level = options.level ?? "info";
   const logger = pino(
     { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: SERIALIZERS },
@@ -66,6 +65,19 @@ export function createLoggers(options: LoggerOptions): { logger: Logger; access:
       if (!options.destination) (destination as ReturnType<typeof pino.destination>).flushSync();
     },
   };
+}
+
+/** At most this long between a line and its write(2), however quiet the server. */
+export const LOG_FLUSH_MS = 200;
+
+/**
+ * Lines gathered up to 4 KiB (a dozen lines) per write(2), in the background (sonic-boom), rather
+ * than one system call per line under load. Without the periodic flush a quiet server held its
+ * last lines until 4 KiB had gathered: a server that answered a few requests showed none of them,
+ * and lost them if killed.
+ */
+export function bufferedDestination(fd: number): ReturnType<typeof pino.destination> {
+  return pino.destination({ dest: fd, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
 }
 
 type Request = Parameters<LogController["incomingRequest"]>[0];
