@@ -9,8 +9,9 @@
  * variants, each on its own 200 cases, their rounds interleaved so that a busy moment of the machine
  * hits them alike: reading each case back or keeping written cases (as the writer thread does),
  * each with and without the audit entry. The difference of the last two is what the audit costs
- * the writer thread. Then the parts measured apart (read of the case, the engine's step, the audit
- * append, BEGIN and COMMIT included).
+ * the writer thread. Then the parts measured apart (read of the case, the engine's step, the answer
+ * the writer thread builds for the request thread — the case view and its JSON —, the audit append,
+ * BEGIN and COMMIT included).
  * Add `--cpu-prof` to node's arguments to see where the time goes.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,12 +19,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import { type AuditDraft, AuditLog } from "../src/audit/audit-log.ts";
-import { CaseService } from "../src/cases/case-service.ts";
+import { CaseService, caseView } from "../src/cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../src/cases/decide-event.ts";
 import { loadKeyring } from "../src/crypto/keyring.ts";
 import { SealingCodec } from "../src/crypto/personal-data-codec.ts";
 import { openDatabase } from "../src/db/open.ts";
 import { PathwayRegistry } from "../src/pathways/pathway-registry.ts";
+import { serializeCaseView } from "../src/response-serializer.ts";
 import { BatchTransaction } from "../src/store/sqlite/batch-transaction.ts";
 import { CaseWrites } from "../src/store/sqlite/case-writes.ts";
 import { SqliteCaseStore } from "../src/store/sqlite/sqlite-case-store.ts";
@@ -155,6 +157,13 @@ try {
   const current = readAggregate(reads, codec, cases[0]!.id)!;
   time("decide (role check, engine step, write rows)", EVENTS, () =>
     decider.decide(current, { ...command(false), expectedRevision: current.case.revision }),
+  );
+  // The answer the writer thread sends back for each event: the case view, serialised.
+  const now = new Date();
+  const view = caseView(pathways, current, now);
+  time("the answer: case view", EVENTS, () => caseView(pathways, current, now));
+  time(`the answer: its JSON (${serializeCaseView(view).length} characters)`, EVENTS, () =>
+    serializeCaseView(view),
   );
   const log2 = new AuditLog(writer);
   time("audit append (in a transaction of 50)", EVENTS, (i) => {
