@@ -328,6 +328,31 @@ export async function paced(
   return latencyFigures(latencies, latencies.length / elapsed, statuses, errors);
 }
 
+/** `paced` run by `bench/paced-child.ts` in a fresh process (see there why). */
+export function pacedInFreshProcess(
+  url: string,
+  paths: string[],
+  options: Parameters<typeof paced>[2],
+): Promise<Figures> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/paced-child.ts"], {
+    cwd: PACKAGE_DIR,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  children.push(child);
+  child.stdin!.end(JSON.stringify({ url, paths, options }));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(JSON.parse(out) as Figures);
+      else reject(new Error(`bench/paced-child.ts exited with ${code}`));
+    });
+  });
+}
+
 /** Figures of a list of latencies (ms) seen at `rps` requests per second. */
 export function latencyFigures(
   latencies: number[],

@@ -26,7 +26,7 @@ import {
   figures,
   latencyFigures,
   PACKAGE_DIR,
-  paced,
+  pacedInFreshProcess,
   post,
   run,
   settleWriteback,
@@ -213,10 +213,10 @@ async function readsAtScale() {
   const steady = { rate: READ_RATE, seconds: SECONDS, headers: authHeaders() };
   const times = accessLogTimes(server.child);
   times.take("");
-  const list = await paced(server.url, lists, steady);
+  const list = await pacedInFreshProcess(server.url, lists, steady);
   const listServer = latencyFigures(times.take("/v1/cases"), READ_RATE);
   log(`list at ${READ_RATE} req/s: ${JSON.stringify(list)}; server's own time ${JSON.stringify(listServer)}`);
-  const read = await paced(server.url, caseUrls, steady);
+  const read = await pacedInFreshProcess(server.url, caseUrls, steady);
   const readServer = latencyFigures(times.take("/v1/cases/"), READ_RATE);
   log(`read at ${READ_RATE} req/s: ${JSON.stringify(read)}; server's own time ${JSON.stringify(readServer)}`);
   times.stop();
@@ -232,7 +232,7 @@ async function readsAtScale() {
   // times larger: the client's share of a latency grows with the body).
   const floorOf = async (body: string, label: string) => {
     const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: body });
-    const f = await paced(bare.url, ["/bare/x"], { rate: READ_RATE, seconds: SECONDS });
+    const f = await pacedInFreshProcess(bare.url, ["/bare/x"], { rate: READ_RATE, seconds: SECONDS });
     log(`bare route answering ${label} at ${READ_RATE} req/s (the floor): ${JSON.stringify(f)}`);
     await stopProcess(bare.child);
     return f;
