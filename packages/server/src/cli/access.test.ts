@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Directory } from "../auth/directory.ts";
 import { openDatabase } from "../db/open.ts";
-import { tempDir } from "../testing/build.ts";
+import { build, tempDir } from "../testing/build.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));
 
@@ -99,5 +99,43 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/active key k[0-9a-f]{16}/);
     expect(passerelle(url, ["retention", "apply", "--dry-run"]).stdout).toMatch(/0 closed cases due/);
+  });
+
+  it("seed --demo prints how to see its cases, and those commands show them to a caseworker", async () => {
+    const dir = tempDir();
+    const file = join(dir, "seed.db");
+    const url = `file:${file}`;
+    // The README's fresh start: the first admin in Ghana's lead agency, then the demo cases.
+    expect(passerelle(url, ["users", "bootstrap-admin", "--country", "GH", "--agency", "mogcsp"]).code).toBe(
+      0,
+    );
+    const seeded = passerelle(url, ["seed", "--demo", "--cases", "14"]);
+    expect(seeded.code).toBe(0);
+    const ghana = Number(/"GH":(\d+)/.exec(seeded.stdout)?.[1]);
+    expect(ghana).toBeGreaterThan(0);
+    // Run the commands exactly as printed.
+    const commands = seeded.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("  pnpm passerelle "))
+      .map((line) => line.trim().split(" ").slice(2));
+    expect(commands.map((c) => c.slice(0, 2).join(" "))).toEqual(["users add", "tokens create"]);
+    expect(passerelle(url, commands[0]!).code).toBe(0);
+    const token = /psr_\S+/.exec(passerelle(url, commands[1]!).stdout)?.[0];
+    expect(token).toBeDefined();
+
+    const t = await build({ file, dir, protections: true });
+    try {
+      const listed = await t.app.inject({
+        method: "GET",
+        url: "/v1/cases?limit=100",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(listed.statusCode).toBe(200);
+      const items = listed.json().items as { country: string }[];
+      expect(items).toHaveLength(ghana);
+      expect(new Set(items.map((i) => i.country))).toEqual(new Set(["GH"]));
+    } finally {
+      await t.close();
+    }
   });
 });

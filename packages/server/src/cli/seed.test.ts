@@ -4,7 +4,7 @@ import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
 import { openDatabase } from "../db/open.ts";
 import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
 import { tempDir } from "../testing/build.ts";
-import { seedDemo } from "./seed.ts";
+import { seedDemo, seedSummary } from "./seed.ts";
 
 describe("seed --demo", () => {
   it("opens cases in every shipped country through the store, at various stages, readable by the server", async () => {
@@ -18,6 +18,13 @@ describe("seed --demo", () => {
     expect(Object.keys(result.byCountry).length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(result.byStage).length).toBeGreaterThan(1);
     expect(result.events).toBeGreaterThan(21);
+    // The summary shows how to see the cases: a caseworker of the agency owning them (need-to-know).
+    expect(result.agencies.GH).toBe("mogcsp");
+    const summary = seedSummary(result, file);
+    expect(summary).toContain(
+      "pnpm passerelle users add --agency GH:mogcsp --login demo-gh-caseworker --role caseworker",
+    );
+    expect(summary).toContain("pnpm passerelle tokens create --login demo-gh-caseworker --days 1");
 
     // Read back as the server does: the same store with the same sealing codec and key file.
     const { sqlite } = openDatabase(file);

@@ -80,6 +80,8 @@ export interface SeedResult {
   events: number;
   byCountry: Record<string, number>;
   byStage: Record<string, number>;
+  /** The agency (its code in the pathway) that owns the seeded cases of each country. */
+  agencies: Record<string, string>;
 }
 
 function scenariosOf(dir: string, country: string, version: number): Scenario[] {
@@ -100,7 +102,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const { sqlite } = openDatabase(options.databaseFile);
   // Sealed exactly as the server seals them (issue 5): the server reads these cases back.
   const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(options.databaseFile)));
-  const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {} };
+  const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {}, agencies: {} };
   try {
     const pathways = await PathwayRegistry.load(store, dirs, new Date());
     store.usePathways(pathways);
@@ -171,6 +173,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
       result.cases++;
       result.byCountry[pathway.country] = (result.byCountry[pathway.country] ?? 0) + 1;
       result.byStage[stage] = (result.byStage[stage] ?? 0) + 1;
+      result.agencies[pathway.country] = agency.id;
     };
     // Several cases at a time so that their writes share commits.
     for (let start = 0; start < options.cases; start += 16) {
@@ -182,6 +185,40 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What the command prints: the counts, and how to see the cases. Case data is need-to-know (an
+ * admin's token sees none), so a newcomer is shown the two commands that make a caseworker of the
+ * agency owning a country's cases, and a token for them — Ghana's, whose agency is the one the
+ * README bootstraps the first admin in, when it was seeded.
+ */
+export function seedSummary(result: SeedResult, file: string): string {
+  const owners = Object.entries(result.agencies)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([country, code]) => `${country}:${code}`);
+  const [country, code] =
+    result.agencies.GH !== undefined
+      ? ["GH", result.agencies.GH]
+      : (Object.entries(result.agencies)[0] ?? []);
+  const lines = [
+    `Seeded ${result.cases} cases (${result.events} events) into ${file}`,
+    `  by country: ${JSON.stringify(result.byCountry)}`,
+    `  by stage:   ${JSON.stringify(result.byStage)}`,
+    `Each country's cases belong to one agency (${owners.join(", ")}) and only its staff see them:`,
+    "an admin's token sees none (need-to-know).",
+  ];
+  if (country !== undefined && code !== undefined) {
+    const login = `demo-${country.toLowerCase()}-caseworker`;
+    lines.push(
+      `To look at ${country}'s, once the agency exists (\`passerelle users bootstrap-admin --country ${country} --agency ${code}\``,
+      `on a fresh server, or \`passerelle users add-agency\`), make a caseworker there and a token for them:`,
+      `  pnpm passerelle users add --agency ${country}:${code} --login ${login} --role caseworker`,
+      `  pnpm passerelle tokens create --login ${login} --days 1`,
+      "then start the server (pnpm start) and GET /v1/cases with that token, or use it in /docs.",
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 export function registerSeedCommand(program: Command): void {
@@ -203,10 +240,6 @@ export function registerSeedCommand(program: Command): void {
       });
       const file = databaseFile(config.DATABASE_URL);
       const result = await seedDemo({ databaseFile: file, cases: opts.cases });
-      process.stdout.write(
-        `Seeded ${result.cases} cases (${result.events} events) into ${file}\n` +
-          `  by country: ${JSON.stringify(result.byCountry)}\n  by stage:   ${JSON.stringify(result.byStage)}\n` +
-          "Start the server (pnpm start) and open /docs, or GET /v1/cases.\n",
-      );
+      process.stdout.write(seedSummary(result, file));
     });
 }
