@@ -116,8 +116,8 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     // Run the commands exactly as printed.
     const commands = seeded.stdout
       .split("\n")
-      .filter((line) => line.startsWith("  pnpm passerelle "))
-      .map((line) => line.trim().split(" ").slice(2));
+      .filter((line) => line.startsWith("  npx --yes pnpm@10 passerelle "))
+      .map((line) => line.trim().split(" ").slice(4));
     expect(commands.map((c) => c.slice(0, 2).join(" "))).toEqual(["users add", "tokens create"]);
     expect(passerelle(url, commands[0]!).code).toBe(0);
     const token = /psr_\S+/.exec(passerelle(url, commands[1]!).stdout)?.[0];

@@ -22,9 +22,11 @@ describe("seed --demo", () => {
     expect(result.agencies.GH).toBe("mogcsp");
     const summary = seedSummary(result, file);
     expect(summary).toContain(
-      "pnpm passerelle users add --agency GH:mogcsp --login demo-gh-caseworker --role caseworker",
+      "npx --yes pnpm@10 passerelle users add --agency GH:mogcsp --login demo-gh-caseworker --role caseworker",
     );
-    expect(summary).toContain("pnpm passerelle tokens create --login demo-gh-caseworker --days 1");
+    expect(summary).toContain(
+      "npx --yes pnpm@10 passerelle tokens create --login demo-gh-caseworker --days 1",
+    );
 
     // Read back as the server does: the same store with the same sealing codec and key file.
     const { sqlite } = openDatabase(file);

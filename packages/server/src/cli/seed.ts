@@ -193,14 +193,13 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
  * agency owning a country's cases, and a token for them — Ghana's, whose agency is the one the
  * README bootstraps the first admin in, when it was seeded.
  */
+/** The CLI as the README runs it: with only Node and npm on the machine (no pnpm installed). */
+const CLI = "npx --yes pnpm@10 passerelle";
+
 export function seedSummary(result: SeedResult, file: string): string {
   const owners = Object.entries(result.agencies)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([country, code]) => `${country}:${code}`);
-  const [country, code] =
-    result.agencies.GH !== undefined
-      ? ["GH", result.agencies.GH]
-      : (Object.entries(result.agencies)[0] ?? []);
   const lines = [
     `Seeded ${result.cases} cases (${result.events} events) into ${file}`,
     `  by country: ${JSON.stringify(result.byCountry)}`,
@@ -208,14 +207,16 @@ export function seedSummary(result: SeedResult, file: string): string {
     `Each country's cases belong to one agency (${owners.join(", ")}) and only its staff see them:`,
     "an admin's token sees none (need-to-know).",
   ];
-  if (country !== undefined && code !== undefined) {
+  const country = "GH" in result.agencies ? "GH" : Object.keys(result.agencies)[0];
+  if (country !== undefined) {
+    const code = result.agencies[country]!;
     const login = `demo-${country.toLowerCase()}-caseworker`;
     lines.push(
-      `To look at ${country}'s, once the agency exists (\`passerelle users bootstrap-admin --country ${country} --agency ${code}\``,
-      `on a fresh server, or \`passerelle users add-agency\`), make a caseworker there and a token for them:`,
-      `  pnpm passerelle users add --agency ${country}:${code} --login ${login} --role caseworker`,
-      `  pnpm passerelle tokens create --login ${login} --days 1`,
-      "then start the server (pnpm start) and GET /v1/cases with that token, or use it in /docs.",
+      `To look at ${country}'s, once the agency exists (\`${CLI} users bootstrap-admin --country ${country} --agency ${code}\``,
+      `on a fresh server, or \`${CLI} users add-agency\`), make a caseworker there and a token for them:`,
+      `  ${CLI} users add --agency ${country}:${code} --login ${login} --role caseworker`,
+      `  ${CLI} tokens create --login ${login} --days 1`,
+      "then start the server (npx --yes pnpm@10 start) and GET /v1/cases with that token, or use it in /docs.",
     );
   }
   return `${lines.join("\n")}\n`;
