@@ -12,18 +12,27 @@ process.on("exit", () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
+/** A TypeScript file of this package run with tsx, stdout piped, killed when the benchmark exits. */
+function spawnTsx(
+  script: string,
+  options: { env?: Record<string, string>; nodeArgs?: string[]; stdin: "ignore" | "pipe" },
+): ChildProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", script], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, ...options.env },
+    stdio: [options.stdin, "pipe", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
 /** Runs a TypeScript file with tsx; resolves once it prints `listening on <url>`. */
 export function startProcess(
   script: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
-    cwd: PACKAGE_DIR,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
+  const child = spawnTsx(script, { env, nodeArgs, stdin: "ignore" });
   return new Promise((resolve, reject) => {
     let out = "";
     const onData = (chunk: Buffer) => {
@@ -275,12 +284,9 @@ export function eventLoad(
  * autocannon's `overallRate` sends each second's quota in a burst at the start of the second, so
  * its latencies are those of a saturated server.
  *
- * The client is node:http on keep-alive connections, the body drained and counted, not kept. Node's
- * fetch was used before: against a bare server answering 16 KB at 100 req/s, in a fresh process, it
- * measured p99 5 ms (max 28) where node:http measures 1.6 ms, and in the full benchmark, whose
- * process holds the event runs' leftovers, its allocations made that process run a major GC about
- * every second during the reads (pauses of 3–12 ms, `--trace-gc`): the load generator's own time,
- * landing in the latencies of the server it measures.
+ * The client is node:http on keep-alive connections, the body drained, not kept: Node's fetch
+ * added p99 5 ms of its own against a bare server (docs/performance.md, "Part of that tail was the
+ * load generator's"). Run it in a fresh process (`pacedInFreshProcess`) where latency is the figure.
  */
 export async function paced(
   url: string,
@@ -334,11 +340,7 @@ export function pacedInFreshProcess(
   paths: string[],
   options: Parameters<typeof paced>[2],
 ): Promise<Figures> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/paced-child.ts"], {
-    cwd: PACKAGE_DIR,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  children.push(child);
+  const child = spawnTsx("bench/paced-child.ts", { stdin: "pipe" });
   child.stdin!.end(JSON.stringify({ url, paths, options }));
   return new Promise((resolve, reject) => {
     let out = "";
