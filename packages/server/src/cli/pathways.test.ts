@@ -8,6 +8,9 @@ const FIXTURES = fileURLToPath(new URL("../../../definitions/fixtures/", import.
 const GOOD = `${FIXTURES}valid/minimal.yaml`;
 const UNKNOWN_FIELD = `${FIXTURES}broken/unknown-field.yaml`;
 const TOP_LEVEL = `${FIXTURES}broken/top-level-stage.yaml`;
+const UNKNOWN_TARGET = `${FIXTURES}broken/unknown-target.yaml`;
+const UNKNOWN_EVENT = `${FIXTURES}broken/unknown-event.yaml`;
+const SHIPPED = fileURLToPath(new URL("../../../definitions/pathways/", import.meta.url));
 
 /** Runs the real command, through the launcher, as a user would. */
 function passerelle(...args: string[]) {
@@ -31,6 +34,32 @@ describe("passerelle pathways", { timeout: 60_000 }, () => {
       ),
     );
     expect(bad.stderr).toBe("1 problem in 2 files\n");
+  });
+
+  it("validate: a misspelled target or an undeclared event is not valid (lint runs too)", () => {
+    for (const [file, rule] of [
+      [UNKNOWN_TARGET, "unknown-target"],
+      [UNKNOWN_EVENT, "unknown-event"],
+    ] as const) {
+      const result = passerelle("pathways", "validate", file);
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain("valid (");
+      expect(result.stdout).toMatch(new RegExp(`^${file}:\\d+:\\d+: \\S+: .+ \\[${rule}\\]$`, "m"));
+    }
+  });
+
+  it("lint over folders: every pathway below them, scenarios and the publish lock left out", () => {
+    const result = passerelle("pathways", "lint", SHIPPED);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const lines = result.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    for (const line of lines) expect(line).toMatch(/\/[A-Z]+\/[1-9][0-9]*\.yaml: no problems$/);
+
+    const named = passerelle("pathways", "lint", `${SHIPPED}GH/1.yaml`, `${SHIPPED}GH/1.scenarios.yaml`);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain(
+      `${SHIPPED}GH/1.scenarios.yaml: not a pathway (scenarios or publish lock), skipped`,
+    );
   });
 
   it("lint: a clean file has no problems; every lint problem prints as file:line:col: path: message [rule]", () => {
@@ -72,6 +101,12 @@ describe("passerelle pathways", { timeout: 60_000 }, () => {
     const wrong = passerelle("pathways", "diagram", GOOD, "--lang", "fr");
     expect(wrong).toMatchObject({ code: 1, stdout: "" });
     expect(wrong.stderr).toMatch(/no labels in 'fr'/);
+  });
+
+  it("diagram: refuses a pathway that fails lint (no arrow to a state that does not exist)", () => {
+    const result = passerelle("pathways", "diagram", UNKNOWN_TARGET);
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toMatch(/SCREENED\[1\]\.target: .*\[unknown-target\]/);
   });
 
   it("list: every shipped pathway with version, status and hash", () => {

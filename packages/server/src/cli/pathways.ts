@@ -3,8 +3,8 @@
  * at what ships. Every problem prints as `file[:line:column]: path: message [rule]`, one per line,
  * so that editors and CI logs link to the place; any problem makes the exit code 1.
  */
-import { readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import {
   contentHash,
   formatOf,
@@ -27,8 +27,20 @@ interface Checked {
   locate: (path: string) => { line?: number; column?: number };
 }
 
-/** Reads and validates one file; a file that cannot be read is a problem like any other. */
+/**
+ * Reads one file and checks it against the schema and every lint rule: a pathway that fails lint
+ * (a misspelled target, an undeclared event) is not valid, whatever command is asked. Lint problems
+ * carry their line when it can be traced. A file that cannot be read is a problem like any other.
+ */
 function check(file: string): Checked {
+  const parsed = parseChecked(file);
+  if (!parsed.pathway) return parsed;
+  const lint = lintPathway(parsed.pathway).map((p) => ({ ...p, ...parsed.locate(p.path) }));
+  return lint.length === 0 ? parsed : { problems: lint, locate: parsed.locate };
+}
+
+/** Schema only (hash uses it: the content hash of a draft with lint problems is still asked for). */
+function parseChecked(file: string): Checked {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -47,6 +59,41 @@ function check(file: string): Checked {
   return result.ok
     ? { pathway: result.pathway, problems: [], locate }
     : { problems: result.problems, locate };
+}
+
+/** Companions that sit beside pathways and are not pathways: the engine replays scenarios. */
+const COMPANION = /(\.scenarios\.ya?ml|^published\.lock\.json)$/;
+const DEFINITION = /\.(ya?ml|json)$/i;
+
+/**
+ * Files to check: each file as given, each folder as the pathway files below it. Scenario files and
+ * the publish lock are not pathways: a folder skips them, and naming one (a shell glob such as
+ * `GH/*`) prints that it is skipped instead of reporting it as a broken pathway.
+ */
+function pathwayFiles(args: string[]): { files: string[]; skipped: string[] } {
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (DEFINITION.test(name) && !COMPANION.test(name)) files.push(path);
+    }
+  };
+  for (const arg of args) {
+    if (isDirectory(arg)) walk(arg);
+    else if (COMPANION.test(arg.split(/[\\/]/).at(-1) ?? arg)) skipped.push(arg);
+    else files.push(arg);
+  }
+  return { files, skipped };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function problemLine(
@@ -74,6 +121,24 @@ function summary(problems: number, files: number): void {
     );
 }
 
+/**
+ * `validate` and `lint`: every problem of every file, one per line, tagged with its rule (`schema`
+ * for the schema's own), then a count; `ok` names a clean file.
+ */
+function checkAll(paths: string[], ok: (file: string, pathway: Pathway) => string): void {
+  const { files, skipped } = pathwayFiles(paths);
+  for (const file of skipped) console.log(`${file}: not a pathway (scenarios or publish lock), skipped`);
+  let count = 0;
+  for (const file of files) {
+    const { pathway, problems } = check(file);
+    for (const problem of byLine(problems)) console.log(problemLine(file, problem, problem.rule ?? "schema"));
+    if (pathway) console.log(ok(file, pathway));
+    count += problems.length;
+  }
+  summary(count, files.length);
+  if (count > 0) process.exitCode = 1;
+}
+
 export function registerPathwaysCommands(program: Command): void {
   const pathways = program
     .command("pathways")
@@ -81,40 +146,20 @@ export function registerPathwaysCommands(program: Command): void {
 
   pathways
     .command("validate")
-    .description("Check files against the pathway schema (exit 1 on any problem)")
-    .argument("<files...>", "pathway files (.yaml, .yml or .json)")
-    .action((files: string[]) => {
-      let count = 0;
-      for (const file of files) {
-        const { pathway, problems } = check(file);
-        for (const problem of byLine(problems)) console.log(problemLine(file, problem));
-        if (pathway) console.log(`${file}: valid (${pathway.country}@${pathway.version}, ${pathway.status})`);
-        count += problems.length;
-      }
-      summary(count, files.length);
-      if (count > 0) process.exitCode = 1;
-    });
+    .description("Check files against the pathway schema and every lint rule (exit 1 on any problem)")
+    .argument("<paths...>", "pathway files (.yaml, .yml or .json) or folders of them")
+    .action((paths: string[]) =>
+      checkAll(
+        paths,
+        (file, pathway) => `${file}: valid (${pathway.country}@${pathway.version}, ${pathway.status})`,
+      ),
+    );
 
   pathways
     .command("lint")
     .description("Check files against the schema and every lint rule (exit 1 on any problem)")
-    .argument("<files...>", "pathway files (.yaml, .yml or .json)")
-    .action((files: string[]) => {
-      let count = 0;
-      for (const file of files) {
-        const { pathway, problems, locate } = check(file);
-        for (const problem of byLine(problems))
-          console.log(problemLine(file, problem, problem.rule ?? "schema"));
-        const lint = pathway ? lintPathway(pathway) : [];
-        for (const problem of byLine(lint.map((p) => ({ ...p, ...locate(p.path) })))) {
-          console.log(problemLine(file, problem, problem.rule));
-        }
-        if (pathway && lint.length === 0) console.log(`${file}: no problems`);
-        count += problems.length + lint.length;
-      }
-      summary(count, files.length);
-      if (count > 0) process.exitCode = 1;
-    });
+    .argument("<paths...>", "pathway files (.yaml, .yml or .json) or folders of them")
+    .action((paths: string[]) => checkAll(paths, (file) => `${file}: no problems`));
 
   pathways
     .command("hash")
@@ -122,7 +167,7 @@ export function registerPathwaysCommands(program: Command): void {
     .argument("<files...>", "pathway files")
     .action((files: string[]) => {
       for (const file of files) {
-        const { pathway, problems } = check(file);
+        const { pathway, problems } = parseChecked(file);
         for (const problem of problems) console.error(problemLine(file, problem));
         if (pathway) console.log(`${contentHash(pathway)}  ${file}`);
         else process.exitCode = 1;
@@ -135,8 +180,10 @@ export function registerPathwaysCommands(program: Command): void {
     .argument("<file>", "pathway file")
     .option("--lang <language>", "label language (default: the pathway's first language)")
     .action(async (file: string, options: { lang?: string }) => {
+      // A diagram of an invalid pathway would draw arrows to states that do not exist.
       const { pathway, problems } = check(file);
-      for (const problem of problems) console.error(problemLine(file, problem));
+      for (const problem of byLine(problems))
+        console.error(problemLine(file, problem, problem.rule ?? "schema"));
       if (!pathway) {
         process.exitCode = 1;
         return;

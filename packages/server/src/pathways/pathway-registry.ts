@@ -1,6 +1,7 @@
 /**
  * The pathway versions the server knows, parsed once. Shipped files are upserted into the store at
- * start (a published version whose file changed stops the start); cases are then served from what
+ * start once they pass the schema, every lint rule and the compile (a problem, or a published
+ * version whose file changed, stops the start); cases are then served from what
  * the store holds, so a case stays pinned to the exact definition it was opened on.
  */
 import {
@@ -8,10 +9,11 @@ import {
   contentHash,
   type Pathway,
   Pathway as PathwaySchema,
-  shippedPathways,
+  shippedPathwayFiles,
 } from "@passerelle/definitions";
 import type { CaseStore } from "../store/case-store.ts";
 import type { PathwayVersionRecord } from "../store/records.ts";
+import { assertPathwaysValid } from "./verify-pathways.ts";
 
 export interface RegisteredPathway {
   pathway: Pathway;
@@ -26,7 +28,10 @@ export class PathwayRegistry {
   private eventTypes: Set<string> | undefined;
 
   static async load(store: CaseStore, dirs: string[], now: Date): Promise<PathwayRegistry> {
-    const shipped = dirs.flatMap((dir) => shippedPathways(dir));
+    const files = dirs.flatMap((dir) => shippedPathwayFiles(dir));
+    // Before anything is stored: a refused pathway must not have its hash locked.
+    assertPathwaysValid(files);
+    const shipped = files.map((f) => f.pathway);
     const records: PathwayVersionRecord[] = shipped.map((pathway) => ({
       country: pathway.country,
       version: pathway.version,
