@@ -101,6 +101,36 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     expect(passerelle(url, ["retention", "apply", "--dry-run"]).stdout).toMatch(/0 closed cases due/);
   });
 
+  it("add-agency and bootstrap-admin refuse a country without a pathway and a code its pathway does not name, listing the valid ones", () => {
+    const file = join(tempDir(), "agencies.db");
+    const url = `file:${file}`;
+    const add = (country: string, code: string) =>
+      passerelle(url, ["users", "add-agency", "--country", country, "--code", code, "--name", "X"]);
+
+    const country = add("XQ", "police");
+    expect(country).toMatchObject({ code: 1, stdout: "" });
+    expect(country.stderr).toMatch(
+      /^no pathway for country 'XQ'; countries with a pathway: .*\bGH\b.*\bSN\b/,
+    );
+    const code = add("GH", "polic-ahtu");
+    expect(code).toMatchObject({ code: 1, stdout: "" });
+    expect(code.stderr).toMatch(
+      /^'polic-ahtu' is not an agency of GH's pathway; its agencies: .*\bpolice-ahtu\b/,
+    );
+    const admin = passerelle(url, ["users", "bootstrap-admin", "--country", "GH", "--agency", "ministry"]);
+    expect(admin).toMatchObject({ code: 1, stdout: "" });
+    expect(admin.stderr).toMatch(/'ministry' is not an agency of GH's pathway; its agencies: .*\bmogcsp\b/);
+
+    // Nothing was written: no agency, no user, no audit entry.
+    const sqlite = new Database(file, { readonly: true });
+    expect(sqlite.prepare("SELECT count(*) FROM agencies").pluck().get()).toBe(0);
+    expect(sqlite.prepare("SELECT count(*) FROM users").pluck().get()).toBe(0);
+    expect(sqlite.prepare("SELECT count(*) FROM audit_log").pluck().get()).toBe(0);
+    sqlite.close();
+
+    expect(add("GH", "police-ahtu")).toMatchObject({ code: 0, stdout: "GH:police-ahtu\n" });
+  });
+
   it("seed --demo prints how to see its cases, and those commands show them to a caseworker", async () => {
     const dir = tempDir();
     const file = join(dir, "seed.db");

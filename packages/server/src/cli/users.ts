@@ -16,6 +16,7 @@ import {
   type DatabaseOption,
   withDatabase,
 } from "./database-option.ts";
+import { pathwayAgencies, unknownAgencyMessage } from "./pathway-agencies.ts";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -48,6 +49,7 @@ export function registerUsersCommands(program: Command): void {
         },
       ) => {
         await withDatabase(opts, ({ sqlite }) => {
+          if (refuseUnknownAgency(sqlite, opts.country, opts.agency)) return;
           const directory = new Directory(sqlite);
           const audit = new AuditLog(sqlite);
           const result = sqlite
@@ -98,6 +100,7 @@ export function registerUsersCommands(program: Command): void {
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { country: string; code: string; name: string; kind: string }) => {
       await withDatabase(opts, ({ sqlite }) => {
+        if (refuseUnknownAgency(sqlite, opts.country, opts.code)) return;
         const kind = AgencyKind.parse(opts.kind);
         const agency = sqlite
           .transaction(() => {
@@ -209,6 +212,15 @@ export function registerUsersCommands(program: Command): void {
         }
       });
     });
+}
+
+/** Prints why the agency is not one of the country's pathway and sets exit code 1; true if so. */
+function refuseUnknownAgency(sqlite: Database.Database, country: string, code: string): boolean {
+  const message = unknownAgencyMessage(pathwayAgencies(sqlite), country, code);
+  if (message === undefined) return false;
+  process.stderr.write(`${message}\n`);
+  process.exitCode = 1;
+  return true;
 }
 
 /** Changes a user from the CLI, with its audit entry in the same transaction. */
