@@ -1,0 +1,36 @@
+/**
+ * The `operationId` of every operation, from which generated clients name their methods: one place,
+ * so that the names read as one vocabulary. A route may declare its own `schema.operationId`
+ * instead; an operation with neither fails the OpenAPI tests (and Redocly's lint).
+ */
+export const OPERATION_IDS: Readonly<Record<string, string>> = {
+  "GET /health": "getHealth",
+  "GET /v1/pathways": "listPathways",
+  "GET /v1/pathways/:country": "getCountryPathways",
+  "GET /v1/pathways/:country/versions/:version": "getPathwayVersion",
+  "GET /v1/pathways/:country/versions/:version/diagram": "getPathwayDiagram",
+  "POST /v1/cases": "openCase",
+  "GET /v1/cases": "listCases",
+  "GET /v1/cases/:id": "getCase",
+  "POST /v1/cases/:id/events": "applyCaseEvent",
+  "GET /v1/cases/:id/history": "getCaseHistory",
+  "GET /v1/tasks": "listTasks",
+  "POST /v1/tasks/:id/complete": "completeTask",
+  "GET /v1/tasks/:id": "getTask",
+  "POST /v1/tasks/:id/snooze": "snoozeTask",
+  "POST /v1/tasks/:id/reassign": "reassignTask",
+  "GET /v1/cases/:id/notifications": "listCaseNotifications",
+  "GET /v1/notifications/dead-letters": "listDeadLetters",
+  "POST /v1/auth/login": "login",
+  "POST /v1/auth/logout": "logout",
+  "GET /v1/auth/me": "getMe",
+  "GET /v1/audit": "listAuditEntries",
+  "GET /v1/audit/verify": "verifyAuditLog",
+  "GET /v1/cases/:id/consents": "listConsents",
+  "POST /v1/cases/:id/consents": "recordConsent",
+  "GET /v1/cases/:id/referrals": "listReferrals",
+  "POST /v1/cases/:id/referrals": "referCase",
+  "POST /v1/cases/:id/assignee": "assignCase",
+  "GET /v1/stats/cases": "getCaseStatistics",
+  "GET /v1/cases/:id/person": "getCasePerson",
+};
