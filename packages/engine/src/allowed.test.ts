@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowedEvents } from "./allowed.ts";
 import { compile } from "./compile.ts";
-import { adult, intake, pathway, reasonableGrounds, t1 } from "./testing/tiny-case.ts";
+import { adult, intake, pathway, reasonableGrounds, t1, withReferral } from "./testing/tiny-case.ts";
 
 describe("allowedEvents", () => {
   it("lists the leaf's events, then ancestors', anywhere and built-ins, with data schemas", () => {
@@ -36,14 +36,59 @@ describe("allowedEvents", () => {
     const byType = Object.fromEntries(allowed.map((a) => [a.type, a.blockedBy]));
     // SCREENING_COMPLETED is not blocked: outcome 'smuggling' would pass the first candidate.
     expect(byType.SCREENING_COMPLETED).toEqual([]);
-    expect(byType.TRANSFERRED).toEqual([
-      "none of: consent 'crossBorderTransfer' not given; person is not a minor",
-    ]);
+    // An adult's age is not an alternative to offer: only the consent is asked for.
+    expect(byType.TRANSFERRED).toEqual(["consent to cross-border transfer must be recorded"]);
     expect(byType.DECLINED).toEqual([]);
     const child = allowedEvents(pathway, intake(), { person: {}, consents: [] }, t1);
-    expect(child.find((a) => a.type === "DECLINED")!.blockedBy).toEqual([
-      "person is a minor or of uncertain age (child presumption)",
+    expect(child.find((a) => a.type === "DECLINED")!.blockedBy).toEqual(["the person must be an adult"]);
+  });
+
+  it("says per branch whether it is open now and what it still needs (data to send, or the case)", () => {
+    const screening = allowedEvents(pathway, intake(), adult, t1).find(
+      (a) => a.type === "SCREENING_COMPLETED",
+    );
+    expect(screening!.branches).toEqual([
+      {
+        target: "closed.referredOut",
+        text: "to go to Referred to another service: Outcome must not be trafficking",
+        open: true,
+        needs: ["Outcome must not be trafficking"],
+        unmet: [],
+      },
+      {
+        target: "screening.childAssessment",
+        text: "to go to Best-interests assessment: the person must be a child (or of uncertain age) (it is not)",
+        open: false,
+        needs: ["the person must be a child (or of uncertain age)"],
+        unmet: ["the person must be a child (or of uncertain age)"],
+      },
+      {
+        target: "screening.reasonableGrounds",
+        text: "to go to Reasonable grounds: consent to referral must be recorded (it is not)",
+        open: false,
+        needs: ["consent to referral must be recorded"],
+        unmet: ["consent to referral must be recorded"],
+      },
     ]);
+    // Recorded consent opens the branch; the text no longer marks it.
+    const consented = allowedEvents(pathway, intake(), withReferral, t1).find(
+      (a) => a.type === "SCREENING_COMPLETED",
+    );
+    expect(consented!.branches[2]).toMatchObject({ open: true, needs: [], unmet: [] });
+    const record = allowedEvents(pathway, intake(), adult, t1).find((a) => a.type === "RECORD_CONSENT");
+    expect(record!.branches).toEqual([
+      { target: null, text: "to record it", open: true, needs: [], unmet: [] },
+    ]);
+  });
+
+  it("speaks the pathway's first language (French for a French-first pathway)", () => {
+    const french = { ...pathway, languages: ["fr", "en"] };
+    const screening = allowedEvents(french, intake(), adult, t1).find(
+      (a) => a.type === "SCREENING_COMPLETED",
+    );
+    expect(screening!.branches[2]!.text).toBe(
+      "pour passer à Motifs raisonnables: le consentement à l'orientation doit être enregistré (ce n'est pas le cas)",
+    );
   });
 
   it("is empty for a closed case", () => {

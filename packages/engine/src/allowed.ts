@@ -3,8 +3,9 @@
  * refusal lists the same types.
  */
 import type { Pathway } from "@passerelle/definitions";
+import { explainBranches } from "./branches.ts";
 import { compile } from "./compile.ts";
-import { blockingFailures, type ConditionScope } from "./conditions.ts";
+import type { ConditionScope } from "./conditions.ts";
 import { eventTable, isClosedState } from "./step.ts";
 import type { AllowedEvent, CaseContext, CaseSnapshot } from "./types.ts";
 
@@ -12,8 +13,9 @@ const DEFAULT_ROLES = ["caseworker", "supervisor"];
 
 /**
  * Events handled in the current leaf (then its ancestors, then `anywhere`, then built-ins), with
- * the JSON Schema of their data. An event stays listed while guards block it, with `blockedBy`
- * saying why — unless event data could still satisfy one of its candidates.
+ * the JSON Schema of their data and each branch explained (open now or not, what it still needs). An
+ * event stays listed while guards block it, with `blockedBy` saying why — unless event data could
+ * still satisfy one of its branches.
  */
 export function allowedEvents(
   pathway: Pathway,
@@ -35,15 +37,16 @@ export function allowedEvents(
   const result: AllowedEvent[] = [];
   for (const [type, candidates] of table) {
     const spec = compiled.events.get(type)!;
-    let blockedBy: string[] = [];
-    const perCandidate = candidates.map((c) => blockingFailures(c.transition.guard, scope));
-    if (perCandidate.every((failures) => failures.length > 0)) blockedBy = [...new Set(perCandidate.flat())];
+    const branches = explainBranches(pathway, type, candidates, scope, { dataGiven: false });
+    // Blocked when no branch is open: what fails on the case, which no event data can cure.
+    const blockedBy = branches.some((b) => b.open) ? [] : [...new Set(branches.flatMap((b) => b.unmet))];
     result.push({
       type,
       label: spec.label,
       dataSchema: compiled.dataSchema(type),
       roles: spec.roles ? [...spec.roles] : DEFAULT_ROLES,
       blockedBy,
+      branches,
     });
   }
   return result;

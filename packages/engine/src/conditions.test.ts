@@ -1,13 +1,8 @@
 import type { Condition } from "@passerelle/definitions";
 import { describe, expect, it } from "vitest";
-import {
-  blockingFailures,
-  type ConditionScope,
-  consentGiven,
-  evaluate,
-  explain,
-  isMinor,
-} from "./conditions.ts";
+import { explainBranches } from "./branches.ts";
+import { type ConditionScope, consentGiven, evaluate, isMinor } from "./conditions.ts";
+import { pathway } from "./testing/tiny-case.ts";
 
 const settings = { timezone: "Africa/Accra", calendar: { weekend: [6, 7], holidays: [] }, figures: {} };
 const now = new Date("2026-03-10T12:00:00Z");
@@ -110,15 +105,26 @@ describe("elapsed", () => {
     expect(evaluate(c, scope({ now: new Date("2026-02-02T11:00:00Z") }))).toBe(false);
     expect(evaluate(c, scope({ now: new Date("2026-02-02T12:00:00Z") }))).toBe(true);
   });
-  it("fails, and says so, when the fact is missing", () => {
+  it("fails when the fact is missing", () => {
     const c: Condition = { elapsed: { since: "facts.nothing", atLeast: "P1D" } };
     expect(evaluate(c, scope())).toBe(false);
-    expect(explain(c, scope())).toEqual(["facts.nothing not recorded"]);
   });
 });
 
 describe("explanations", () => {
-  it("names each failed condition without quoting actual values", () => {
+  /** The requirements of one branch guarded by `guard`, as a refusal states them. */
+  const explained = (guard: Condition, dataGiven = true) =>
+    explainBranches(
+      pathway,
+      "NO_SUCH_EVENT",
+      [{ source: null, transition: { target: "closed.lostContact", guard } }],
+      scope(),
+      {
+        dataGiven,
+      },
+    )[0]!;
+
+  it("names each requirement in positive words, marking the failing ones, never quoting actual values", () => {
     const c: Condition = {
       all: [
         { consent: "referral" },
@@ -128,27 +134,46 @@ describe("explanations", () => {
         { field: "person.nationality", op: "ne", value: "GH" },
       ],
     };
-    expect(explain(c, scope())).toEqual([
-      "consent 'referral' not given",
-      "data.outcome must be 'gbv'",
-      "facts.decidedAt + P60D not yet elapsed",
-      "person is not a minor",
-      "person.nationality must not be 'GH'",
+    const branch = explained(c);
+    expect(branch.unmet).toEqual([
+      "consent to referral must be recorded",
+      "outcome must be gbv",
+      "60 days must have passed since decidedAt",
+      "the person must be a child (or of uncertain age)",
+      "nationality must not be GH",
     ]);
+    expect(branch.text).toMatch(
+      /^to go to Lost contact: consent to referral must be recorded \(it is not\), outcome must be gbv \(it is not\), /,
+    );
+    expect(branch.text).not.toMatch(/trafficking|1990/);
   });
-  it("explains any and not", () => {
-    expect(explain({ any: [{ consent: "return" }, { isMinor: true }] }, scope())).toEqual([
-      "none of: consent 'return' not given; person is not a minor",
+
+  it("states any and not positively; an adult is not offered the child alternative", () => {
+    expect(explained({ any: [{ consent: "return" }, { isMinor: true }] }).unmet).toEqual([
+      "consent to return must be recorded",
     ]);
-    expect(explain({ not: { isMinor: false } }, scope())).toEqual(["person is an established adult holds"]);
-    expect(explain({ isMinor: false }, scope())).toEqual([]);
+    expect(
+      explained({ any: [{ consent: "return" }, { field: "facts.level", op: "gt", value: 5 }] }).unmet,
+    ).toEqual(["either consent to return must be recorded or level must be more than 5"]);
+    expect(explained({ not: { elapsed: { since: "facts.decidedAt", atLeast: "P1M" } } }).unmet).toEqual([
+      "less than 1 month must have passed since decidedAt",
+    ]);
+    expect(explained({ isMinor: false })).toMatchObject({ open: true, unmet: [] });
   });
-  it("blocking failures leave out what event data could still satisfy", () => {
-    const c: Condition = {
-      all: [{ consent: "referral" }, { field: "data.outcome", op: "eq", value: "gbv" }],
-    };
-    expect(blockingFailures(c, scope())).toEqual(["consent 'referral' not given"]);
-    expect(blockingFailures({ field: "data.outcome", op: "eq", value: "gbv" }, scope())).toEqual([]);
-    expect(blockingFailures(undefined, scope())).toEqual([]);
+
+  it("before the event is sent, what data could still satisfy is needed, not failing", () => {
+    const branch = explained(
+      { all: [{ consent: "referral" }, { field: "data.outcome", op: "eq", value: "gbv" }] },
+      false,
+    );
+    expect(branch).toMatchObject({
+      open: false,
+      unmet: ["consent to referral must be recorded"],
+      needs: ["consent to referral must be recorded", "outcome must be gbv"],
+    });
+    expect(explained({ field: "data.outcome", op: "eq", value: "gbv" }, false)).toMatchObject({
+      open: true,
+      unmet: [],
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The one evaluator of the guard vocabulary. XState's named guards call it to decide, and refusals
- * and `blockedBy` call it to explain, so a guard and its explanation can never disagree.
+ * The one evaluator of the guard vocabulary. XState's named guards call it to decide, and the
+ * explanations of refusals and allowed events (`branches.ts`) call it to say what holds, so a guard
+ * and its explanation can never disagree.
  *
  * Explanations name fields and expected values, never actual values: event data and person
  * attributes may be personal, and refusals end up in responses and logs.
@@ -172,39 +173,6 @@ export function describe(condition: Condition): string {
   return `not (${describe(condition.not)})`;
 }
 
-/** Why a leaf condition is false, phrased as what is missing. */
-function explainLeaf(condition: Condition, scope: ConditionScope): string {
-  if ("op" in condition) {
-    if (condition.op === "exists" && !isPresent(read(condition.field, scope)))
-      return `${condition.field} not recorded`;
-    return describe(condition);
-  }
-  if ("isMinor" in condition) {
-    return condition.isMinor
-      ? "person is not a minor"
-      : "person is a minor or of uncertain age (child presumption)";
-  }
-  if ("consent" in condition) return `consent '${condition.consent}' not given`;
-  if ("elapsed" in condition) {
-    const since = read(condition.elapsed.since, scope);
-    if (!parseInstant(since)) return `${condition.elapsed.since} not recorded`;
-    return `${condition.elapsed.since} + ${formatDuration(condition.elapsed.atLeast)} not yet elapsed`;
-  }
-  return describe(condition);
-}
-
-/**
- * The failing parts of a false condition, one string each; empty when it holds. `all` lists each
- * failing member, `any` says none of its members holds, `not` says what must not hold.
- */
-export function explain(condition: Condition, scope: ConditionScope): string[] {
-  if (evaluate(condition, scope)) return [];
-  if ("all" in condition) return condition.all.flatMap((c) => explain(c, scope));
-  if ("any" in condition) return [`none of: ${condition.any.flatMap((c) => explain(c, scope)).join("; ")}`];
-  if ("not" in condition) return [`${describe(condition.not)} holds`];
-  return [explainLeaf(condition, scope)];
-}
-
 /** Whether a condition reads the event's data anywhere in its tree. */
 export function readsData(condition: Condition): boolean {
   if ("op" in condition) return condition.field.startsWith("data.");
@@ -213,16 +181,4 @@ export function readsData(condition: Condition): boolean {
   if ("any" in condition) return condition.any.some(readsData);
   if ("not" in condition) return readsData(condition.not);
   return false;
-}
-
-/**
- * The failures that no event data can cure: for a guard that is a conjunction, its data-free
- * members that fail; for any other data-free guard, its explanation. Empty when data could still
- * make the guard hold.
- */
-export function blockingFailures(condition: Condition | undefined, scope: ConditionScope): string[] {
-  if (!condition) return [];
-  if ("all" in condition) return condition.all.flatMap((c) => blockingFailures(c, scope));
-  if (readsData(condition)) return [];
-  return explain(condition, scope);
 }

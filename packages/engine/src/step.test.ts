@@ -102,7 +102,7 @@ describe("refusals change nothing", () => {
     ]);
   });
 
-  it("guardFailed explains every candidate's failed conditions", () => {
+  it("guardFailed explains each branch in positive words, marking what does not hold", () => {
     const result = step(
       pathway,
       intake(),
@@ -110,10 +110,21 @@ describe("refusals change nothing", () => {
       adult,
       t1,
     );
-    expect(result.ok === false && result.refusal.kind === "guardFailed" && result.refusal.failed).toEqual([
-      "data.outcome must not be 'trafficking'",
-      "person is not a minor",
-      "consent 'referral' not given",
+    if (result.ok || result.refusal.kind !== "guardFailed") throw new Error("expected guardFailed");
+    expect(result.refusal.branches.map((b) => b.text)).toEqual([
+      "to go to Referred to another service: Outcome must not be trafficking (it is not)",
+      "to go to Best-interests assessment: the person must be a child (or of uncertain age) (it is not)",
+      "to go to Reasonable grounds: consent to referral must be recorded (it is not)",
+    ]);
+    expect(result.refusal.failed).toEqual([
+      "Outcome must not be trafficking",
+      "the person must be a child (or of uncertain age)",
+      "consent to referral must be recorded",
+    ]);
+    expect(result.refusal.branches.map((b) => b.target)).toEqual([
+      "closed.referredOut",
+      "screening.childAssessment",
+      "screening.reasonableGrounds",
     ]);
   });
 

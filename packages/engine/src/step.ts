@@ -7,8 +7,9 @@
  * effects.
  */
 import { CLOSED_OUTCOMES, type ClosedOutcome, isClosedPath, type Pathway } from "@passerelle/definitions";
+import { explainBranches } from "./branches.ts";
 import { type Candidate, type CompiledPathway, compile, type EngineEvent } from "./compile.ts";
-import { type ConditionScope, explain } from "./conditions.ts";
+import type { ConditionScope } from "./conditions.ts";
 import { toIssues } from "./data-schema.ts";
 import { fromStateValue, stageOf } from "./state-index.ts";
 import { scheduleTasks } from "./tasks.ts";
@@ -201,10 +202,9 @@ export function step(
     (a) => a.type === "recordFacts" || a.type === "recordConsent",
   );
   if (!taken) {
-    const failed = [
-      ...new Set(candidates.flatMap((c) => (c.transition.guard ? explain(c.transition.guard, scope) : []))),
-    ];
-    return refuse({ kind: "guardFailed", event: type, state, allowed, failed });
+    const branches = explainBranches(pathway, type, candidates, scope, { dataGiven: true });
+    const failed = [...new Set(branches.flatMap((b) => b.unmet))];
+    return refuse({ kind: "guardFailed", event: type, state, allowed, failed, branches });
   }
   const to = fromStateValue(next.value);
   return success(state, to, applyActions(compiled, actions, snapshot, type, data, now));

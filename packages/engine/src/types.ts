@@ -3,6 +3,7 @@
  * engine is an implementation detail.
  */
 import type { Assignee, ClosedOutcome, ConsentScope, StageId, TaskSpec } from "@passerelle/definitions";
+import type { BranchExplanation } from "./branches.ts";
 
 /** A JSON value (what case facts and event data hold). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -110,7 +111,16 @@ export interface DataIssue {
 export type Refusal =
   | { kind: "eventUnknown"; event: string; allowed: string[] }
   | { kind: "eventNotAllowed"; event: string; state: string; allowed: string[] }
-  | { kind: "guardFailed"; event: string; state: string; allowed: string[]; failed: string[] }
+  | {
+      kind: "guardFailed";
+      event: string;
+      state: string;
+      allowed: string[];
+      /** Every requirement that fails, over all branches, in positive words. */
+      failed: string[];
+      /** Each branch of the event: where it leads, what it requires, what fails. */
+      branches: BranchExplanation[];
+    }
   | { kind: "invalidData"; event: string; issues: DataIssue[]; allowed: string[] }
   | { kind: "caseClosed"; event: string; state: string; allowed: string[] }
   /** `migrate` only: the plan is invalid, or does not map the case's state (`event` is "MIGRATE"). */
@@ -136,6 +146,8 @@ export interface AllowedEvent {
    * will be refused until they hold (e.g. consent not yet recorded). Empty when nothing blocks it.
    */
   blockedBy: string[];
+  /** Each branch of the event, in the order they are tried: open now or not, and what it still needs. */
+  branches: BranchExplanation[];
 }
 
 /** A version migration plan: every leaf state of `from` a case can be in, mapped to a leaf of `to`. */

@@ -23,6 +23,7 @@ const view = {
       dataSchema: { type: "object", properties: { riskLevel: { type: "integer" } } },
       roles: ["caseworker"],
       blockedBy: [],
+      branches: [{ target: null, text: "to record it", open: true, needs: [], unmet: [] }],
     },
   ],
   tasks: [],
@@ -65,9 +66,16 @@ describe("response serializer compiled from the zod schema", () => {
     expect(res.body).not.toContain("screening.pending");
   });
 
-  it("reuses an allowed event's serialised form per data schema and blockedBy, and only those", async () => {
+  it("reuses an allowed event's serialised form per data schema and branch texts, and only those", async () => {
     const [risk] = view.allowedEvents;
-    const blocked = { ...risk!, blockedBy: ["consent recorded"] };
+    const needs = ["consent to referral must be recorded"];
+    const blocked = {
+      ...risk!,
+      blockedBy: needs,
+      branches: [
+        { target: null, text: `to record it: ${needs[0]} (it is not)`, open: false, needs, unmet: needs },
+      ],
+    };
     const payloads: unknown[] = [
       view,
       { ...view, revision: 3, allowedEvents: [risk, blocked] },

@@ -79,14 +79,14 @@ export function serializeCaseList(page: CaseListView): string {
   return caseListJson(page);
 }
 
-/** Distinct `blockedBy` lists kept per allowed event (a pathway's conditions fail in few ways). */
+/** Distinct variants (which requirements fail) kept per allowed event: conditions fail in few ways. */
 const BLOCKED_VARIANTS_KEPT = 64;
 
 /**
  * The serializer of a case view. Its allowed events are most of it (~2.8 KB of 3.8: each event's
  * labels and data JSON Schema), and they are the pathway's: the same for every case in the same
- * state but for `blockedBy`. Each allowed event is serialised by its own compiled serializer once
- * per data schema and `blockedBy` and then reused; the rest of the view is serialised per answer.
+ * state but for which requirements fail (`blockedBy`, `branches`). Each allowed event is serialised
+ * by its own compiled serializer once per data schema and failing requirements and then reused; the rest of the view is serialised per answer.
  * The engine builds one data-schema object per event of a compiled pathway, which identifies the
  * event's type, labels and roles (they come from the same event definition).
  */
@@ -102,7 +102,8 @@ function caseViewSerializer(): (view: CaseView) => string {
       variants = new Map();
       serialized.set(e.dataSchema, variants);
     }
-    const key = `${e.type}\u0000${e.blockedBy.join("\u0000")}`;
+    // What varies between cases in the same state is what holds; each branch's text says all of it.
+    const key = `${e.type}\u0000${e.branches.map((b) => b.text).join("\u0000")}`;
     let json = variants.get(key);
     if (json === undefined) {
       json = event(e);

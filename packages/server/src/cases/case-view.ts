@@ -50,6 +50,19 @@ export const AllowedEventView = z
     blockedBy: z
       .array(z.string())
       .describe("Conditions that currently fail (the event would be refused until they hold)"),
+    branches: z
+      .array(
+        z.object({
+          target: z.string().nullable().describe("State it leads to (null: records without moving)"),
+          text: z.string().describe("Where it goes and what it requires, in the pathway's language"),
+          open: z.boolean().describe("Nothing on the case blocks it now (its data conditions may remain)"),
+          needs: z
+            .array(z.string())
+            .describe("What it still needs: requirements the case fails, or that the event's data must meet"),
+          unmet: z.array(z.string()).describe("Requirements the case fails now, whatever the data"),
+        }),
+      )
+      .describe("Each way the event can go, in the order they are tried"),
   })
   .describe("An event that can be sent now, and what it needs");
 

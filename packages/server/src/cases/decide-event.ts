@@ -184,13 +184,15 @@ function refusalProblem(refusal: Refusal): ApiProblem {
         state: refusal.state,
       });
     case "guardFailed":
+      // Per branch, in the pathway's language: which one the caseworker meant, and what it lacks.
       return new ApiProblem(
         code,
-        `${refusal.event} refused in state ${refusal.state}: ${refusal.failed.join("; ")}`,
+        `${refusal.event} refused in state ${refusal.state}: ${refusal.branches.map((b) => b.text).join("; ")}`,
         {
           ...base,
           state: refusal.state,
           failedConditions: refusal.failed,
+          branches: refusal.branches.map(({ target, text, unmet }) => ({ target, text, unmet })),
         },
       );
     case "invalidData":

@@ -145,7 +145,7 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Conditions not met",
     description:
-      "The event is handled here but its conditions do not hold. `failedConditions` says which (e.g. consent not recorded); `allowedEvents` lists what can be sent now.",
+      "The event is handled here but no branch's conditions hold. `branches` says, per branch and in the pathway's language, where it goes and what it requires, marking what does not hold (e.g. `consent to assistance must be recorded (it is not)`); `failedConditions` lists every requirement that fails; `allowedEvents` lists what can be sent now, and the case's `allowedEvents[].branches` say the same before an event is sent.",
   },
   PASSERELLE_EVENT_DATA_INVALID: {
     status: 422,
