@@ -111,7 +111,7 @@ export function migrate(
     }
     if (!kept)
       for (const who of node.responsible ?? [])
-        effects.push({ type: "notify", to: who, reason: "stateEntered", state });
+        effects.push({ type: "notify", to: who, reason: "stateEntered", state, label: node.label });
   }
   const result: StepSuccess = {
     ok: true,

@@ -20,6 +20,7 @@ describe("startCase", () => {
       to: { role: "caseworker", agency: "police" },
       reason: "stateEntered",
       state: "identification.intake",
+      label: expect.objectContaining({ en: expect.any(String) }),
     });
   });
 });
@@ -176,6 +177,7 @@ describe("effects", () => {
         to: { role: "caseworker", agency: "shelter-ngo" },
         reason: "stateEntered",
         state: "shelter",
+        label: expect.objectContaining({ en: expect.any(String) }),
       },
     ]);
     expect(inShelter.effects.filter((e) => e.type === "scheduleTask")).toHaveLength(3);

@@ -108,8 +108,9 @@ function applyActions(
       }
       case "notifyResponsible": {
         const state = params.state as string;
-        for (const to of compiled.index.byPath.get(state)!.node.responsible ?? []) {
-          effects.push({ type: "notify", to, reason: "stateEntered", state });
+        const { node } = compiled.index.byPath.get(state)!;
+        for (const to of node.responsible ?? []) {
+          effects.push({ type: "notify", to, reason: "stateEntered", state, label: node.label });
         }
         break;
       }

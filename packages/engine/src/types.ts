@@ -84,7 +84,7 @@ export type Effect =
   /** Cancel every open task created by entering `state` (the state was left). */
   | { type: "cancelTasks"; state: string }
   /** The case entered a state with responsible agencies: tell them (no personal data). */
-  | { type: "notify"; to: Assignee; reason: "stateEntered"; state: string }
+  | { type: "notify"; to: Assignee; reason: "stateEntered"; state: string; label: Record<string, string> }
   /** RECORD_CONSENT was accepted: the server stores this consent record with the case. */
   | { type: "recordConsent"; consent: ConsentRecord & { method: string; interpreterUsed?: boolean } };
 

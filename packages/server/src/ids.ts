@@ -22,6 +22,7 @@ export function ulid(now: number = Date.now()): string {
 
 export const newCaseId = (now?: number) => `case_${ulid(now)}`;
 export const newTaskId = (now?: number) => `task_${ulid(now)}`;
+export const newNoticeId = (now?: number) => `ntc_${ulid(now)}`;
 
 /** Shape of a case id, checked before any lookup (path parameter validation). */
 export const CASE_ID_PATTERN = /^case_[0-9A-HJKMNP-TV-Z]{26}$/;

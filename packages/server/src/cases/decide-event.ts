@@ -150,6 +150,11 @@ export function toWrite(
     outcome: (stepped.outcome as ClosedOutcome | undefined) ?? null,
     history: { eventType, data, personalFields, fromState: stepped.from, toState: stepped.to, actor, at },
     schedule: stepped.effects.flatMap((e) => (e.type === "scheduleTask" ? [e.task] : [])),
+    notices: stepped.effects.flatMap((e) =>
+      e.type === "notify"
+        ? [{ state: e.state, role: e.to.role, agency: e.to.agency ?? null, label: e.label }]
+        : [],
+    ),
     cancelStates: stepped.effects.flatMap((e) => (e.type === "cancelTasks" ? [e.state] : [])),
     consents: stepped.effects.flatMap((e: Effect): ConsentRow[] =>
       e.type === "recordConsent"

@@ -2,7 +2,8 @@
  * Wires delivery for one process from the configuration:
  * - API process with REDIS_URL: outbox relay + sweep (produces only, never consumes);
  * - worker process (`passerelle worker`): BullMQ worker, plus its own relay and sweep so the next
- *   rung of a delivered task is queued without waiting on an API process (both are idempotent);
+ *   rung of a delivered task is queued without waiting on an API process (both are idempotent),
+ *   and the pass over the notices outbox;
  * - API process without REDIS_URL: the in-process scheduler over the same tables.
  * `close()` stops timers, drains the worker's in-flight jobs, then closes connections.
  */
@@ -17,8 +18,10 @@ import { WebhookChannel } from "./channels/webhook.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { listenToDeliveryEvents } from "./events.ts";
 import { DeliveryHandler, type DueRung, type Writer } from "./handler.ts";
+import { NoticeHandler } from "./notice-handler.ts";
 import { OutboxRelay } from "./producer.ts";
 import { checkRedisSettings, connectRedis, DELIVERY_QUEUE, whenReady } from "./redis.ts";
+import { RepeatingPass } from "./repeating-pass.ts";
 import { InProcessScheduler } from "./scheduler.ts";
 import { Sweep } from "./sweep.ts";
 import { createDeliveryWorker } from "./worker.ts";
@@ -68,16 +71,18 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
   const logger = options.logger.child({ component: "delivery" });
   const clock = options.clock ?? systemClock;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const handler = new DeliveryHandler(sqlite, writer, {
+  const deliveryOptions = {
     channels: options.channels ?? channelsFromConfig(config, logger),
     clock,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-  });
+  };
+  const handler = new DeliveryHandler(sqlite, writer, deliveryOptions);
+  const notices = new NoticeHandler(sqlite, writer, deliveryOptions);
 
   if (!config.REDIS_URL) {
     if (role === "worker")
       throw new Error("passerelle worker needs REDIS_URL (without Redis the API process delivers)");
-    const scheduler = new InProcessScheduler({ sqlite, handler, clock, logger });
+    const scheduler = new InProcessScheduler({ sqlite, handler, notices, clock, logger });
     scheduler.start(pollIntervalMs);
     logger.info("delivery: in-process scheduler");
     return { mode: "inProcess", scheduler, close: () => scheduler.stop() };
@@ -118,8 +123,15 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
     owned.push(workerRedis, eventsRedis);
     const worker = createDeliveryWorker({ connection: workerRedis, prefix, handler, logger });
     const events = listenToDeliveryEvents(eventsRedis, prefix, logger);
+    // Notices are due when written: a pass over their outbox, no delayed job needed.
+    const noticePass = new RepeatingPass(
+      () => notices.deliverDue(),
+      (error) => logger.error({ err: error }, "notice pass failed"),
+    );
+    noticePass.start(pollIntervalMs);
     stopWorker = async () => {
       // Stops taking jobs and waits for those in flight: their notifications are recorded.
+      await noticePass.stop();
       await worker.close();
       await events.close();
     };

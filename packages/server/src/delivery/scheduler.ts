@@ -9,18 +9,21 @@ import type Database from "better-sqlite3";
 import type { Logger } from "pino";
 import type { Clock } from "./clock.ts";
 import type { DeliveryHandler, DeliveryOutcome } from "./handler.ts";
+import type { NoticeHandler } from "./notice-handler.ts";
 import { RepeatingPass } from "./repeating-pass.ts";
 
 export interface SchedulerOptions {
   sqlite: Database.Database;
   handler: DeliveryHandler;
+  /** "Case entered your state" notices, delivered in the same pass. */
+  notices?: NoticeHandler;
   clock: Clock;
   logger: Logger;
   /** Rungs read and delivered concurrently per round (their writes share group commits). */
   batchSize?: number;
 }
 
-export type PassReport = Record<DeliveryOutcome, number>;
+export type PassReport = Record<DeliveryOutcome, number> & { notices: number };
 
 interface DueRow {
   id: string;
@@ -29,12 +32,15 @@ interface DueRow {
 }
 
 export class InProcessScheduler {
-  readonly #options: Required<SchedulerOptions>;
+  readonly #options: Required<Omit<SchedulerOptions, "notices">>;
+  readonly #notices: NoticeHandler | undefined;
   readonly #due: Database.Statement;
   readonly #loop: RepeatingPass<PassReport>;
 
   constructor(options: SchedulerOptions) {
-    this.#options = { batchSize: 1000, ...options };
+    const { notices, ...rest } = options;
+    this.#options = { batchSize: 1000, ...rest };
+    this.#notices = notices;
     this.#due = options.sqlite.prepare(
       "select id, next_step, next_at from tasks where status = 'open' and next_at <= ? order by next_at limit ?",
     );
@@ -52,7 +58,8 @@ export class InProcessScheduler {
 
   async #pass(): Promise<PassReport> {
     const { handler, clock, batchSize } = this.#options;
-    const report: PassReport = { sent: 0, stale: 0, notDue: 0, retry: 0, busy: 0 };
+    const report: PassReport = { sent: 0, stale: 0, notDue: 0, retry: 0, busy: 0, notices: 0 };
+    if (this.#notices) report.notices = (await this.#notices.deliverDue(batchSize)).sent;
     for (;;) {
       const rows = this.#due.all(clock.now().toISOString(), batchSize) as DueRow[];
       if (rows.length === 0) break;

@@ -22,7 +22,7 @@ export interface NotificationRecord {
   taskId: string;
   caseId: string;
   step: number;
-  kind: "reminder" | "escalation";
+  kind: "reminder" | "escalation" | "notice";
   channel: string;
   recipient: { role: string; agency: string | null };
   status: "sending" | "sent" | "failed" | "dead";

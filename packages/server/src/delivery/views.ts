@@ -6,11 +6,17 @@ export const NotificationView = z
   .object({
     id: z
       .string()
-      .describe("Logical notification id `<task id>:<step>` (the webhook's X-Passerelle-Delivery)"),
-    taskId: z.string().describe("Task id"),
+      .describe(
+        "Logical notification id `<task id>:<step>`, or the notice id (the webhook's X-Passerelle-Delivery)",
+      ),
+    taskId: z.string().describe("Task id (task_…), or the notice id (ntc_…) of a notice"),
     caseId: z.string().describe("Case id"),
     step: z.number().int().describe("0-based rung of the escalation ladder"),
-    kind: z.enum(["reminder", "escalation"]).describe("reminder (rung 0) or escalation"),
+    kind: z
+      .enum(["reminder", "escalation", "notice"])
+      .describe(
+        "reminder (rung 0), escalation, or notice (the case entered a state the recipient is responsible for)",
+      ),
     channel: z.string().describe("log, webhook, …"),
     recipient: z
       .object({
@@ -26,7 +32,7 @@ export const NotificationView = z
     createdAt: z.string().describe("ISO instant of the first attempt"),
     sentAt: z.string().nullable().describe("ISO instant it was accepted by the channel"),
   })
-  .describe("A reminder or escalation, per channel");
+  .describe("A reminder, escalation or notice, per channel");
 export type NotificationView = z.infer<typeof NotificationView>;
 
 export const TaskActionView = z

@@ -28,6 +28,8 @@ let app: FastifyInstance;
 let dir: string;
 let clock: ManualClock;
 let log: MemoryChannel;
+/** What the log channel received about tasks (the notices of states entered are tested on their own). */
+const reminders = () => log.received.filter((m) => m.type !== "notice");
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "passerelle-tasks-"));
@@ -88,9 +90,14 @@ describe("task delivery routes", () => {
       },
     ]);
     const onCase = (await app.inject({ method: "GET", url: `/v1/cases/${opened.id}/notifications` })).json();
-    expect(onCase.items.map((n: { channel: string }) => n.channel)).toEqual(["log", "webhook"]);
+    const onCaseReminders = onCase.items.filter((n: { kind: string }) => n.kind !== "notice");
+    expect(onCaseReminders.map((n: { channel: string }) => n.channel)).toEqual(["log", "webhook"]);
     const dead = (await app.inject({ method: "GET", url: "/v1/notifications/dead-letters" })).json();
-    expect(dead.items).toMatchObject([{ taskId: task.id, channel: "webhook", status: "dead" }]);
+    // The notice of the state entered went the same way on the channel that is down.
+    expect(dead.items).toMatchObject([
+      { taskId: task.id, kind: "reminder", channel: "webhook", status: "dead" },
+      { kind: "notice", channel: "webhook", status: "dead" },
+    ]);
     // The person's name never reaches a channel.
     expect(JSON.stringify(log.received)).not.toContain(ADULT.familyName);
     expect(JSON.stringify(log.received)).not.toContain(ADULT.givenName);
@@ -118,10 +125,10 @@ describe("task delivery routes", () => {
       },
     ]);
     expect(await app.delivery!.scheduler!.runDue()).toMatchObject({ sent: 0 });
-    expect(log.received).toHaveLength(0);
+    expect(reminders()).toHaveLength(0);
     clock.set(snoozed.dueAt);
     expect(await app.delivery!.scheduler!.runDue()).toMatchObject({ sent: 1 });
-    expect(log.received.map((m) => m.id)).toEqual([`${task.id}:0`]);
+    expect(reminders().map((m) => m.id)).toEqual([`${task.id}:0`]);
   });
 
   it("refuses a snooze that ends in the past, or that gives both until and for", async () => {
@@ -175,7 +182,7 @@ describe("task delivery routes", () => {
     });
     clock.set(task.dueAt);
     await app.delivery!.scheduler!.runDue();
-    expect(log.received.map((m) => m.recipient)).toEqual([{ role: "caseworker", agency: "welfare" }]);
+    expect(reminders().map((m) => m.recipient)).toEqual([{ role: "caseworker", agency: "welfare" }]);
 
     const byAgency = (
       await app.inject({ method: "GET", url: "/v1/tasks?overdue=false&agency=welfare" })
@@ -202,6 +209,6 @@ describe("task delivery routes", () => {
     expect(res.json().code).toBe("PASSERELLE_TASK_NOT_OPEN");
     clock.set(task.dueAt);
     await app.delivery!.scheduler!.runDue();
-    expect(log.received).toEqual([]);
+    expect(reminders()).toEqual([]);
   });
 });

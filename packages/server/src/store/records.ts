@@ -95,6 +95,16 @@ export interface TransitionWrite {
   /** States whose open tasks are cancelled (the case left them). */
   cancelStates: string[];
   consents: ConsentRow[];
+  /** Roles told that the case entered a state (the state's `responsible`), delivered after commit. */
+  notices?: NoticeToSend[];
+}
+
+/** A "case entered your state" notice, as a transition writes it to the outbox. */
+export interface NoticeToSend {
+  state: string;
+  role: string;
+  agency: string | null;
+  label: Record<string, string>;
 }
 
 export interface NewCase {

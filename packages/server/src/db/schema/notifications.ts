@@ -16,8 +16,8 @@ export const notifications = sqliteTable(
     caseId: text("case_id").notNull(),
     /** 0-based rung of the task's escalation ladder. */
     step: integer("step").notNull(),
-    /** `reminder` (rung 0) or `escalation` (later rungs). */
-    kind: text("kind", { enum: ["reminder", "escalation"] }).notNull(),
+    /** `reminder` (rung 0), `escalation` (later rungs) or `notice` (a case entered a state; `task_id` holds the notice id). */
+    kind: text("kind", { enum: ["reminder", "escalation", "notice"] }).notNull(),
     /** Channel name: `log`, `webhook`, … */
     channel: text("channel").notNull(),
     recipientRole: text("recipient_role").notNull(),

@@ -20,10 +20,14 @@ export const NotificationMessage = z
   .object({
     id: z
       .string()
-      .describe("Logical notification id `<task id>:<step>`: the same on every retry, deduplicate on it"),
+      .describe(
+        "Logical notification id, `<task id>:<step>` or the notice id `ntc_…`: the same on every retry, deduplicate on it",
+      ),
     type: z
-      .enum(["reminder", "escalation"])
-      .describe("reminder: rung 0 of the ladder; escalation: later rungs"),
+      .enum(["reminder", "escalation", "notice"])
+      .describe(
+        "reminder: rung 0 of the ladder; escalation: later rungs; notice: the case entered a state the recipient is responsible for",
+      ),
     caseId: z.string().describe("Pseudonymous case id"),
     task: z
       .object({
@@ -34,7 +38,16 @@ export const NotificationMessage = z
         dueAt: z.string().describe("ISO instant the task is due"),
         label: z.record(z.string(), z.string()).describe("Task label by language, from the pathway"),
       })
-      .describe("The overdue task"),
+      .nullable()
+      .describe("The overdue task (null for a notice)"),
+    notice: z
+      .object({
+        state: z.string().describe("Full path of the state the case entered"),
+        label: z.record(z.string(), z.string()).describe("State label by language, from the pathway"),
+      })
+      .nullable()
+      .optional()
+      .describe("The state entered (notices only)"),
     step: z.int().min(0).describe("0-based rung of the escalation ladder"),
     recipient: Recipient,
     firedAt: z.string().describe("ISO instant the notification was handed to the channel"),

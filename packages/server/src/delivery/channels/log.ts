@@ -1,5 +1,5 @@
 /**
- * The structured-log channel: one pino line per reminder or escalation, so that a single-machine
+ * The structured-log channel: one pino line per reminder, escalation or notice, so that a single-machine
  * deployment with no webhook still has a record operators can ship to their log system.
  */
 import type { Logger } from "pino";
@@ -21,14 +21,17 @@ export class LogChannel implements Channel {
           id: message.id,
           type: message.type,
           caseId: message.caseId,
-          taskId: message.task.id,
-          task: message.task.definitionId,
+          ...(message.task && {
+            taskId: message.task.id,
+            task: message.task.definitionId,
+            dueAt: message.task.dueAt,
+          }),
+          ...(message.notice && { state: message.notice.state }),
           step: message.step,
           recipient: message.recipient,
-          dueAt: message.task.dueAt,
         },
       },
-      message.type === "reminder" ? "task reminder" : "task escalation",
+      message.type === "notice" ? "case entered a state" : `task ${message.type}`,
     );
   }
 }

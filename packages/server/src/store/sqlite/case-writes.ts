@@ -10,7 +10,7 @@ import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { ageBandOf } from "../../crypto/personal-fields.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
-import { newTaskId } from "../../ids.ts";
+import { newNoticeId, newTaskId } from "../../ids.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import { serializeCaseView } from "../../response-serializer.ts";
 import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
@@ -337,6 +337,17 @@ export class CaseWrites {
           ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
           : null,
         purpose: c.purpose ?? null,
+      });
+    }
+    for (const notice of w.notices ?? []) {
+      s.insertNotice.run({
+        id: newNoticeId(),
+        case_id: caseId,
+        state: notice.state,
+        recipient_role: notice.role,
+        recipient_agency: notice.agency,
+        label: JSON.stringify(notice.label),
+        created_at: h.at,
       });
     }
     if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);

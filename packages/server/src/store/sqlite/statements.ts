@@ -72,6 +72,10 @@ export function prepareCaseWrites(sqlite: Database.Database) {
       `INSERT INTO tasks (id, case_id, key, task_id, kind, state, status, due_at, assignee, assignee_role, assignee_agency, escalation, label, occurrence, created_at, next_step, next_at)
        VALUES (@id, @case_id, @key, @task_id, @kind, @state, 'open', @due_at, @assignee, @assignee_role, @assignee_agency, @escalation, @label, @occurrence, @created_at, @next_step, @next_at)`,
     ),
+    insertNotice: sqlite.prepare(
+      `INSERT INTO notices (id, case_id, state, recipient_role, recipient_agency, label, status, next_at, created_at)
+       VALUES (@id, @case_id, @state, @recipient_role, @recipient_agency, @label, 'open', @created_at, @created_at)`,
+    ),
     insertConsent: sqlite.prepare(
       `INSERT INTO consents (case_id, scope, given, method, interpreter_used, at, actor, guardian, purpose)
        VALUES (@case_id, @scope, @given, @method, @interpreter_used, @at, @actor, @guardian, @purpose)`,
