@@ -45,7 +45,7 @@ describe("OpenAPI", () => {
       ]);
       // The refusals of each route's policy are documented with it (auth/plugin.ts).
       expect(Object.keys(doc.paths["/v1/pathways"].get.responses).sort()).toEqual(["200", "401"]);
-      expect(Object.keys(doc.paths["/health"].get.responses)).toEqual(["200"]);
+      expect(Object.keys(doc.paths["/health"].get.responses)).toEqual(["200", "503"]);
       const ui = await t.app.inject({ url: "/docs/" });
       expect(ui.statusCode).toBe(200);
       expect(ui.headers["content-type"]).toContain("text/html");

@@ -63,11 +63,29 @@ export interface KeyringSettings {
   keyFile: string;
   /** Generate the key file when no key is configured (fresh local start). */
   generateIfMissing: boolean;
+  /** The store already holds sealed records: only the key that sealed them can open them. */
+  storeHoldsSealedData?: boolean;
+}
+
+/** What to do when no key is configured and the key file is missing. */
+function missingKeyMessage(path: string, sealed: boolean | undefined): string {
+  if (sealed)
+    return `no data key: the key file ${path} is missing and PASSERELLE_KEY is not set, but the store holds personal data sealed with a key. Restore the key file from the backup kept with the store's (docs/operations.md#restoring-the-store), or set PASSERELLE_KEY to that key; a new key cannot open what the old one sealed.`;
+  return `no data key: the key file ${path} is missing and PASSERELLE_KEY is not set. Start the server once on this store (it creates the key file while the store holds no case), or set PASSERELLE_KEY (\`passerelle keys generate\` prints a new key).`;
 }
 
 /** Read the key file, checking that it is well-formed and that the active key is in it. */
 export function readKeyFile(path: string): KeyFile {
-  const file = KeyFile.parse(JSON.parse(readFileSync(path, "utf8")));
+  let file: KeyFile;
+  try {
+    file = KeyFile.parse(JSON.parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    // zod and JSON.parse name what is wrong but not where: the operator needs the file.
+    const reason = error instanceof SyntaxError ? "it is not JSON" : "it does not have the key file's form";
+    throw new Error(
+      `key file ${path} is unreadable: ${reason}. Restore it from the backup kept with the store's (docs/operations.md#restoring-the-store); a new key cannot read what the old one sealed.`,
+    );
+  }
   if (!file.keys.some((k) => k.id === file.active))
     throw new Error(`key file ${path}: active key is not in the file`);
   for (const k of file.keys) {
@@ -117,9 +135,7 @@ export function loadKeyring(settings: KeyringSettings): { keyring: Keyring; sour
     const keyring = keyringFromFile(readKeyFile(path));
     return { keyring, source: { kind: "file", path, activeId: keyring.active.id, generated: false } };
   }
-  if (!settings.generateIfMissing) {
-    throw new Error(`no data key: set PASSERELLE_KEY or create the key file ${path} (passerelle keys init)`);
-  }
+  if (!settings.generateIfMissing) throw new Error(missingKeyMessage(path, settings.storeHoldsSealedData));
   const key = generateDataKey();
   writeKeyFile(path, {
     version: 1,

@@ -32,6 +32,7 @@ export function keyringFor(sqlite: Database.Database, settings: KeyringSettings,
   const { keyring, source } = loadKeyring({
     ...settings,
     generateIfMissing: settings.generateIfMissing && !hasCases,
+    storeHoldsSealedData: hasCases,
   });
   if (source.kind === "file" && source.generated) {
     log?.warn(

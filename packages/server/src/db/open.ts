@@ -10,6 +10,7 @@ import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { analyseIndexesWithoutStatistics } from "./index-statistics.ts";
 import * as schema from "./schema/index.ts";
+import { assertStructureIntact, assertWritable, StoreUnusableError } from "./store-checks.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/sqlite/", import.meta.url));
 
@@ -20,8 +21,35 @@ export interface OpenDatabase {
   db: Db;
 }
 
-export function openDatabase(file: string): OpenDatabase {
-  const sqlite = openConnection(file);
+export interface OpenOptions {
+  /** Check every page's structure before use (`quick_check`): the server does, once, at start. */
+  checkStructure?: boolean;
+}
+
+/**
+ * Opens the store, refusing one it cannot write, or (with `checkStructure`) one whose structure is
+ * damaged, with a message naming the file and the restore step (`store-checks.ts`).
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): OpenDatabase {
+  let sqlite: Database.Database;
+  try {
+    sqlite = openConnection(file);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== "SQLITE_NOTADB" && code !== "SQLITE_CORRUPT") throw error;
+    throw new StoreUnusableError(
+      file,
+      `is not a readable SQLite database (${(error as Error).message})`,
+      "Restore the latest backup",
+    );
+  }
+  try {
+    assertWritable(sqlite, file);
+    if (options.checkStructure) assertStructureIntact(sqlite, file);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   analyseIndexesWithoutStatistics(sqlite);

@@ -176,6 +176,12 @@ export const ERROR_CATALOG = {
     description:
       "Something failed on the server. Nothing was changed unless a 2xx was returned. The `instance` identifies the request in the server logs.",
   },
+  PASSERELLE_STORE_UNWRITABLE: {
+    status: 503,
+    title: "Store not writable",
+    description:
+      "`GET /health`: the database file, its write-ahead log or its folder can no longer be written (file mode, an immutable file, a read-only mount), so requests would fail. The detail names the path. Operators: restore write access, or restore the store (docs/operations.md, Restoring the store).",
+  },
   PASSERELLE_UNAVAILABLE: {
     status: 503,
     title: "Shutting down",
