@@ -94,6 +94,11 @@ describe("crash", () => {
     // Each worker drives one case in a loop; acknowledged (case, revision) pairs are recorded.
     const acknowledged: { id: string; revision: number }[] = [];
     let killed = false;
+    // Resolved by the workers themselves: once enough events are acknowledged, or all have stopped.
+    let enough!: () => void;
+    const enoughAcknowledged = new Promise<void>((resolve) => {
+      enough = resolve;
+    });
     const worker = async (id: string) => {
       let revision = 2;
       while (!killed) {
@@ -106,15 +111,15 @@ describe("crash", () => {
           if (res.status !== 200) throw new Error(`unexpected ${res.status}`);
           revision = res.json.revision as number;
           acknowledged.push({ id, revision });
+          if (acknowledged.length >= 300) enough();
         } catch {
           return;
         }
       }
     };
-    let running = caseIds.length;
-    const workers = caseIds.map((id) => worker(id).finally(() => running--));
+    const workers = caseIds.map((id) => worker(id));
     // Kill once enough events are acknowledged (or if every worker stopped on an error).
-    while (acknowledged.length < 300 && running > 0) await new Promise((r) => setTimeout(r, 5));
+    await Promise.race([enoughAcknowledged, Promise.all(workers)]);
     child.kill("SIGKILL");
     killed = true;
     await Promise.all(workers);

@@ -1,8 +1,9 @@
+import { once } from "node:events";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { bufferedDestination, LOG_FLUSH_MS } from "./logger.ts";
 
 describe("bufferedDestination", () => {
@@ -10,15 +11,22 @@ describe("bufferedDestination", () => {
     const dir = mkdtempSync(join(tmpdir(), "passerelle-log-"));
     const file = join(dir, "out.log");
     const fd = openSync(file, "w");
+    // The flush period is moved by hand: the test neither sleeps nor depends on how busy the machine is.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const destination = bufferedDestination(fd);
     try {
       pino(destination).info({ reqId: "req-1" }, "request completed");
-      // Far below the 4 KiB a write gathers: without the periodic flush it would sit in the buffer.
-      await new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_MS * 3));
+      // Far below the 4 KiB a write gathers: held in the buffer until the period ends.
+      vi.advanceTimersByTime(LOG_FLUSH_MS - 1);
+      expect(readFileSync(file, "utf8")).toBe("");
+      const written = once(destination, "write");
+      vi.advanceTimersByTime(1);
+      await written;
       const lines = readFileSync(file, "utf8").trim().split("\n");
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({ reqId: "req-1", msg: "request completed" });
     } finally {
+      vi.useRealTimers();
       // Closes the file descriptor too (sonic-boom owns it from here).
       await new Promise((resolve) => {
         destination.once("close", resolve);

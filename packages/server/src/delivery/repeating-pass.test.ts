@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RepeatingPass } from "./repeating-pass.ts";
 
 describe("RepeatingPass", () => {
@@ -22,22 +22,44 @@ describe("RepeatingPass", () => {
   });
 
   it("keeps going after a failed pass and stop() waits for the pass in flight", async () => {
-    const errors: unknown[] = [];
-    let passes = 0;
-    let finished = 0;
-    const loop = new RepeatingPass(
-      async () => {
-        passes++;
-        if (passes === 1) throw new Error("first pass fails");
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        finished++;
-      },
-      (error) => errors.push(error),
-    );
-    loop.start(1);
-    while (passes < 3) await new Promise((resolve) => setTimeout(resolve, 1));
-    await loop.stop();
-    expect(errors).toHaveLength(1);
-    expect(finished).toBe(passes - 1);
+    // The timer is moved by hand and the third pass is released by hand: nothing depends on timing.
+    vi.useFakeTimers();
+    try {
+      const errors: unknown[] = [];
+      let passes = 0;
+      let finished = 0;
+      let releaseThird!: () => void;
+      const loop = new RepeatingPass(
+        async () => {
+          passes++;
+          if (passes === 1) throw new Error("first pass fails");
+          if (passes === 3) await new Promise<void>((resolve) => (releaseThird = resolve));
+          finished++;
+        },
+        (error) => errors.push(error),
+      );
+      loop.start(10);
+      await vi.advanceTimersByTimeAsync(0);
+      expect([passes, errors.length]).toEqual([1, 1]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect([passes, finished]).toEqual([2, 1]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(passes).toBe(3);
+
+      let stopped = false;
+      const stopping = loop.stop().then(() => {
+        stopped = true;
+      });
+      await vi.advanceTimersByTimeAsync(100);
+      // Still in flight: stop() has not returned, and no new pass started.
+      expect([stopped, passes, finished]).toEqual([false, 3, 1]);
+      releaseThird();
+      await stopping;
+      expect([passes, finished, errors.length]).toEqual([3, 2, 1]);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(passes).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -11,7 +11,6 @@ import { MemoryChannel } from "./channels/memory.ts";
 import { ManualClock } from "./clock.ts";
 import { type DeliveryRuntime, startDelivery } from "./runtime.ts";
 import { type DeliveryFixture, notificationsOf, openFixture, silentLogger } from "./testing.ts";
-import { waitFor } from "./testing-redis.ts";
 
 /** A channel whose sends wait until released, to close a worker in the middle of one. */
 class GatedChannel implements Channel {
@@ -66,12 +65,19 @@ describe("delivery runtime", () => {
     expect(api.mode).toBe("bullmq");
     const gated = new GatedChannel();
     const worker = await startDelivery({ ...common, role: "worker", channels: [gated] });
+    // Closed by the test, or by afterEach if the test fails first: a worker never outlives its test.
+    let closing: Promise<void> | undefined;
+    const closeWorker = () => {
+      closing ??= worker.close();
+      return closing;
+    };
+    runtimes.push({ ...worker, close: closeWorker });
 
     const [task] = await fx.openCaseWithTasks([{ due: "2026-03-02T09:00:00.000Z" }]);
     await gated.started;
-    const closing = worker.close();
+    const closed = closeWorker();
     gated.release();
-    await closing;
+    await closed;
 
     expect(gated.received.map((m) => m.id)).toEqual([`${task!.id}:0`]);
     expect(notificationsOf(fx.sqlite, task!.id)).toEqual([
@@ -86,11 +92,20 @@ describe("delivery runtime", () => {
     const clock = new ManualClock("2026-03-02T09:00:00.000Z");
     const channel = new MemoryChannel("log");
     const common = { config, sqlite: fx.sqlite, writer: fx.store.queue, logger: silentLogger, clock };
-    const api = await startDelivery({ ...common, role: "api", channels: [channel], pollIntervalMs: 20 });
+    // The timer's first pass runs at start; the next is an hour away: passes are the test's own.
+    const api = await startDelivery({
+      ...common,
+      role: "api",
+      channels: [channel],
+      pollIntervalMs: 3_600_000,
+    });
     runtimes.push(api);
     expect(api.mode).toBe("inProcess");
     const [task] = await fx.openCaseWithTasks([{ due: "2026-03-02T09:00:00.000Z" }]);
-    await waitFor(() => channel.received.length === 1, "the reminder");
+    // The first call may join the start-up pass, begun before the task existed; the second cannot.
+    await api.scheduler!.runDue();
+    await api.scheduler!.runDue();
+    expect(channel.received).toHaveLength(1);
     expect(channel.received[0]!.id).toBe(`${task!.id}:0`);
     await expect(startDelivery({ ...common, role: "worker" })).rejects.toThrow(/REDIS_URL/);
   });

@@ -14,7 +14,9 @@ const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 
 function run() {
   try {
-    checkpoint.get();
+    const { log, checkpointed } = checkpoint.get();
+    // Reported when pages moved: what tests (and an operator's debugger) can wait on, not the clock.
+    if (checkpointed > 0) parentPort.postMessage({ type: "checkpointed", log, checkpointed });
   } catch (error) {
     // The writer's own (rarer) checkpoints still run; report and carry on.
     parentPort.postMessage({ type: "error", message: String(error) });

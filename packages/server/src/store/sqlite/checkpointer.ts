@@ -28,6 +28,13 @@ export class Checkpointer {
   private readonly worker: Worker;
   private closing: Promise<void> | undefined;
   private exited = false;
+  private readonly listeners = new Set<(pages: number) => void>();
+
+  /** Calls `listener` with the number of WAL frames copied, after each checkpoint that copied any. */
+  onCheckpoint(listener: (pages: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   constructor(sqlite: Database.Database, options: CheckpointerOptions = {}) {
     sqlite.pragma(`wal_autocheckpoint = ${options.backstopPages ?? 4000}`);
@@ -39,8 +46,10 @@ export class Checkpointer {
     this.worker.once("exit", () => {
       this.exited = true;
     });
-    this.worker.on("message", (message: { type: string; message?: string }) => {
+    this.worker.on("message", (message: { type: string; message?: string; checkpointed?: number }) => {
       if (message.type === "error") process.emitWarning(`WAL checkpoint failed: ${message.message}`);
+      if (message.type === "checkpointed")
+        for (const listener of this.listeners) listener(message.checkpointed!);
     });
     // Without the worker the writer's backstop checkpoints still run.
     this.worker.on("error", (error) => process.emitWarning(`WAL checkpoint worker stopped: ${error}`));

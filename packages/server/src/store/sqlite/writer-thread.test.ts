@@ -38,12 +38,23 @@ describe("the writer thread", () => {
     // As between a COMMIT of the writer thread and its fdatasync: the next commit is visible
     // already (the writer thread raises the counter before COMMIT), not yet on disk.
     Atomics.store(visible, 0, newest + 1);
+    // Told when the read hands its answer to the durable replies: no waiting on the clock.
+    const handed = new Promise<number>((resolve) => {
+      const arrived = replies.arrived.bind(replies);
+      replies.arrived = (commit, release, fail) => {
+        arrived(commit, release, fail);
+        resolve(commit);
+      };
+    });
     let answered = false;
     const read = t.app.inject({ url: `/v1/cases/${opened.id}` }).then((res) => {
       answered = true;
       return res;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await handed).toBe(newest + 1);
+    // Held: the commit it may show is not on disk.
+    expect(replies.waiting).toBe(1);
+    await Promise.resolve();
     expect(answered).toBe(false);
     // The next commit takes that number; once it is synced, the read leaves.
     expect(
