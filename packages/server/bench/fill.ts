@@ -29,7 +29,7 @@ export async function fillStore(
   const sealed = new Map(
     (db.prepare("SELECT * FROM case_personal").all() as Record<string, string>[]).map((p) => [p.case_id!, p]),
   );
-  // Personal data is sealed and bound to its case id (issue 5): each copy is sealed again for its own id.
+  // Personal data is sealed and bound to its case id: each copy is sealed again for its own id.
   const { codec } = protectStore(db, keySettingsFromEnv(file));
   const plain = new Map(
     templates.map((t) => [
@@ -117,7 +117,7 @@ export async function fillStore(
         }
         insertHistory.run(id, template.state, new Date(created).toISOString(), template.pathway_version);
         tasks.forEach((task, n) => {
-          // A running system has already sent the reminders of past-due work (issue 4's ladder):
+          // A running system has already sent the reminders of past-due work (the escalation ladder):
           // overdue tasks have no pending rung; future ones have their next rung at the due time.
           const overdue = dues[n]! < nowIso;
           insertTask.run({

@@ -1,5 +1,5 @@
 /**
- * Issue 5 benchmark (not a test): `pnpm --filter @passerelle/server bench:protections`.
+ * Benchmark of the data protections (not a test): `pnpm --filter @passerelle/server bench:protections`.
  *
  * The event benchmark of bench/run.ts (50 connections, RISK_ASSESSED on a pool of cases, each with
  * its right expectedRevision, durable commits) against the real app twice in the same run:

@@ -36,10 +36,10 @@ export interface AppOptions {
   /** Pathway directories (default: the shipped pathways). */
   pathwayDirs?: string[];
   logger?: LoggerOptions;
-  /** Reminder delivery (issue 4); without `config` the task routes work but nothing is delivered. */
+  /** Reminder delivery; without `config` the task routes work but nothing is delivered. */
   delivery?: DeliveryPluginOptions;
   /**
-   * Issue 5: authentication, need-to-know authorisation, encryption of personal data and the audit
+   * Authentication, need-to-know authorisation, encryption of personal data and the audit
    * log. Always on; `false` exists only for the benchmark baseline and tests of unrelated behaviour.
    */
   protections?: boolean;

@@ -19,7 +19,7 @@ export const Config = z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info")
       .describe("pino log level"),
-    // Delivery (issue 4): reminders and escalations.
+    // Delivery: reminders, escalations and notices.
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\/.+/, { message: "must be a Redis URL such as redis://127.0.0.1:6379" })

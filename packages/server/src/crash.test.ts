@@ -14,7 +14,7 @@ import { provisionToken } from "./testing/auth.ts";
 import { TEST_PATHWAYS_DIR, tempDir } from "./testing/build.ts";
 import { CHILD, IDENTIFICATION } from "./testing/fixtures.ts";
 
-/** Bearer token of the caseworker the test provisions before starting the server (issue 5). */
+/** Bearer token of the caseworker the test provisions before starting the server (every route needs one). */
 let token = "";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -68,7 +68,7 @@ describe("crash", () => {
   it("keeps every acknowledged event and no half-written case after SIGKILL mid-burst", async () => {
     const file = join(tempDir(), "crash.db");
     token = provisionToken(file, { country: "ZZ", agency: "police" });
-    // Issue 5: the server needs a token; a caseworker of the test pathway's `police` agency.
+    // The server needs a token: a caseworker of the test pathway's `police` agency.
     token = provisionUser(file, {
       country: "ZZ",
       agency: "police",

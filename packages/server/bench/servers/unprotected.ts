@@ -1,6 +1,6 @@
 /**
  * Benchmark baseline only: `src/server.ts` as deployed (same configuration, delivery, logging) but
- * with issue 5's protections off — no authentication, no authorisation, personal data stored as
+ * with the data protections off — no authentication, no authorisation, personal data stored as
  * plain JSON, no audit log. Never a way to run Passerelle: the server entry point has no such switch.
  */
 import { PATHWAYS_DIR } from "@passerelle/definitions";

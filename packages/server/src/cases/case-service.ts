@@ -24,7 +24,7 @@ import { type Identification, type Person, personAttributes } from "./person.ts"
 
 export const OPENING_EVENT = "CASE_OPENED";
 
-/** Issue 5: who sends an event, what to audit with it, and what a consent record carries beyond the event. */
+/** Who sends an event (its `roles` are checked), what to audit with it, and what a consent record carries beyond the event. */
 export interface EventOptions {
   /** Role of the sender, checked against the event's `roles`. */
   role?: string;

@@ -31,11 +31,11 @@ export interface EventCommand {
   actor: string;
   /** ISO instant of the request: the engine's "now". */
   at: string;
-  /** Role of the sender, checked against the event's `roles` (issue 5). */
+  /** Role of the sender, checked against the event's `roles`. */
   role?: string;
   /** Extra fields of the consent record a RECORD_CONSENT produces (guardian of a minor, purpose). */
   consent?: Pick<ConsentRow, "guardian" | "purpose">;
-  /** Audit entry written in the event's transaction (issue 5). */
+  /** Audit entry written in the event's transaction: every write of a case is audited. */
   audit?: AuditDraft;
   /**
    * `json`: answer with the case view serialised (the route sends it as is), computed where the
@@ -66,7 +66,7 @@ export class PathwayDecider implements EventDecider {
     const { pathway } = pinnedPathway(this.pathways, current);
     const { event } = command;
     const spec = pathway.events[event.type] ?? eventSpecOfBuiltin(event.type);
-    // Issue 5: the event's `roles` (default caseworker and supervisor; supervisor-only marks an approval).
+    // The event's `roles` (default caseworker and supervisor; supervisor-only marks an approval).
     if (command.role !== undefined && spec) {
       const roles: readonly string[] = spec.roles ?? ["caseworker", "supervisor"];
       if (!roles.includes(command.role)) {

@@ -100,7 +100,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const dirs = options.pathwayDirs ?? [PATHWAYS_DIR];
   const { sqlite } = openDatabase(options.databaseFile);
-  // Sealed exactly as the server seals them (issue 5): the server reads these cases back.
+  // Sealed exactly as the server seals them (personal data is encrypted at rest): the server reads these cases back.
   const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(options.databaseFile)));
   const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {}, agencies: {} };
   try {

@@ -1,6 +1,7 @@
 /**
- * Who is making the request. Every write records it. Until authentication lands (issue 5) every
- * request is made by "anonymous"; the auth plugin will replace this hook, not the routes.
+ * Who is making the request. Every write records it. The auth plugin sets it to the authenticated
+ * user's id; with the protections off (tests of unrelated behaviour, the benchmark baseline) every
+ * request is made by "anonymous".
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";

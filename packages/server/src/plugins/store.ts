@@ -16,7 +16,7 @@ import { SqliteCaseStore, type StoreProtection } from "../store/sqlite/sqlite-ca
 declare module "fastify" {
   interface FastifyInstance {
     store: CaseStore;
-    /** The store's connection (issue 5: users, tokens, audit and grants live in the same file). */
+    /** The store's connection (users, tokens, audit and grants live in the same file). */
     sqlite: Database.Database;
     pathways: PathwayRegistry;
     cases: CaseService;
@@ -28,7 +28,7 @@ export interface StorePluginOptions {
   databaseFile: string;
   /** Directories of `<COUNTRY>/<version>.yaml` pathways to load (default: the shipped ones). */
   pathwayDirs?: string[];
-  /** Issue 5: sealing codec and audit log for the store (none: plain JSON, no audit). */
+  /** Sealing codec and audit log for the store (none: plain JSON, no audit). */
   protect?: (sqlite: Database.Database) => StoreProtection;
   /**
    * Run the store's writes in a writer thread and its case reads and lists in a reader thread

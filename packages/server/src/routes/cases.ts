@@ -79,7 +79,7 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const principal = request.principal;
       if (principal) {
-        // Issue 5: a case is opened for the caller's own agency, in its country.
+        // A case is opened for the caller's own agency, in its country (need-to-know).
         const own = agencyParts(principal.agencyId);
         if (request.body.country !== own.country || request.body.identification.agency !== own.code) {
           await app.audit(

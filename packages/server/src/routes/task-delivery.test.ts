@@ -39,7 +39,7 @@ beforeEach(async () => {
     databaseFile: join(dir, "test.db"),
     pathwayDirs: [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
     logger: { level: "silent" },
-    // Issue 5's protections are covered by the auth tests; these test delivery.
+    // The protections are covered by the auth tests; these test delivery.
     protections: false,
     delivery: {
       config: loadConfig({ WEBHOOK_MAX_ATTEMPTS: "1" }),

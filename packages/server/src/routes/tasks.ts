@@ -163,7 +163,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/v1/tasks/:id/snooze",
     {
-      // Issue 4: snoozing, like reassigning, is a supervisor's decision within the owning agency.
+      // Snoozing, like reassigning, is a supervisor's decision within the owning agency.
       config: { policy: "task:reassign" },
       schema: {
         tags: ["tasks"],

@@ -18,7 +18,7 @@ import type {
   TaskStatus,
 } from "./records.ts";
 
-/** Need-to-know filter of lists: cases owned by, or referred to, this agency (issue 5). */
+/** Need-to-know filter of lists: cases owned by, or referred to, this agency. */
 export interface VisibleTo {
   country: string;
   /** The agency's id in the pathway (`cases.agency`). */
@@ -47,9 +47,9 @@ export interface TaskFilter {
   /** Role, or `role@agency`. */
   assignee?: string;
   caseId?: string;
-  /** Agency of the assignee (issue 4: overdue lists by agency). */
+  /** Agency of the assignee (overdue lists by agency). */
   agency?: string;
-  /** Country of the task's case (issue 4: overdue lists by country). */
+  /** Country of the task's case (overdue lists by country). */
   country?: string;
   now: string;
   afterId?: string;
@@ -109,7 +109,7 @@ export interface CaseStore {
     input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult>;
 
-  /** Runs `fn` in a durable write transaction on the single writer (issue 5: grants with their audit entry). */
+  /** Runs `fn` in a durable write transaction on the single writer (e.g. a grant with its audit entry). */
   transact<T>(fn: () => T): Promise<T>;
 
   /** Appends an audit entry in a write transaction of its own (reads, refusals, logins). */

@@ -58,7 +58,7 @@ export interface HistoryRecord {
   seq: number;
   eventType: string;
   data: Record<string, Json>;
-  /** Keys of `data` that hold personal free text (encrypted by issue 5). */
+  /** Keys of `data` that hold personal fields (encrypted at rest). */
   personalFields: string[];
   fromState: string | null;
   toState: string;
@@ -117,7 +117,7 @@ export interface NewCase {
   identification: Record<string, Json>;
   /** The opening: snapshot, history row (seq 1), tasks of the initial states. */
   opening: TransitionWrite;
-  /** Audit entry of the opening, appended in the same transaction (issue 5). */
+  /** Audit entry of the opening, appended in the same transaction. */
   audit?: AuditDraft;
 }
 

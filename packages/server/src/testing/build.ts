@@ -48,7 +48,7 @@ export async function build(
     databaseFile: file,
     pathwayDirs: options.shipped === false ? [TEST_PATHWAYS_DIR] : [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
     logger: { level: "info", destination },
-    // Tests of workflow behaviour run without issue 5's protections (no token to send); the auth,
+    // Tests of workflow behaviour run without the protections (no token to send); the auth,
     // authorisation-matrix and data-protection tests pass `protections: true`.
     protections: options.protections ?? false,
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },

@@ -12,9 +12,9 @@ export const caseHistory = sqliteTable(
     eventType: text("event_type").notNull(),
     /** The event's data as sent (validated against the pathway). May hold personal fields: see `personalFields`. */
     data: text("data").notNull(),
-    /** JSON array of the keys of `data` that are personal (free text), for issue 5's encryption. */
+    /** JSON array of the keys of `data` that are personal (free text), encrypted at rest. */
     personalFields: text("personal_fields").notNull().default("[]"),
-    /** The personal fields' values, sealed (issue 5); `data` then holds only the other fields. Null after erasure. */
+    /** The personal fields' values, sealed; `data` then holds only the other fields. Null after erasure. */
     personalData: text("personal_data"),
     fromState: text("from_state"),
     toState: text("to_state").notNull(),
@@ -22,7 +22,7 @@ export const caseHistory = sqliteTable(
     at: text("at").notNull(),
     pathwayVersion: integer("pathway_version").notNull(),
     /**
-     * `seq` of this event's audit entry (issue 5), written in the same transaction; null for events
+     * `seq` of this event's audit entry, written in the same transaction; null for events
      * accepted before the audit log, or with protections off. The audit log's per-case lookup finds
      * event entries through it (see `audit_log_target`).
      */

@@ -10,7 +10,7 @@ export const casePersonal = sqliteTable("case_personal", {
   caseId: text("case_id")
     .primaryKey()
     .references(() => cases.id),
-  /** Personal data (HTCDS person fields): sealed with AES-256-GCM (issue 5). Never logged, never in lists or URLs. `{}` once erased (retention). */
+  /** Personal data (HTCDS person fields): sealed with AES-256-GCM. Never logged, never in lists or URLs. `{}` once erased (retention). */
   person: text("person").notNull(),
   /** Where, how and by whom the person was identified; referral source. Sealed like `person`. */
   identification: text("identification").notNull(),

@@ -19,7 +19,7 @@ export const cases = sqliteTable(
     revision: integer("revision").notNull(),
     assignee: text("assignee"),
     agency: text("agency"),
-    /** Reportable attributes kept in the clear for statistics (issue 5): sex, nationality, CTDC age band. */
+    /** Reportable attributes kept in the clear for statistics: sex, nationality, CTDC age band. */
     sex: text("sex"),
     nationality: text("nationality"),
     ageBand: text("age_band"),
@@ -42,7 +42,7 @@ export const cases = sqliteTable(
     // over 1M cases). The price: a task-changing event rewrites these two entries (the other list
     // indexes hold no next_due_at and are left alone).
     index("cases_assignee_id_due").on(t.assignee, t.id, t.nextDueAt),
-    // Need-to-know lists (issue 5): the cases an agency owns, newest first, whole or by stage. The
+    // Need-to-know lists: the cases an agency owns, newest first, whole or by stage. The
     // cases referred to it come from `case_grants_agency_case`; the two are merged by id.
     index("cases_country_agency_id").on(t.country, t.agency, t.id),
     index("cases_country_agency_stage_id").on(t.country, t.agency, t.stage, t.id),

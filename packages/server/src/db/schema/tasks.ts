@@ -31,7 +31,7 @@ export const tasks = sqliteTable(
     completedAt: text("completed_at"),
     actor: text("actor"),
     note: text("note"),
-    /** Delivery (issue 4): next rung of the ladder to send; null when none is left. */
+    /** Delivery: next rung of the ladder to send; null when none is left. */
     nextStep: integer("next_step"),
     /** Delivery: when the next rung fires (ISO); null with `nextStep`. */
     nextAt: text("next_at"),

@@ -49,7 +49,7 @@ export class CaseReads {
   }
 
   /**
-   * Need-to-know lists (issue 5): the cases the agency owns and the cases referred to it, as two
+   * Need-to-know lists: the cases the agency owns and the cases referred to it, as two
    * keyset pages merged in id order. Each part walks an index already in id order — owned cases
    * `(country, agency[, stage | assignee], id)`, referred ones `case_grants (agency_id, case_id)` —
    * and stops after `limit` rows (testing visibility row by row instead read every invisible case

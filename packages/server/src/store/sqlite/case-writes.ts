@@ -29,7 +29,7 @@ type Row = Record<string, unknown>;
 
 export interface CaseWritesOptions {
   codec: PersonalDataCodec;
-  /** Issue 5: where audit entries of writes go (none: protections off). */
+  /** Where audit entries of writes go (none: protections off). */
   audit?: AuditLog | undefined;
   /** The pathways events are decided with (loaded after the store is opened). */
   pathways?: () => PathwayRegistry | undefined;
@@ -280,7 +280,7 @@ export class CaseWrites {
       case_id: caseId,
       seq,
       event_type: h.eventType,
-      // Personal fields leave `data` and are sealed on their own (issue 5).
+      // Personal fields leave `data` and are sealed on their own (encrypted at rest).
       data: JSON.stringify(
         h.personalFields.length === 0
           ? h.data
@@ -319,7 +319,7 @@ export class CaseWrites {
         label: JSON.stringify(task.label),
         occurrence: task.occurrence,
         created_at: h.at,
-        // Delivery (issue 4): rung 0 of the ladder waits in the outbox for the relay.
+        // Delivery: rung 0 of the ladder waits in the outbox for the relay.
         next_step: delivery.nextStep,
         next_at: delivery.nextAt,
       });

@@ -65,7 +65,7 @@ export interface SealedValues {
 type CaseFields = Omit<CaseRecord, "person" | "identification">;
 
 /**
- * A case as read from the store. Its personal values are opened on first read only (issue 5):
+ * A case as read from the store. Its personal values, sealed at rest, are opened on first read only:
  * most uses of a case (the case view, the audit, deciding most events) never need the person, and
  * each open is an AES-GCM decryption. They are accessors of the class, not own properties, so a
  * spread, `JSON.stringify` or a structured clone of the record leaves them out.

@@ -38,7 +38,7 @@ import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
 import type { WriteCommand } from "./write-command.ts";
 import { WriterThread } from "./writer-thread-client.ts";
 
-/** Issue 5: how personal values are sealed, and where audit entries of writes go. */
+/** How personal values are sealed (encrypted at rest), and where audit entries of writes go. */
 export interface StoreProtection {
   codec?: PersonalDataCodec;
   audit?: AuditLog;
@@ -63,7 +63,7 @@ export class SqliteCaseStore implements CaseStore {
   private reader: ReaderThread | undefined;
   private writerThread: WriterThread | undefined;
 
-  // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
+  // `sqlite` is public for delivery, which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
   private readonly auditLog: AuditLog | undefined;
 
