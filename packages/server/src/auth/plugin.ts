@@ -18,6 +18,7 @@ import fp from "fastify-plugin";
 import type { AuditDraft } from "../audit/audit-log.ts";
 import { AuditLog } from "../audit/audit-log.ts";
 import { refusedEventDraft, type SentEvent } from "../audit/refused-event.ts";
+import { forbiddenDetail } from "../errors/forbidden-detail.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseAccessLookup } from "../policy/case-access.ts";
 import { CaseGrants } from "../policy/case-grants.ts";
@@ -163,9 +164,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (status === 401)
       throw new ApiProblem("PASSERELLE_UNAUTHENTICATED", "A valid bearer token is required", { reason });
     if (status === 403) {
-      throw new ApiProblem("PASSERELLE_FORBIDDEN", "Not allowed", {
-        policy: routeConfig(request).policy,
-      });
+      const policy = routeConfig(request).policy;
+      throw new ApiProblem("PASSERELLE_FORBIDDEN", forbiddenDetail(policy, request.principal), { policy });
     }
     throw target?.type === "task"
       ? new ApiProblem("PASSERELLE_TASK_NOT_FOUND", "No task with this id")

@@ -131,30 +131,32 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     expect(add("GH", "police-ahtu")).toMatchObject({ code: 0, stdout: "GH:police-ahtu\n" });
   });
 
-  it("seed --demo prints how to see its cases, and those commands show them to a caseworker", async () => {
+  it("seed --demo prints how to see its cases, and those commands show them to a caseworker of the running server", async () => {
     const dir = tempDir();
     const file = join(dir, "seed.db");
     const url = `file:${file}`;
-    // The README's fresh start: the first admin in Ghana's lead agency, then the demo cases.
+    // The README's fresh start: the first admin in Ghana's lead agency, then the demo cases — here
+    // while the server runs, which sees the cases, the user and the token without a restart.
     expect(passerelle(url, ["users", "bootstrap-admin", "--country", "GH", "--agency", "mogcsp"]).code).toBe(
       0,
     );
-    const seeded = passerelle(url, ["seed", "--demo", "--cases", "14"]);
-    expect(seeded.code).toBe(0);
-    const ghana = Number(/"GH":(\d+)/.exec(seeded.stdout)?.[1]);
-    expect(ghana).toBeGreaterThan(0);
-    // Run the commands exactly as printed.
-    const commands = seeded.stdout
-      .split("\n")
-      .filter((line) => line.startsWith("  npx --yes pnpm@10 passerelle "))
-      .map((line) => line.trim().split(" ").slice(4));
-    expect(commands.map((c) => c.slice(0, 2).join(" "))).toEqual(["users add", "tokens create"]);
-    expect(passerelle(url, commands[0]!).code).toBe(0);
-    const token = /psr_\S+/.exec(passerelle(url, commands[1]!).stdout)?.[0];
-    expect(token).toBeDefined();
-
     const t = await build({ file, dir, protections: true });
     try {
+      const seeded = passerelle(url, ["seed", "--demo", "--cases", "14"]);
+      expect(seeded.code).toBe(0);
+      const ghana = Number(/"GH":(\d+)/.exec(seeded.stdout)?.[1]);
+      expect(ghana).toBeGreaterThan(0);
+      // Run the commands exactly as printed.
+      const commands = seeded.stdout
+        .split("\n")
+        .filter((line) => line.startsWith("  npx --yes pnpm@10 passerelle "))
+        .map((line) => line.trim().split(" ").slice(4));
+      expect(commands.map((c) => c.slice(0, 2).join(" "))).toEqual(["users add", "tokens create"]);
+      expect(seeded.stdout).toContain("a running server sees them at once");
+      expect(passerelle(url, commands[0]!).code).toBe(0);
+      const token = /psr_\S+/.exec(passerelle(url, commands[1]!).stdout)?.[0];
+      expect(token).toBeDefined();
+
       const listed = await t.app.inject({
         method: "GET",
         url: "/v1/cases?limit=100",

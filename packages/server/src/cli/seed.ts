@@ -216,7 +216,8 @@ export function seedSummary(result: SeedResult, file: string): string {
       `on a fresh server, or \`${CLI} users add-agency\`), make a caseworker there and a token for them:`,
       `  ${CLI} users add --agency ${country}:${code} --login ${login} --role caseworker`,
       `  ${CLI} tokens create --login ${login} --days 1`,
-      "then start the server (npx --yes pnpm@10 start) and GET /v1/cases with that token, or use it in /docs.",
+      "then GET /v1/cases with that token, or use it in /docs: a running server sees them at once (no restart);",
+      "otherwise start it with npx --yes pnpm@10 start.",
     );
   }
   return `${lines.join("\n")}\n`;
