@@ -87,6 +87,53 @@ describe("delivery runtime", () => {
     expect(apiChannel.received).toEqual([]);
   });
 
+  it("with REDIS_URL: the worker process delivers the notices of states entered; the API process does not", async () => {
+    const config = loadConfig({
+      REDIS_URL: "redis://127.0.0.1:6379",
+      DELIVERY_QUEUE_PREFIX: `test-${randomUUID()}`,
+    });
+    const clock = new ManualClock("2026-03-02T09:00:00.000Z");
+    // Timers an hour apart: the passes that count are the test's own.
+    const common = { config, sqlite: fx.sqlite, writer: fx.store.queue, logger: silentLogger, clock };
+    const apiChannel = new MemoryChannel("log");
+    const api = await startDelivery({
+      ...common,
+      role: "api",
+      channels: [apiChannel],
+      pollIntervalMs: 3_600_000,
+    });
+    runtimes.push(api);
+    const channel = new MemoryChannel("log");
+    const worker = await startDelivery({
+      ...common,
+      role: "worker",
+      channels: [channel],
+      pollIntervalMs: 3_600_000,
+    });
+    runtimes.push(worker);
+    expect(api.notices).toBeUndefined();
+
+    const notice = {
+      state: "identification",
+      role: "caseworker",
+      agency: "police",
+      label: { en: "Identification" },
+    };
+    await fx.openCaseWithTasks([], "2026-03-02T08:00:00.000Z", [notice]);
+    // The first call may join the start-up pass, begun before the notice existed; the second cannot.
+    await worker.notices!.run();
+    await worker.notices!.run();
+    expect(channel.received).toMatchObject([
+      {
+        type: "notice",
+        task: null,
+        notice: { state: "identification" },
+        recipient: { role: "caseworker", agency: "police" },
+      },
+    ]);
+    expect(apiChannel.received).toEqual([]);
+  });
+
   it("without REDIS_URL: the API process delivers through the in-process scheduler; a worker refuses to start", async () => {
     const config = loadConfig({});
     const clock = new ManualClock("2026-03-02T09:00:00.000Z");

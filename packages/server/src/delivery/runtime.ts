@@ -18,7 +18,7 @@ import { WebhookChannel } from "./channels/webhook.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { listenToDeliveryEvents } from "./events.ts";
 import { DeliveryHandler, type DueRung, type Writer } from "./handler.ts";
-import { NoticeHandler } from "./notice-handler.ts";
+import { NoticeHandler, type NoticeReport } from "./notice-handler.ts";
 import { OutboxRelay } from "./producer.ts";
 import { checkRedisSettings, connectRedis, DELIVERY_QUEUE, whenReady } from "./redis.ts";
 import { RepeatingPass } from "./repeating-pass.ts";
@@ -54,6 +54,8 @@ export interface DeliveryRuntime {
   relay?: OutboxRelay;
   sweep?: Sweep;
   scheduler?: InProcessScheduler;
+  /** Worker role with REDIS_URL: the pass over the notices outbox (in-process mode: the scheduler's). */
+  notices?: RepeatingPass<NoticeReport>;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
 
   const owned: Redis[] = [producerRedis];
   let stopWorker = async () => {};
+  let noticePass: RepeatingPass<NoticeReport> | undefined;
   if (role === "worker") {
     const workerRedis = connectRedis(config.REDIS_URL, "worker", logger);
     const eventsRedis = connectRedis(config.REDIS_URL, "worker", logger);
@@ -124,14 +127,15 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
     const worker = createDeliveryWorker({ connection: workerRedis, prefix, handler, logger });
     const events = listenToDeliveryEvents(eventsRedis, prefix, logger);
     // Notices are due when written: a pass over their outbox, no delayed job needed.
-    const noticePass = new RepeatingPass(
+    const pass = new RepeatingPass(
       () => notices.deliverDue(),
       (error) => logger.error({ err: error }, "notice pass failed"),
     );
-    noticePass.start(pollIntervalMs);
+    pass.start(pollIntervalMs);
+    noticePass = pass;
     stopWorker = async () => {
       // Stops taking jobs and waits for those in flight: their notifications are recorded.
-      await noticePass.stop();
+      await pass.stop();
       await worker.close();
       await events.close();
     };
@@ -141,6 +145,7 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
     mode: "bullmq",
     relay,
     sweep,
+    ...(noticePass && { notices: noticePass }),
     async close() {
       clearInterval(sweepTimer);
       // A pass stuck on an unreachable Redis is abandoned: its rows stay in the outbox.

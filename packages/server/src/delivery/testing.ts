@@ -10,7 +10,7 @@ import type { ScheduledEscalation, TaskToSchedule } from "@passerelle/engine";
 import { pino } from "pino";
 import { openDatabase } from "../db/open.ts";
 import { newCaseId } from "../ids.ts";
-import type { TaskRecord } from "../store/records.ts";
+import type { NoticeToSend, TaskRecord } from "../store/records.ts";
 import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
 
 export const silentLogger = pino({ level: "silent" });
@@ -20,8 +20,8 @@ export interface DeliveryFixture {
   file: string;
   store: SqliteCaseStore;
   sqlite: ReturnType<typeof openDatabase>["sqlite"];
-  /** Opens a case whose opening schedules these tasks; returns its open tasks. */
-  openCaseWithTasks(tasks: TaskSpecLite[], at?: string): Promise<TaskRecord[]>;
+  /** Opens a case whose opening schedules these tasks (and writes these notices); returns its open tasks. */
+  openCaseWithTasks(tasks: TaskSpecLite[], at?: string, notices?: NoticeToSend[]): Promise<TaskRecord[]>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export function openFixture(): DeliveryFixture {
     file,
     store,
     sqlite,
-    async openCaseWithTasks(specs, at = new Date(0).toISOString()) {
+    async openCaseWithTasks(specs, at = new Date(0).toISOString(), notices = []) {
       const schedule: TaskToSchedule[] = specs.map((spec, i) => {
         const assignee = spec.assignee ?? { role: "caseworker", agency: "police" };
         const rungs = spec.escalation ?? [{ at: spec.due, notify: assignee }];
@@ -84,6 +84,7 @@ export function openFixture(): DeliveryFixture {
           schedule,
           cancelStates: [],
           consents: [],
+          notices,
         },
       });
       return aggregate.openTasks;
