@@ -63,12 +63,14 @@ function parseChecked(file: string): Checked {
 
 /** Companions that sit beside pathways and are not pathways: the engine replays scenarios. */
 const COMPANION = /(\.scenarios\.ya?ml|^published\.lock\.json)$/;
-const DEFINITION = /\.(ya?ml|json)$/i;
+/** A pathway file as the server loads them: `<version>.yaml` (or `.yml`, `.json`). */
+const VERSION_FILE = /^[1-9][0-9]*\.(ya?ml|json)$/i;
 
 /**
- * Files to check: each file as given, each folder as the pathway files below it. Scenario files and
- * the publish lock are not pathways: a folder skips them, and naming one (a shell glob such as
- * `GH/*`) prints that it is skipped instead of reporting it as a broken pathway.
+ * Files to check: each file as given, each folder as the pathway files below it, named as the
+ * server loads them (`<version>.yaml`), so that scenarios, the publish lock, migration plans and
+ * other companions in the same folders are left out. Naming a scenario file or the lock (a shell
+ * glob such as `GH/*` does) prints that it is skipped instead of reporting a broken pathway.
  */
 function pathwayFiles(args: string[]): { files: string[]; skipped: string[] } {
   const files: string[] = [];
@@ -77,7 +79,7 @@ function pathwayFiles(args: string[]): { files: string[]; skipped: string[] } {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (DEFINITION.test(name) && !COMPANION.test(name)) files.push(path);
+      else if (VERSION_FILE.test(name)) files.push(path);
     }
   };
   for (const arg of args) {
