@@ -61,24 +61,73 @@ export function explainBranches(
     dataGiven: options.dataGiven,
   };
   return candidates.map(({ transition }) => {
-    const target = transition.target ?? null;
-    const requirements = conjuncts(transition.guard).map((c) => requirement(c, ctx));
-    const head = target === null ? ctx.phrases.toRecordHere : ctx.phrases.toGoTo(stateLabel(target, ctx));
-    const parts = requirements.map((r) => (r.met === false ? `${r.text} ${ctx.phrases.itIsNot}` : r.text));
-    const unmet = requirements.filter((r) => r.met === false).map((r) => r.text);
-    return {
-      target,
-      text: parts.length === 0 ? head : `${head}: ${ctx.phrases.and(parts)}`,
-      open: unmet.length === 0,
-      needs: requirements.filter((r) => r.met !== true).map((r) => r.text),
-      unmet,
-    };
+    // What an explanation depends on beyond the definition: which conditions hold. The texts for
+    // one combination are built once and shared (a case view explains every event, every time).
+    const members = conjunctsOf(transition);
+    const key = `${language}|${options.dataGiven}|${members.map((c) => outcomeKey(c, ctx)).join(",")}`;
+    let byOutcome = explained.get(transition);
+    if (!byOutcome) {
+      byOutcome = new Map();
+      explained.set(transition, byOutcome);
+    }
+    let branch = byOutcome.get(key);
+    if (!branch) {
+      branch = explain(transition.target ?? null, members, ctx);
+      byOutcome.set(key, branch);
+    }
+    return branch;
   });
+}
+
+type Transition = Candidate["transition"];
+
+const explained = new WeakMap<Transition, Map<string, BranchExplanation>>();
+const conjunctLists = new WeakMap<Transition, Condition[]>();
+
+function conjunctsOf(transition: Transition): Condition[] {
+  let list = conjunctLists.get(transition);
+  if (!list) {
+    list = conjuncts(transition.guard);
+    conjunctLists.set(transition, list);
+  }
+  return list;
 }
 
 function conjuncts(guard: Condition | undefined): Condition[] {
   if (!guard) return [];
   return "all" in guard ? guard.all.flatMap(conjuncts) : [guard];
+}
+
+/**
+ * Everything a requirement's explanation reads of the case: whether it holds (when it can be told),
+ * and which alternatives of each `any` inside it hold (the phrase offers those).
+ */
+function outcomeKey(condition: Condition, ctx: Context): string {
+  const evaluable = ctx.dataGiven || !readsData(condition);
+  let key = evaluable ? (evaluate(condition, ctx.scope) ? "1" : "0") : "?";
+  const visit = (c: Condition) => {
+    if ("any" in c) {
+      for (const member of c.any) key += evaluate(member, ctx.scope) ? "1" : "0";
+      c.any.forEach(visit);
+    } else if ("all" in c) c.all.forEach(visit);
+    else if ("not" in c) visit(c.not);
+  };
+  visit(condition);
+  return key;
+}
+
+function explain(target: string | null, members: Condition[], ctx: Context): BranchExplanation {
+  const requirements = members.map((c) => requirement(c, ctx));
+  const head = target === null ? ctx.phrases.toRecordHere : ctx.phrases.toGoTo(stateLabel(target, ctx));
+  const parts = requirements.map((r) => (r.met === false ? `${r.text} ${ctx.phrases.itIsNot}` : r.text));
+  const unmet = requirements.filter((r) => r.met === false).map((r) => r.text);
+  return Object.freeze({
+    target,
+    text: parts.length === 0 ? head : `${head}: ${ctx.phrases.and(parts)}`,
+    open: unmet.length === 0,
+    needs: requirements.filter((r) => r.met !== true).map((r) => r.text),
+    unmet,
+  });
 }
 
 function requirement(condition: Condition, ctx: Context): Requirement {
