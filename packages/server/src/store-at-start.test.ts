@@ -11,6 +11,7 @@ import { chmodSync, closeSync, existsSync, openSync, rmSync, writeFileSync, writ
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "./db/open.ts";
 import { provisionToken } from "./testing/auth.ts";
 import { build, type TestApp } from "./testing/build.ts";
 import { ADULT, IDENTIFICATION, openCase } from "./testing/fixtures.ts";
@@ -58,6 +59,16 @@ describe("starting on a store the server cannot use", () => {
     const message = await startError(file, dir);
     expect(message).toContain(`The store ${file} cannot be written`);
     expect(message).toContain("docs/operations.md#restoring-the-store");
+    makeWritable(file);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the CLI's opening leaves the write check out: `audit verify` may read a backup on a read-only disk", async () => {
+    const { file, dir } = await storeWithCase();
+    makeUnwritable(file);
+    const { sqlite } = openDatabase(file);
+    expect(sqlite.prepare("SELECT count(*) FROM cases").pluck().get()).toBe(1);
+    sqlite.close();
     makeWritable(file);
     rmSync(dir, { recursive: true, force: true });
   });

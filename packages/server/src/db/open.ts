@@ -22,14 +22,15 @@ export interface OpenDatabase {
 }
 
 export interface OpenOptions {
-  /** Check every page's structure before use (`quick_check`): the server does, once, at start. */
-  checkStructure?: boolean;
+  /**
+   * The server's start: refuse a store it cannot write, or whose structure is damaged
+   * (`quick_check` of every page), naming the file and the restore step (`store-checks.ts`). CLI
+   * commands leave them out: `audit verify` may read a backup on a read-only disk.
+   */
+  startChecks?: boolean;
 }
 
-/**
- * Opens the store, refusing one it cannot write, or (with `checkStructure`) one whose structure is
- * damaged, with a message naming the file and the restore step (`store-checks.ts`).
- */
+/** Opens the store; a file that is not a database is refused naming the file and the restore step. */
 export function openDatabase(file: string, options: OpenOptions = {}): OpenDatabase {
   let sqlite: Database.Database;
   try {
@@ -44,8 +45,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenDatab
     );
   }
   try {
-    assertWritable(sqlite, file);
-    if (options.checkStructure) assertStructureIntact(sqlite, file);
+    if (options.startChecks) {
+      assertWritable(sqlite, file);
+      assertStructureIntact(sqlite, file);
+    }
   } catch (error) {
     sqlite.close();
     throw error;

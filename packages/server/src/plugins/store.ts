@@ -39,7 +39,7 @@ export interface StorePluginOptions {
 }
 
 async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
-  const { sqlite } = openDatabase(options.databaseFile, { checkStructure: true });
+  const { sqlite } = openDatabase(options.databaseFile, { startChecks: true });
   let store: SqliteCaseStore;
   try {
     store = new SqliteCaseStore(sqlite, options.protect?.(sqlite) ?? {});
