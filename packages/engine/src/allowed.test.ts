@@ -87,7 +87,7 @@ describe("allowedEvents", () => {
       (a) => a.type === "SCREENING_COMPLETED",
     );
     expect(screening!.branches[2]!.text).toBe(
-      "pour passer à Motifs raisonnables: le consentement à l'orientation doit être enregistré (ce n'est pas le cas)",
+      "pour passer à Motifs raisonnables : le consentement à l'orientation doit être enregistré (ce n'est pas le cas)",
     );
   });
 

@@ -123,7 +123,7 @@ function explain(target: string | null, members: Condition[], ctx: Context): Bra
   const unmet = requirements.filter((r) => r.met === false).map((r) => r.text);
   return Object.freeze({
     target,
-    text: parts.length === 0 ? head : `${head}: ${ctx.phrases.and(parts)}`,
+    text: parts.length === 0 ? head : `${head}${ctx.phrases.colon}${ctx.phrases.and(parts)}`,
     open: unmet.length === 0,
     needs: requirements.filter((r) => r.met !== true).map((r) => r.text),
     unmet,
@@ -212,7 +212,12 @@ function fieldLabel(path: string, ctx: Context): string {
 
 function valueLabel(path: string, value: unknown, ctx: Context): string {
   const labels = fieldSpec(path, ctx)?.valueLabels;
-  const one = (v: unknown) => text(labels?.[String(v)], ctx.language) ?? String(v);
+  const one = (v: unknown) =>
+    typeof v === "boolean"
+      ? v
+        ? ctx.phrases.yes
+        : ctx.phrases.no
+      : (text(labels?.[String(v)], ctx.language) ?? String(v));
   return Array.isArray(value) ? value.map(one).join(", ") : one(value);
 }
 

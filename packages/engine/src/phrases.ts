@@ -24,6 +24,10 @@ export interface Phrases {
   and: (parts: string[]) => string;
   notThat: (condition: string) => string;
   itIsNot: string;
+  /** Between where a branch goes and what it requires (French sets a space before a colon). */
+  colon: string;
+  yes: string;
+  no: string;
   scopes: Record<ConsentScope, string>;
   workingDays: (n: number) => string;
 }
@@ -57,6 +61,9 @@ const en: Phrases = {
   and: (parts) => list(parts, "and"),
   notThat: (c) => `it must not be that ${c}`,
   itIsNot: "(it is not)",
+  colon: ": ",
+  yes: "yes",
+  no: "no",
   scopes: {
     assistance: "assistance",
     referral: "referral",
@@ -85,20 +92,24 @@ const fr: Phrases = {
   notRecorded: (f) => `${f} ne doit pas encore être enregistré`,
   minor: "la personne doit être un enfant (ou d'âge incertain)",
   adult: "la personne doit être majeure",
-  consent: (scope) => `le consentement à ${scope} doit être enregistré`,
+  consent: (scope) => `le consentement ${scope} doit être enregistré`,
   elapsed: (d, since) => `${d} doivent s'être écoulés depuis ${since}`,
   notElapsed: (d, since) => `moins de ${d} doivent s'être écoulés depuis ${since}`,
   either: (alts) => `soit ${alts.join(", soit ")}`,
   and: (parts) => list(parts, "et"),
   notThat: (c) => `il ne doit pas être vrai que ${c}`,
   itIsNot: "(ce n'est pas le cas)",
+  colon: " : ",
+  yes: "oui",
+  no: "non",
+  // With their preposition: "à l'", "au" (à + le).
   scopes: {
-    assistance: "l'assistance",
-    referral: "l'orientation",
-    dataSharing: "le partage de données",
-    crossBorderTransfer: "le transfert transfrontalier",
-    return: "le retour",
-    lawEnforcementContact: "un contact avec les forces de l'ordre",
+    assistance: "à l'assistance",
+    referral: "à l'orientation",
+    dataSharing: "au partage de données",
+    crossBorderTransfer: "au transfert transfrontalier",
+    return: "au retour",
+    lawEnforcementContact: "à un contact avec les forces de l'ordre",
   },
   workingDays: (n) => `${n} jours ouvrables`,
 };
@@ -127,6 +138,9 @@ const vi: Phrases = {
   and: (parts) => list(parts, "và"),
   notThat: (c) => `không được là: ${c}`,
   itIsNot: "(chưa đáp ứng)",
+  colon: ": ",
+  yes: "có",
+  no: "không",
   scopes: {
     assistance: "hỗ trợ",
     referral: "chuyển tuyến",
