@@ -32,11 +32,41 @@ export function createLogger(options: LoggerOptions): Logger {
   return createLoggers(options).logger;
 }
 
+/**
+ * Query parameters whose values are logged: the API's own filters, which hold codes and ids. Any
+ * other parameter — a token a client put in the URL by mistake, a name typed into a search — is
+ * logged by name only, its value withheld.
+ */
+const LOGGED_QUERY_VALUES = new Set([
+  "country",
+  "stage",
+  "overdue",
+  "status",
+  "limit",
+  "cursor",
+  "groupBy",
+  "afterSeq",
+  "purpose",
+]);
+
+/** The URL as logged: path, and the query with values only of the known filters. */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q === -1) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const kept = [...params].map(([name, value]) =>
+    LOGGED_QUERY_VALUES.has(name)
+      ? `${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+      : `${encodeURIComponent(name)}=[withheld]`,
+  );
+  return `${url.slice(0, q)}?${kept.join("&")}`;
+}
+
 const SERIALIZERS = {
   req: (req: { id: string; method: string; url: string }) => ({
     id: req.id,
     method: req.method,
-    url: req.url,
+    url: loggedUrl(req.url),
   }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };

@@ -220,7 +220,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (!decision.allow) return refused(refuse(request, decision.status, decision.reason, target), done);
     request.caseRelation = decision.relation ?? null;
     // Reads are recorded before any data leaves; writes record themselves in their own transaction.
-    if (request.method === "GET") {
+    // HEAD answers what GET would (its headers tell whether the case exists): audited the same.
+    if (request.method === "GET" || request.method === "HEAD") {
       auditBeforeSend(
         request,
         auditDraft(request, {

@@ -11,7 +11,7 @@ import { CaseView } from "../cases/case-view.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
-import { ConsentInput } from "./consent-record.ts";
+import { CONSENT_EVENT, ConsentInput } from "./consent-record.ts";
 
 const ConsentView = z
   .object({
@@ -23,9 +23,9 @@ const ConsentView = z
     actor: z.string().describe("User who recorded it"),
     purpose: z.string().optional().describe("The specified purpose"),
     guardian: z
-      .object({ name: z.string(), relationship: z.string() })
+      .object({ relationship: z.string().describe("How the guardian relates to the child") })
       .optional()
-      .describe("Guardian who consented for a minor"),
+      .describe("A guardian consented for a minor (the name only in the audited person read)"),
   })
   .describe("A consent record");
 
@@ -44,7 +44,12 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const aggregate = await app.store.getCase(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-      return { items: aggregate.consents };
+      return {
+        items: aggregate.consents.map(({ guardian, ...c }) => ({
+          ...c,
+          ...(guardian && { guardian: { relationship: guardian.relationship } }),
+        })),
+      };
     },
   );
 
@@ -66,8 +71,8 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { expectedRevision, guardian, purpose, ...data } = request.body;
-      const sent = { type: "RECORD_CONSENT", expectedRevision };
-      return namingRefusedEvent(request, sent, () =>
+      const sent = { type: CONSENT_EVENT, expectedRevision };
+      const view = await namingRefusedEvent(request, sent, () =>
         app.cases.applyEvent(
           request.params.id,
           { type: sent.type, data, expectedRevision },
@@ -87,6 +92,9 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         ),
       );
+      // A withdrawal may have ended referral grants in the write: access is looked up afresh.
+      app.caseAccess.forget(request.params.id);
+      return view;
     },
   );
 };

@@ -62,13 +62,31 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Consent required",
     description:
-      "Sharing this case (a referral to another agency, a cross-border transfer) needs the person's recorded consent for `scopes`. Record it first (`POST /v1/cases/{id}/consents`). Not required for a child: a child's referral rests on best interests.",
+      "Sharing this case (a referral to another agency, a cross-border transfer) needs the person's recorded consent for `scopes`. Record it first (`POST /v1/cases/{id}/consents`). For a child without consent, see PASSERELLE_BEST_INTERESTS_DECISION_REQUIRED.",
   },
   PASSERELLE_CONSENT_WITHDRAWN: {
     status: 422,
     title: "Consent withdrawn",
     description:
       "The person withdrew consent for `scopes`: no further sharing from that moment. Nothing was shared.",
+  },
+  PASSERELLE_BEST_INTERESTS_DECISION_REQUIRED: {
+    status: 422,
+    title: "Best-interests decision required",
+    description:
+      "The person is a child, or presumed one (no birth date, or age uncertain), and has not consented to sharing (`scopes`). A referral then rests only on a best-interests decision for it: send `bestInterests` with coded grounds, as a user holding the role the pathway names for the decision (a supervisor by default). Nothing was shared.",
+  },
+  PASSERELLE_REFERRAL_NOT_FOUND: {
+    status: 404,
+    title: "Referral not found",
+    description:
+      "The case has no referral (grant) with this id. List them with `GET /v1/cases/{id}/referrals`.",
+  },
+  PASSERELLE_REFERRAL_REVOKED: {
+    status: 409,
+    title: "Referral already revoked",
+    description:
+      "The referral was revoked before (by the owning agency, or because the person withdrew the consent it rested on). Nothing changed.",
   },
   PASSERELLE_AGENCY_NOT_REGISTERED: {
     status: 422,

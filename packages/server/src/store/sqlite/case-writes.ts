@@ -5,13 +5,16 @@
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
+import { ageBandOf } from "../../cases/age-band.ts";
 import { caseView } from "../../cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
+import { personAttributes } from "../../cases/person.ts";
+import { grantsEndedBy } from "../../consent/sharing.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
-import { ageBandOf } from "../../crypto/personal-fields.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
 import { newTaskId } from "../../ids.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
+import { consentRevocation } from "../../policy/case-grants.ts";
 import { serializeCaseView } from "../../response-serializer.ts";
 import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
@@ -49,6 +52,7 @@ export class CaseWrites {
   private readonly pathways: () => PathwayRegistry | undefined;
   private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
   private readonly written: WrittenCases | undefined;
+  private readonly revocation: ReturnType<typeof consentRevocation>;
 
   constructor(sqlite: Database.Database, options: CaseWritesOptions) {
     this.reads = prepareCaseReads(sqlite);
@@ -57,6 +61,7 @@ export class CaseWrites {
     this.auditLog = options.audit;
     this.pathways = options.pathways ?? (() => undefined);
     this.written = options.keepWritten ? new WrittenCases(sqlite) : undefined;
+    this.revocation = consentRevocation(sqlite);
   }
 
   /** A batch began (inside its transaction, before its first write). */
@@ -121,13 +126,9 @@ export class CaseWrites {
       // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
       sex: typeof input.person.sex === "string" ? input.person.sex : null,
       nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
-      age_band:
-        typeof input.person.ageBand === "string"
-          ? input.person.ageBand
-          : (ageBandOf(
-              typeof input.person.birthDate === "string" ? input.person.birthDate : undefined,
-              new Date(at),
-            ) ?? null),
+      // Computed by the server, never taken from the client: a free-text band would be a label that
+      // statistics show and that could carry anything.
+      age_band: ageBandOf(personAttributes(input.person), new Date(at)),
       created_at: at,
       updated_at: at,
       outcome: w.outcome,
@@ -338,6 +339,12 @@ export class CaseWrites {
           : null,
         purpose: c.purpose ?? null,
       });
+      // A withdrawal ends, in this same transaction, every referral grant that rested on the scope.
+      if (!c.given) {
+        const ended = grantsEndedBy(c.scope);
+        if (ended === "allConsent") this.revocation.all(caseId, c.at);
+        else if (ended === "crossBorder") this.revocation.abroad(caseId, c.at);
+      }
     }
     if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
   }

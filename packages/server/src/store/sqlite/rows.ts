@@ -195,10 +195,8 @@ export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {
     occurrence: r.occurrence as number,
     createdAt: str(r.created_at),
     completedAt: optStr(r.completed_at),
-    note:
-      r.note === null || r.note === undefined
-        ? null
-        : decodeText(codec, aad.taskNote(str(r.id)), str(r.note)),
+    // Never opened here: a note is free text, shown only by the audited person read.
+    hasNote: r.note !== null && r.note !== undefined,
   };
 }
 
