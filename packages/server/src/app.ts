@@ -16,6 +16,7 @@ import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts
 import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
 import errorsPlugin from "./plugins/errors.ts";
+import jsonBodyPlugin from "./plugins/json-body.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import aggregateRoutes from "./policy/aggregate-routes.ts";
@@ -83,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(actorPlugin);
   await app.register(securityPlugin);
   const keys = options.keys ?? keySettingsFromEnv(options.databaseFile);

@@ -44,7 +44,19 @@ export interface AuditQuery {
   targetType?: string;
   targetId?: string;
   actorUserId?: string;
+  /** Only entries about this country: its agencies' actions, its cases, users and agencies. */
+  country?: string;
 }
+
+/**
+ * An entry belongs to a country when its actor is one of the country's agencies, or what it acts on
+ * is: a case of the country, a user or a token of one of its agencies, or one of its agencies.
+ */
+const OF_COUNTRY = `(a.actor_agency_id LIKE ? || ':%'
+  OR (a.target_type = 'case' AND a.target_id IN (SELECT id FROM cases WHERE country = ?))
+  OR (a.target_type = 'user' AND a.target_id IN (SELECT id FROM users WHERE agency_id LIKE ? || ':%'))
+  OR (a.target_type = 'token' AND a.target_id IN (SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.agency_id LIKE ? || ':%'))
+  OR (a.target_type = 'agency' AND a.target_id LIKE ? || ':%'))`;
 
 export type VerifyResult =
   | { ok: true; checked: number; head: ChainCursor }
@@ -149,6 +161,10 @@ export class AuditLog {
     if (query.actorUserId !== undefined) {
       where.push("a.actor_user_id = ?");
       params.push(query.actorUserId);
+    }
+    if (query.country !== undefined) {
+      where.push(OF_COUNTRY);
+      params.push(...Array<string>(5).fill(query.country));
     }
     let sql: string;
     if (query.targetId === undefined && query.targetType === undefined) {

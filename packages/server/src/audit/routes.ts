@@ -1,6 +1,7 @@
 /** The audit log, for auditors: read it page by page, and verify the hash chain. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { agencyParts } from "../policy/visible-to.ts";
 import { problems } from "../routes/responses.ts";
 import { AuditFields } from "./audit-entry.ts";
 
@@ -17,7 +18,9 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { policy: "audit:read" },
       schema: {
         tags: ["audit"],
-        summary: "Read the audit log (oldest first)",
+        summary: "Read the audit log of your country (oldest first)",
+        description:
+          "Entries whose actor is an agency of the auditor's country, or that act on one of its cases, users, tokens or agencies. Verification (`/v1/audit/verify`) walks the whole chain but returns no entry.",
         querystring: z.object({
           afterSeq: z.coerce.number().int().min(0).optional().describe("Entries after this seq (paging)"),
           limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Page size (1–1000)"),
@@ -46,6 +49,8 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         ...(q.afterSeq !== undefined && { afterSeq: q.afterSeq }),
         ...(q.caseId !== undefined && { targetType: "case", targetId: q.caseId }),
         ...(q.userId !== undefined && { actorUserId: q.userId }),
+        // An auditor reads the entries of their own country, as a caseworker reads its own cases.
+        ...(request.principal && { country: agencyParts(request.principal.agencyId).country }),
       });
       // Reading the audit log is itself audited.
       await app.audit({

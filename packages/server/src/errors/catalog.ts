@@ -24,6 +24,12 @@ export const ERROR_CATALOG = {
     description:
       "The body, query string or path parameters do not match the schema of the operation. `invalidFields` lists each field (JSON pointer) and why.",
   },
+  PASSERELLE_JSON_TOO_DEEP: {
+    status: 400,
+    title: "JSON nested too deeply",
+    description:
+      "The body's objects and arrays nest deeper than `maxDepth` levels. No operation needs that much; send the data flatter.",
+  },
   PASSERELLE_EMPTY_BODY: {
     status: 400,
     title: "Empty body",
