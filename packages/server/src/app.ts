@@ -52,6 +52,11 @@ export interface AppOptions {
    * request thread (quicker to start: most tests).
    */
   writer?: "thread" | "inline";
+  /**
+   * Reverse proxies to believe (`TRUST_PROXY`): their addresses or CIDRs. Behind a proxy,
+   * without it every client has the proxy's address, and shares its login limit.
+   */
+  trustProxy?: string[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -62,6 +67,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
     // Our own onRequest hook answers 503 with a problem document while closing.
     return503OnClosing: false,
     // One log line per request (with method, url and status) instead of Fastify's two.

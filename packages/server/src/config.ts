@@ -15,6 +15,16 @@ export const Config = z
       .regex(/^file:.+/, { message: "must be a SQLite file URL such as file:./data/passerelle.db" })
       .default("file:./data/passerelle.db")
       .describe("SQLite database file, `file:<path>` relative to the working directory"),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, {
+        message: "must be a comma-separated list of proxy addresses or CIDRs, such as 127.0.0.1,10.0.0.0/8",
+      })
+      .optional()
+      .transform((v) => v?.split(","))
+      .describe(
+        "Reverse proxies whose X-Forwarded-For is believed (client address for login limits and the audit log); unset = none",
+      ),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info")

@@ -25,6 +25,7 @@ import { type CaseRelation, decide } from "../policy/decide.ts";
 import { isPolicyName, POLICIES, type PolicyName, refusalStatuses } from "../policy/policies.ts";
 import { problems } from "../routes/responses.ts";
 import { Directory } from "./directory.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 import { auditDraft } from "./request-audit.ts";
 import type { Principal } from "./roles.ts";
 import { routeConfig } from "./route-config.ts";
@@ -53,6 +54,7 @@ declare module "fastify" {
     auditLog: AuditLog;
     grants: CaseGrants;
     caseAccess: CaseAccessLookup;
+    loginThrottle: LoginThrottle;
     /** Whether auth, authorisation, encryption and audit are on (off only for the benchmark baseline). */
     protections: boolean;
     /** Every route with its policy, as registered (the authorisation matrix test is generated from it). */
@@ -110,6 +112,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorate("auditLog", new AuditLog(sqlite));
   app.decorate("grants", new CaseGrants(sqlite));
   app.decorate("caseAccess", new CaseAccessLookup(sqlite));
+  app.decorate("loginThrottle", new LoginThrottle(sqlite));
   app.decorate("routeTable", [] as RouteEntry[]);
   app.decorate("audit", async (draft: AuditDraft) => {
     if (app.protections) await app.store.appendAudit(draft);

@@ -58,6 +58,12 @@ export const ERROR_CATALOG = {
     description:
       "Your role may not do this (`policy` names the rule), or only the agency that owns the case may. Cases you cannot see answer 404 instead.",
   },
+  PASSERELLE_LOGIN_LOCKED: {
+    status: 423,
+    title: "Account temporarily locked",
+    description:
+      "Too many wrong passwords for this account: logins from addresses it has not logged in from before are refused for `retryAfterSeconds` (also the `Retry-After` header). Attempts while locked do not extend the lock. Wait, or log in from your usual workplace.",
+  },
   PASSERELLE_RATE_LIMITED: {
     status: 429,
     title: "Too many requests",

@@ -33,6 +33,7 @@ export async function build(
     shipped?: boolean;
     protections?: boolean;
     writer?: "thread" | "inline";
+    trustProxy?: string[];
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
@@ -53,6 +54,7 @@ export async function build(
     protections: options.protections ?? false,
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
     writer: options.writer ?? "thread",
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
   return {
     app,

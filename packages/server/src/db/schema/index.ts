@@ -6,6 +6,7 @@ export { caseHistory } from "./case-history.ts";
 export { casePersonal } from "./case-personal.ts";
 export { cases } from "./cases.ts";
 export { consents } from "./consents.ts";
+export { loginThrottle } from "./login-throttle.ts";
 export { notifications, taskActions } from "./notifications.ts";
 export { pathwayVersions } from "./pathway-versions.ts";
 export { tasks } from "./tasks.ts";
