@@ -92,6 +92,6 @@ export function invocationDir(): string {
 /** The absolute database file of a `file:` URL, with its directory created. */
 export function databaseFile(url: string, cwd: string = invocationDir()): string {
   const file = resolve(cwd, url.replace(/^file:/, ""));
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   return file;
 }

@@ -194,6 +194,12 @@ export const ERROR_CATALOG = {
     description:
       "A snooze must end after now: `until` (or now + `for`) is not in the future. Snoozing never brings a task forward.",
   },
+  PASSERELLE_SNOOZE_TOO_LONG: {
+    status: 422,
+    title: "Snooze too long",
+    description:
+      "A snooze ends within `maxDays` days: a follow-up put off further is dropped without anyone deciding so. Snooze again when it comes due, or complete or reassign the task.",
+  },
   PASSERELLE_TASK_ASSIGNEE_INVALID: {
     status: 422,
     title: "Invalid task assignee",

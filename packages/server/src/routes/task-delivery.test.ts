@@ -3,6 +3,7 @@
  * reason, overdue lists, dead letters. The app runs the in-process scheduler on a real SQLite file;
  * time for delivery is a manual clock and channels are in memory (one always failing).
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { MemoryChannel } from "../delivery/channels/memory.ts";
 import { ManualClock } from "../delivery/clock.ts";
 import { TEST_PATHWAYS_DIR } from "../testing/build.ts";
 import { ADULT, openCase } from "../testing/fixtures.ts";
+import { MAX_SNOOZE_DAYS } from "./tasks.ts";
 
 class DownChannel implements Channel {
   readonly name = "webhook";
@@ -146,6 +148,17 @@ describe("task delivery routes", () => {
       payload: { for: "P1D" },
     });
     expect(noReason.statusCode).toBe(400);
+    for (const payload of [
+      { for: "P99999Y", reason: "x" },
+      { for: "P93D", reason: "x" },
+      { until: "2999-01-01T00:00:00Z", reason: "x" },
+    ]) {
+      const tooLong = await app.inject({ method: "POST", url: `/v1/tasks/${task.id}/snooze`, payload });
+      expect(tooLong.statusCode, JSON.stringify(payload)).toBe(422);
+      expect(tooLong.json()).toMatchObject({ code: "PASSERELLE_SNOOZE_TOO_LONG", maxDays: MAX_SNOOZE_DAYS });
+    }
+    const after = await app.inject({ url: `/v1/tasks/${task.id}` });
+    expect(after.json().dueAt).toBe(task.dueAt);
   });
 
   it("reassigns to another agency with a reason; the reminder follows, the escalation stays", async () => {
