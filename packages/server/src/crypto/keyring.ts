@@ -1,5 +1,7 @@
+import { hash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { Base64Key, type DataKey, dataKeyFromBase64, generateDataKey } from "./data-key.ts";
 
@@ -59,7 +61,7 @@ export interface KeyringSettings {
   envKey?: string | undefined;
   /** `PASSERELLE_PREVIOUS_KEYS`: comma-separated base64 keys still accepted for reading. */
   envPreviousKeys?: string | undefined;
-  /** `PASSERELLE_KEY_FILE`, or `<dataDir>/keys.json` by default. */
+  /** `PASSERELLE_KEY_FILE`, or `defaultKeyFile(database)`. */
   keyFile: string;
   /** Generate the key file when no key is configured (fresh local start). */
   generateIfMissing: boolean;
@@ -129,8 +131,21 @@ export function loadKeyring(settings: KeyringSettings): { keyring: Keyring; sour
   return { keyring: new Keyring(key), source: { kind: "file", path, activeId: key.id, generated: true } };
 }
 
-/** Default key file location under the data directory. */
-export const defaultKeyFile = (dataDir: string) => join(dataDir, "keys.json");
+/**
+ * Default key file of a database: in the user's configuration directory
+ * (`$XDG_CONFIG_HOME/passerelle/keys/`, else `~/.config/passerelle/keys/`), named after the
+ * database file and its absolute path — never beside the data, so that a copy of the data
+ * directory (a backup, a disk image) does not carry the key that opens it.
+ */
+export function defaultKeyFile(databaseFile: string, env: NodeJS.ProcessEnv = process.env): string {
+  const config = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  const path = resolve(databaseFile);
+  const name = basename(path).replace(/\.[^.]*$/, "");
+  return join(config, "passerelle", "keys", `${name}-${hash("sha256", path, "hex").slice(0, 12)}.json`);
+}
+
+/** Where key files were kept before: beside the database. Still read, with a warning to move it. */
+export const legacyKeyFile = (databaseFile: string) => join(dirname(databaseFile), "keys.json");
 
 /**
  * Add a new key to the key file and make it the active one; older keys are kept for reading.
