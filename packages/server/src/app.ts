@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import checkpointLogPlugin from "./audit/checkpoint-log.ts";
 import auditRoutes from "./audit/routes.ts";
 import authPlugin from "./auth/plugin.ts";
 import authRoutes from "./auth/routes.ts";
@@ -102,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Before every route plugin: its onRoute hook checks that each route declares a policy.
   await app.register(authPlugin, { protections });
+  await app.register(checkpointLogPlugin);
   await app.register(deliveryPlugin, options.delivery ?? {});
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);

@@ -109,7 +109,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   const sqlite = app.sqlite;
   app.decorate("protections", options.protections);
   app.decorate("directory", new Directory(sqlite));
-  app.decorate("auditLog", new AuditLog(sqlite));
+  // The store's own audit log when protections are on: it holds the chain key.
+  app.decorate("auditLog", (app.store as { auditLog?: AuditLog }).auditLog ?? new AuditLog(sqlite));
   app.decorate("grants", new CaseGrants(sqlite));
   app.decorate("caseAccess", new CaseAccessLookup(sqlite));
   app.decorate("loginThrottle", new LoginThrottle(sqlite));

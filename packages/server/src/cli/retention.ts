@@ -28,6 +28,7 @@ export function registerRetentionCommands(program: Command): void {
           now: opts.now ? new Date(opts.now) : new Date(),
           dryRun: opts.dryRun ?? false,
           codec: new SealingCodec(keyring),
+          auditKey: keyring.auditKey,
           actor: { userId: null, ip: "cli" },
         });
         for (const c of report.due)

@@ -20,6 +20,7 @@ export function keySettingsFromEnv(
   return {
     envKey: env.PASSERELLE_KEY || undefined,
     envPreviousKeys: env.PASSERELLE_PREVIOUS_KEYS || undefined,
+    envAuditKey: env.PASSERELLE_AUDIT_KEY || undefined,
     keyFile: env.PASSERELLE_KEY_FILE || (existsSync(legacy) ? legacy : defaultKeyFile(databaseFile, env)),
     generateIfMissing: true,
   };
@@ -50,6 +51,12 @@ export function keyringFor(sqlite: Database.Database, settings: KeyringSettings,
       "data encryption key loaded",
     );
   }
+  if (source.kind === "env" && !source.auditKey) {
+    log?.warn(
+      {},
+      "PASSERELLE_AUDIT_KEY is not set: the audit chain key is derived from PASSERELLE_KEY; set PASSERELLE_AUDIT_KEY before rotating PASSERELLE_KEY, or older audit entries stop verifying",
+    );
+  }
   if (source.kind === "file" && dirname(resolve(source.path)) === dirname(resolve(sqlite.name))) {
     log?.warn(
       { keyFile: source.path },
@@ -64,5 +71,6 @@ export function protectStore(
   settings: KeyringSettings,
   log?: FastifyBaseLogger,
 ): Required<StoreProtection> & { codec: SealingCodec } {
-  return { codec: new SealingCodec(keyringFor(sqlite, settings, log)), audit: new AuditLog(sqlite) };
+  const keyring = keyringFor(sqlite, settings, log);
+  return { codec: new SealingCodec(keyring), audit: new AuditLog(sqlite, keyring.auditKey) };
 }

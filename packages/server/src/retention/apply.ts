@@ -39,12 +39,15 @@ export function applyRetention(
     dryRun,
     actor,
     codec,
+    auditKey,
   }: {
     now: Date;
     dryRun: boolean;
     actor?: { userId: string | null; ip: string | null };
     /** To read the sealed identification and keep its non-personal fields; without it they go too. */
     codec?: PersonalDataCodec;
+    /** The audit chain's key (the keyring's), so the erasure's entry links like every other. */
+    auditKey?: Buffer;
   },
 ): RetentionReport {
   const pathways = new Map<string, Pathway>();
@@ -82,7 +85,7 @@ export function applyRetention(
   }
   if (dryRun || report.due.length === 0) return report;
 
-  const audit = new AuditLog(sqlite);
+  const audit = new AuditLog(sqlite, auditKey);
   const s = {
     identification: sqlite.prepare("SELECT identification FROM case_personal WHERE case_id = ?").pluck(),
     person: sqlite.prepare("UPDATE case_personal SET person = ?, identification = ? WHERE case_id = ?"),

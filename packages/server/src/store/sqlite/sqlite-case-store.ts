@@ -65,7 +65,8 @@ export class SqliteCaseStore implements CaseStore {
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
-  private readonly auditLog: AuditLog | undefined;
+  /** The audit log writes are recorded in (with its chain key); undefined without protections. */
+  readonly auditLog: AuditLog | undefined;
 
   constructor(
     readonly sqlite: Database.Database,

@@ -66,7 +66,7 @@ let commits = 0;
 const visible = new Int32Array(data.visible);
 const keyring = data.keys ? loadKeyring({ ...data.keys, generateIfMissing: false }).keyring : undefined;
 const codec: PersonalDataCodec = keyring ? new SealingCodec(keyring) : new PlainCodec();
-const audit = keyring ? new AuditLog(sqlite) : undefined;
+const audit = keyring ? new AuditLog(sqlite, keyring.auditKey) : undefined;
 let pathways: PathwayRegistry | undefined;
 const writes = new CaseWrites(sqlite, {
   codec,
