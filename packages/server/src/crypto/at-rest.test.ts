@@ -102,7 +102,7 @@ describe("personal data at rest", () => {
     db.close();
     expect(row).toMatchObject({ sex: "female", nationality: "GH", country: "ZZ", stage: "screening" });
     expect(row.age_band).toMatch(/--|\+/);
-    expect(String(row.person).startsWith("pse1.")).toBe(true);
+    expect(String(row.person).startsWith("pse2.")).toBe(true);
   });
 
   it("key rotation re-seals every record under the new key and leaves every record readable", async () => {

@@ -2,12 +2,14 @@
  * Issue 5 wiring for the store: the keyring (from the environment, or the key file, generated on a
  * fresh local start) and the audit log, on the store's own connection.
  */
+
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { FastifyBaseLogger } from "fastify";
 import { AuditLog } from "../audit/audit-log.ts";
 import type { StoreProtection } from "../store/sqlite/sqlite-case-store.ts";
+import { caseSalts } from "./case-keys.ts";
 import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "./keyring.ts";
 import { SealingCodec } from "./personal-data-codec.ts";
 
@@ -72,5 +74,8 @@ export function protectStore(
   log?: FastifyBaseLogger,
 ): Required<StoreProtection> & { codec: SealingCodec } {
   const keyring = keyringFor(sqlite, settings, log);
-  return { codec: new SealingCodec(keyring), audit: new AuditLog(sqlite, keyring.auditKey) };
+  return {
+    codec: new SealingCodec(keyring, caseSalts(sqlite)),
+    audit: new AuditLog(sqlite, keyring.auditKey),
+  };
 }

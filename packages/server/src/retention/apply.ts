@@ -7,6 +7,7 @@
 import { Pathway } from "@passerelle/definitions";
 import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
+import { caseKeyWrites } from "../crypto/case-keys.ts";
 import { aad, isSealed, type PersonalDataCodec, PlainCodec } from "../crypto/personal-data-codec.ts";
 import { erasureDueAt } from "./due.ts";
 
@@ -27,6 +28,8 @@ export interface RetentionReport {
   /** Closed cases whose period has not passed, or whose pathway sets none. */
   kept: number;
   erased: number;
+  /** Whether the write-ahead log was emptied after the erasure (false: a reader held it; run again). */
+  walTruncated?: boolean;
 }
 
 /** Marker of an erased person: an empty object in the clear (nothing to seal). */
@@ -93,6 +96,7 @@ export function applyRetention(
     guardians: sqlite.prepare("UPDATE consents SET guardian = NULL WHERE case_id = ?"),
     notes: sqlite.prepare("UPDATE tasks SET note = NULL WHERE case_id = ?"),
     actions: sqlite.prepare("UPDATE task_actions SET reason = NULL WHERE case_id = ?"),
+    keys: caseKeyWrites(sqlite),
   };
   sqlite
     .transaction(() => {
@@ -103,6 +107,8 @@ export function applyRetention(
         s.guardians.run(c.caseId);
         s.notes.run(c.caseId);
         s.actions.run(c.caseId);
+        // Crypto-erasure: without its salt, no key opens a copy of the case's sealed values.
+        s.keys.destroy(c.caseId);
         audit.appendInTransaction({
           actorUserId: actor?.userId ?? null,
           actorAgencyId: null,
@@ -121,6 +127,10 @@ export function applyRetention(
       }
     })
     .immediate();
+  // The erased values' old pages are still frames of the WAL until a checkpoint copies the zeroed
+  // pages back (secure_delete) and truncates it. A reader holding an old snapshot can delay it.
+  const [checkpoint] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+  report.walTruncated = checkpoint?.busy === 0;
   return report;
 }
 

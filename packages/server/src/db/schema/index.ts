@@ -3,6 +3,7 @@ export { apiTokens } from "./api-tokens.ts";
 export { auditLog } from "./audit-log.ts";
 export { caseGrants } from "./case-grants.ts";
 export { caseHistory } from "./case-history.ts";
+export { caseKeys } from "./case-keys.ts";
 export { casePersonal } from "./case-personal.ts";
 export { cases } from "./cases.ts";
 export { consents } from "./consents.ts";

@@ -3,6 +3,7 @@
  * the batch transaction of whichever connection holds the write — the request thread's when the
  * writer is inline, the writer thread's otherwise. The same code runs in both.
  */
+
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import { ageBandOf } from "../../cases/age-band.ts";
@@ -10,6 +11,7 @@ import { caseView } from "../../cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
 import { personAttributes } from "../../cases/person.ts";
 import { grantsEndedBy } from "../../consent/sharing.ts";
+import { caseKeyWrites } from "../../crypto/case-keys.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
 import { newTaskId } from "../../ids.ts";
@@ -53,6 +55,7 @@ export class CaseWrites {
   private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
   private readonly written: WrittenCases | undefined;
   private readonly revocation: ReturnType<typeof consentRevocation>;
+  private readonly caseKeys: ReturnType<typeof caseKeyWrites>;
 
   constructor(sqlite: Database.Database, options: CaseWritesOptions) {
     this.reads = prepareCaseReads(sqlite);
@@ -62,6 +65,7 @@ export class CaseWrites {
     this.pathways = options.pathways ?? (() => undefined);
     this.written = options.keepWritten ? new WrittenCases(sqlite) : undefined;
     this.revocation = consentRevocation(sqlite);
+    this.caseKeys = caseKeyWrites(sqlite);
   }
 
   /** A batch began (inside its transaction, before its first write). */
@@ -133,6 +137,8 @@ export class CaseWrites {
       updated_at: at,
       outcome: w.outcome,
     });
+    // The case's own key first (its salt): every personal value of the case is sealed under it.
+    if (this.codec.sealing) this.caseKeys.create(input.id);
     // The sealed values go to their own table (1:1), out of the rows that lists walk.
     this.writes.insertPersonal.run({
       case_id: input.id,
@@ -184,9 +190,12 @@ export class CaseWrites {
       auditSeq,
     );
     const aggregate = this.afterTransition(current, w, next, at);
+    // The answer first, then the case kept: an answer that fails to serialise rolls the write back
+    // (its savepoint), and must not leave a revision that was never committed among the kept cases.
+    const json =
+      command.answer === "json" ? serializeCaseView(caseView(pathways, aggregate, new Date(at))) : undefined;
     this.written?.wrote(aggregate);
-    if (command.answer === "json")
-      return { status: "answered", json: serializeCaseView(caseView(pathways, aggregate, new Date(at))) };
+    if (json !== undefined) return { status: "answered", json };
     return { status: "applied", aggregate };
   }
 
@@ -210,7 +219,10 @@ export class CaseWrites {
       completed_at: input.at,
       actor: input.actor,
       // A note is free text: personal, sealed.
-      note: input.note === undefined ? null : encodeText(this.codec, aad.taskNote(taskId), input.note),
+      note:
+        input.note === undefined
+          ? null
+          : encodeText(this.codec, aad.taskNote(row.case_id as string, taskId), input.note),
     });
     this.writes.refreshNextDue.run(row.case_id);
     this.written?.forget(row.case_id as string);

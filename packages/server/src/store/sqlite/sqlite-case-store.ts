@@ -204,7 +204,10 @@ export class SqliteCaseStore implements CaseStore {
 
   async getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]> {
     const rows = this.statements.taskNotes.all(caseId) as { id: string; note: string }[];
-    return rows.map((r) => ({ taskId: r.id, note: decodeText(this.codec, aad.taskNote(r.id), r.note) }));
+    return rows.map((r) => ({
+      taskId: r.id,
+      note: decodeText(this.codec, aad.taskNote(caseId, r.id), r.note),
+    }));
   }
 
   async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
