@@ -21,7 +21,9 @@ const ConsentView = z
     interpreterUsed: z.boolean().optional().describe("Whether an interpreter was present"),
     at: z.string().describe("When (ISO instant)"),
     actor: z.string().describe("User who recorded it"),
-    purpose: z.string().optional().describe("The specified purpose"),
+    hasPurpose: z
+      .boolean()
+      .describe("A purpose was told to the person; its text (free) is in the audited person read"),
     guardian: z
       .object({ relationship: z.string().describe("How the guardian relates to the child") })
       .optional()
@@ -45,8 +47,9 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
       const aggregate = await app.store.getCase(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
       return {
-        items: aggregate.consents.map(({ guardian, ...c }) => ({
+        items: aggregate.consents.map(({ guardian, purpose, ...c }) => ({
           ...c,
+          hasPurpose: purpose !== undefined,
           ...(guardian && { guardian: { relationship: guardian.relationship } }),
         })),
       };

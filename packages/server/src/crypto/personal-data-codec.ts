@@ -94,5 +94,6 @@ export const aad = {
   identification: (caseId: string) => `case:${caseId}:identification`,
   history: (caseId: string, seq: number) => `history:${caseId}:${seq}`,
   consentGuardian: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}`,
+  consentPurpose: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}:purpose`,
   taskNote: (caseId: string, taskId: string) => `task:${caseId}:${taskId}:note`,
 };

@@ -42,6 +42,13 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     aad: (r) => aad.consentGuardian(r.case_id as string, r.at as string, r.scope as string),
   },
   {
+    table: "consents",
+    column: "purpose",
+    key: ["id", "case_id", "at", "scope"],
+    aad: (r) => aad.consentPurpose(r.case_id as string, r.at as string, r.scope as string),
+    rawText: true,
+  },
+  {
     table: "tasks",
     column: "note",
     key: ["id", "case_id"],

@@ -67,6 +67,9 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
                   }),
                 )
                 .describe("Guardians named in consent records"),
+              consentPurposes: z
+                .array(z.object({ scope: z.string(), at: z.string(), purpose: z.string() }))
+                .describe("The purposes told to the person when consent was recorded"),
               taskNotes: z
                 .array(z.object({ taskId: z.string(), note: z.string().nullable() }))
                 .describe("Notes given when tasks were completed"),
@@ -107,6 +110,9 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
           c.guardian
             ? [{ scope: c.scope, at: c.at, name: c.guardian.name, relationship: c.guardian.relationship }]
             : [],
+        ),
+        consentPurposes: aggregate.consents.flatMap((c) =>
+          c.purpose !== undefined ? [{ scope: c.scope, at: c.at, purpose: c.purpose }] : [],
         ),
         taskNotes,
       };

@@ -49,6 +49,28 @@ describe("personal data outside the audited person read", () => {
     expect(read.map((e) => e.reason)).toEqual(["followUp"]);
   });
 
+  it("the purpose told to the person at consent is sealed, shown only by the person read", async () => {
+    const { id } = await fx.openCase(ADULT);
+    const purpose = "to tell Zanele's aunt in Kumasi where she is";
+    const res = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/consents`,
+      headers: fx.headers("caseworker"),
+      payload: { scope: "referral", given: true, method: "oral", purpose, expectedRevision: 1 },
+    });
+    expect(res.statusCode).toBe(200);
+    const list = await fx.app.inject({ url: `/v1/cases/${id}/consents`, headers: fx.headers("caseworker") });
+    expect(list.body).not.toContain("Kumasi");
+    expect(list.json().items[0]).toMatchObject({ scope: "referral", hasPurpose: true });
+    const person = await fx.app.inject({ url: `/v1/cases/${id}/person`, headers: fx.headers("caseworker") });
+    expect(person.json().consentPurposes).toMatchObject([{ scope: "referral", purpose }]);
+    const raw = fx.app.sqlite
+      .prepare("SELECT purpose FROM consents WHERE case_id = ?")
+      .pluck()
+      .get(id) as string;
+    expect(raw.startsWith("pse2.")).toBe(true);
+  });
+
   it("a person read's purpose is a code: free text in the URL is refused and appears nowhere", async () => {
     const { id } = await fx.openCase(ADULT);
     const res = await fx.app.inject({

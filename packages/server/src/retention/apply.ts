@@ -93,7 +93,7 @@ export function applyRetention(
     identification: sqlite.prepare("SELECT identification FROM case_personal WHERE case_id = ?").pluck(),
     person: sqlite.prepare("UPDATE case_personal SET person = ?, identification = ? WHERE case_id = ?"),
     history: sqlite.prepare("UPDATE case_history SET personal_data = NULL WHERE case_id = ?"),
-    guardians: sqlite.prepare("UPDATE consents SET guardian = NULL WHERE case_id = ?"),
+    guardians: sqlite.prepare("UPDATE consents SET guardian = NULL, purpose = NULL WHERE case_id = ?"),
     notes: sqlite.prepare("UPDATE tasks SET note = NULL WHERE case_id = ?"),
     actions: sqlite.prepare("UPDATE task_actions SET reason = NULL WHERE case_id = ?"),
     keys: caseKeyWrites(sqlite),

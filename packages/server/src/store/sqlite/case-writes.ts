@@ -349,7 +349,11 @@ export class CaseWrites {
         guardian: c.guardian
           ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
           : null,
-        purpose: c.purpose ?? null,
+        // Free text told to the person: sealed like every free text.
+        purpose:
+          c.purpose === undefined
+            ? null
+            : encodeText(this.codec, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
       });
       // A withdrawal ends, in this same transaction, every referral grant that rested on the scope.
       if (!c.given) {

@@ -239,7 +239,13 @@ export function toConsent(r: Row, codec: PersonalDataCodec): ConsentRow {
             str(r.guardian),
           ),
         }),
-    ...(r.purpose === null || r.purpose === undefined ? {} : { purpose: str(r.purpose) }),
+    ...(r.purpose === null || r.purpose === undefined
+      ? {}
+      : {
+          purpose:
+            decodeText(codec, aad.consentPurpose(str(r.case_id), str(r.at), str(r.scope)), str(r.purpose)) ??
+            "",
+        }),
   };
 }
 
