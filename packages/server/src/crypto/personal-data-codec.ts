@@ -96,4 +96,6 @@ export const aad = {
   consentGuardian: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}`,
   consentPurpose: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}:purpose`,
   taskNote: (caseId: string, taskId: string) => `task:${caseId}:${taskId}:note`,
+  taskActionReason: (caseId: string, taskId: string, action: string, at: string) =>
+    `taskAction:${caseId}:${taskId}:${action}:${at}`,
 };

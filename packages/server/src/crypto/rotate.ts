@@ -49,6 +49,14 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     rawText: true,
   },
   {
+    table: "task_actions",
+    column: "reason",
+    key: ["task_id", "case_id", "action", "at"],
+    aad: (r) =>
+      aad.taskActionReason(r.case_id as string, r.task_id as string, r.action as string, r.at as string),
+    rawText: true,
+  },
+  {
     table: "tasks",
     column: "note",
     key: ["id", "case_id"],

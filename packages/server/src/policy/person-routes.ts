@@ -70,6 +70,16 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
               consentPurposes: z
                 .array(z.object({ scope: z.string(), at: z.string(), purpose: z.string() }))
                 .describe("The purposes told to the person when consent was recorded"),
+              taskActionReasons: z
+                .array(
+                  z.object({
+                    taskId: z.string(),
+                    action: z.string(),
+                    at: z.string(),
+                    reason: z.string().nullable(),
+                  }),
+                )
+                .describe("Reasons given when tasks were snoozed or reassigned"),
               taskNotes: z
                 .array(z.object({ taskId: z.string(), note: z.string().nullable() }))
                 .describe("Notes given when tasks were completed"),
@@ -115,6 +125,7 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
           c.purpose !== undefined ? [{ scope: c.scope, at: c.at, purpose: c.purpose }] : [],
         ),
         taskNotes,
+        taskActionReasons: app.taskActions.reasonsOfCase(request.params.id),
       };
     },
   );

@@ -115,9 +115,15 @@ describe("task delivery routes", () => {
       {
         action: "snooze",
         actor: "anonymous",
-        reason: "Interpreter available next week",
+        hasReason: true,
         detail: { fromDueAt: task.dueAt },
       },
+    ]);
+    // The reason is free text: in the audited person read, not in the task.
+    expect(JSON.stringify(snoozed)).not.toContain("Interpreter");
+    const person = (await app.inject({ method: "GET", url: `/v1/cases/${opened.id}/person` })).json();
+    expect(person.taskActionReasons).toMatchObject([
+      { taskId: task.id, action: "snooze", reason: "Interpreter available next week" },
     ]);
     expect(await app.delivery!.scheduler!.runDue()).toMatchObject({ sent: 0 });
     expect(log.received).toHaveLength(0);
@@ -184,7 +190,7 @@ describe("task delivery routes", () => {
     expect(res.json()).toMatchObject({
       assignee: { role: "caseworker", agency: "welfare" },
       escalation: [{ notify: { role: "caseworker", agency: "welfare" } }, { notify: { role: "supervisor" } }],
-      actions: [{ action: "reassign", reason: "Case moved to social welfare" }],
+      actions: [{ action: "reassign", hasReason: true }],
     });
     clock.set(task.dueAt);
     await app.delivery!.scheduler!.runDue();
