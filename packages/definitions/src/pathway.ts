@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Duration } from "./duration.ts";
 import { EventSpec, EventType } from "./event.ts";
 import { LanguageCode, LocalizedText } from "./localized-text.ts";
-import { Agency, Calendar, Figure, Source } from "./metadata.ts";
+import { Agency, Calendar, Figure, Source, UnconfirmedFact } from "./metadata.ts";
 import { STAGE_IDS } from "./stages.ts";
 import { StateNode } from "./state.ts";
 import { TransitionList } from "./transition.ts";
@@ -46,6 +46,10 @@ export const Pathway = z
       .record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), Figure)
       .default({})
       .describe("Cited durations, by id"),
+    defaults: z
+      .array(UnconfirmedFact)
+      .optional()
+      .describe("Facts other than figures that no source confirmed: committee defaults to be checked"),
     agencies: z.array(Agency).min(1).describe("Agencies taking part"),
     retention: z
       .object({
