@@ -7,6 +7,7 @@ export * from "./field.ts";
 export * from "./hash.ts";
 export * from "./json-schema.ts";
 export * from "./lint/index.ts";
+export { UNASSIGNED_AGENCY_SINCE_FORMAT, unassignedAgency } from "./lint/rules/unassigned-agency.ts";
 export * from "./localized-text.ts";
 export * from "./metadata.ts";
 export * from "./parse.ts";

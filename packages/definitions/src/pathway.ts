@@ -25,7 +25,11 @@ const stageShape = Object.fromEntries(STAGE_IDS.map((id) => [id, StateNode.optio
 export const Pathway = z
   .object({
     $schema: z.string().optional().describe("Path or URL of pathway.schema.json, for editor completion"),
-    schemaVersion: z.literal(1).describe("Version of this definition format"),
+    schemaVersion: z
+      .union([z.literal(1), z.literal(2)])
+      .describe(
+        "Version of this definition format: 2 for new files (lint also requires every agency to be given work); 1 for files published before",
+      ),
     country: CountryCode,
     version: z.int().min(1).describe("Pathway version; a new version for any change to a published one"),
     status: z.enum(["draft", "published"]).describe("Only published versions accept new cases"),
