@@ -10,6 +10,7 @@ export * from "./lint/index.ts";
 export { UNASSIGNED_AGENCY_SINCE_FORMAT, unassignedAgency } from "./lint/rules/unassigned-agency.ts";
 export * from "./localized-text.ts";
 export * from "./metadata.ts";
+export * from "./migration-plan.ts";
 export * from "./parse.ts";
 export * from "./pathway.ts";
 export * from "./problem.ts";
