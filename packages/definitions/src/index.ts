@@ -21,3 +21,4 @@ export * from "./state.ts";
 export * from "./task.ts";
 export * from "./transition.ts";
 export * from "./tree.ts";
+export * from "./holiday-calendar.ts";

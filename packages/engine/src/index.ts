@@ -7,6 +7,7 @@ export { allowedEvents } from "./allowed.ts";
 export { type CompiledPathway, compile } from "./compile.ts";
 export { describe as describeCondition, evaluate as evaluateCondition, isMinor } from "./conditions.ts";
 export { toMermaid } from "./diagram.ts";
+export { holidayDates, withCalendars } from "./calendars.ts";
 export { migrate, validateMigrationPlan } from "./migrate.ts";
 export { stageOf } from "./state-index.ts";
 export { startCase, step } from "./step.ts";
