@@ -52,8 +52,19 @@ export function currentCalendars(
 ): HolidayCalendar[] {
   if (cached && now - cached.checkedAt < RECHECK_MS) return cached.calendars;
   const stamp = stampOf(dirs);
-  if (!cached || cached.stamp !== stamp) cached = { stamp, checkedAt: now, calendars: loadCalendars(dirs) };
-  else cached.checkedAt = now;
+  if (cached && cached.stamp === stamp) {
+    cached.checkedAt = now;
+    return cached.calendars;
+  }
+  try {
+    cached = { stamp, checkedAt: now, calendars: loadCalendars(dirs) };
+  } catch (error) {
+    // At start an invalid calendar stops the server (as an invalid pathway does). Once running, a
+    // file broken by hand must not stop every deadline: the calendars read last stay in force
+    // (`passerelle calendars add-holiday` validates before it writes, so it never breaks one).
+    if (!cached) throw error;
+    cached = { ...cached, stamp, checkedAt: now };
+  }
   return cached.calendars;
 }
 
