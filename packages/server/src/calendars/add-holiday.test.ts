@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { build, tempDir } from "../testing/build.ts";
+import { AuditLog } from "../audit/audit-log.ts";
+import { loadKeyring } from "../crypto/keyring.ts";
+import { build, tempDir, testKeyFile } from "../testing/build.ts";
 import { openCase } from "../testing/fixtures.ts";
 import { refreshCalendars } from "./calendar-dirs.ts";
 
@@ -18,6 +20,8 @@ const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));
 const dir = tempDir();
 const file = join(dir, "calendar.db");
 const calendarsDir = join(dir, "calendars");
+// The CLI's key file (its audit entries are chained under the key's audit key).
+const { keyring } = loadKeyring({ keyFile: testKeyFile(dir), generateIfMissing: true });
 const previous = process.env.PASSERELLE_CALENDARS_DIR;
 process.env.PASSERELLE_CALENDARS_DIR = calendarsDir;
 afterAll(() => {
@@ -39,7 +43,7 @@ function passerelle(args: string[]) {
       "--database-url",
       `file:${file}`,
     ],
-    { encoding: "utf8", env },
+    { encoding: "utf8", env: { ...env, PASSERELLE_KEY_FILE: testKeyFile(dir) } },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -188,6 +192,7 @@ describe("passerelle calendars add-holiday", { timeout: 120_000 }, () => {
       .prepare("SELECT action, target_id, outcome FROM audit_log WHERE seq = ?")
       .get(history.at(-1)!.audit_seq);
     expect(audit).toEqual({ action: "calendar.retime", target_id: caseId, outcome: "allowed" });
+    expect(new AuditLog(db, keyring.auditKey).verify().ok).toBe(true);
     db.close();
   });
 

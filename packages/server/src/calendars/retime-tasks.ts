@@ -40,6 +40,7 @@ export function retimeForCalendars(
     now,
     dryRun,
     reason,
+    auditKey,
   }: {
     country: string;
     calendars: readonly HolidayCalendar[];
@@ -47,6 +48,8 @@ export function retimeForCalendars(
     dryRun: boolean;
     /** Why, for the history row and the audit entry: e.g. "holiday 2026-06-26 added (GN 2026 revision 2)". */
     reason: string;
+    /** The audit chain's key (the keyring's): the entries link like every other. */
+    auditKey?: Buffer;
   },
 ): RetimeReport {
   const definitions = new Map<number, Pathway>();
@@ -121,7 +124,7 @@ export function retimeForCalendars(
   };
   if (dryRun || planned.length === 0) return report;
 
-  const audit = new AuditLog(sqlite);
+  const audit = new AuditLog(sqlite, auditKey);
   sqlite
     .transaction(() => {
       for (const p of planned) {

@@ -9,6 +9,7 @@ import { committeeCalendarsDir, loadCalendars } from "../calendars/calendar-dirs
 import { prepareHoliday, withCalendar, writeCalendar } from "../calendars/holiday-file.ts";
 import { retimeForCalendars } from "../calendars/retime-tasks.ts";
 import {
+  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
@@ -63,7 +64,7 @@ export function registerCalendarsCommands(program: Command): void {
       }
       const { calendar } = prepared;
       const reason = `holiday ${opts.date} in ${calendar.country} ${calendar.year} calendar revision ${calendar.revision}`;
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         if (prepared.status === "changed" && !opts.dryRun) writeCalendar(committeeDir, calendar);
         const report = retimeForCalendars(sqlite, {
           country: calendar.country,
@@ -71,6 +72,7 @@ export function registerCalendarsCommands(program: Command): void {
           now: opts.now ? new Date(opts.now) : new Date(),
           dryRun: opts.dryRun ?? false,
           reason,
+          auditKey: cliAuditLog(sqlite, file).key,
         });
         for (const c of report.cases)
           for (const t of c.tasks)
