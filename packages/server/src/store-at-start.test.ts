@@ -4,7 +4,8 @@
  * `/health` reports a store that stops being writable while the server runs.
  *
  * An unwritable file is made with `chattr +i` when the tests run as root (root ignores file modes)
- * and with mode 0444 otherwise: either way the kernel refuses the write, as it would in production.
+ * and with mode 0400 otherwise (owner read-only, which the server does not widen): either way the
+ * kernel refuses the write, as it would in production.
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -13,7 +14,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./db/open.ts";
 import { provisionToken } from "./testing/auth.ts";
-import { build, type TestApp } from "./testing/build.ts";
+import { build, type TestApp, testKeyFile } from "./testing/build.ts";
 import { ADULT, IDENTIFICATION, openCase } from "./testing/fixtures.ts";
 
 const asRoot = process.getuid?.() === 0;
@@ -21,7 +22,7 @@ const unlocked: string[] = [];
 
 function makeUnwritable(file: string): void {
   if (asRoot) execFileSync("chattr", ["+i", file]);
-  else chmodSync(file, 0o444);
+  else chmodSync(file, 0o400);
   unlocked.push(file);
 }
 
@@ -134,31 +135,31 @@ async function sealedStore(): Promise<{ file: string; dir: string }> {
   });
   expect(opened.statusCode).toBe(201);
   await t.close({ keepFile: true });
-  expect(existsSync(join(t.dir, "keys.json"))).toBe(true);
+  expect(existsSync(testKeyFile(t.dir))).toBe(true);
   return { file: t.file, dir: t.dir };
 }
 
 describe("starting without the key that sealed the store", () => {
   it("a missing key file on a store with sealed data: restore it, never make a new one", async () => {
     const { file, dir } = await sealedStore();
-    rmSync(join(dir, "keys.json"));
+    rmSync(testKeyFile(dir));
     const message = await startError(file, dir, true);
-    expect(message).toContain(`the key file ${join(dir, "keys.json")} is missing`);
+    expect(message).toContain(`the key file ${testKeyFile(dir)} is missing`);
     expect(message).toContain("Restore the key file from the backup");
     expect(message).toContain("docs/operations.md#restoring-the-store");
     expect(message).not.toContain("keys init");
-    expect(existsSync(join(dir, "keys.json"))).toBe(false);
+    expect(existsSync(testKeyFile(dir))).toBe(false);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("a garbled key file: the message names the file", async () => {
     const { file, dir } = await sealedStore();
-    writeFileSync(join(dir, "keys.json"), '{"version": 1, "active": "k1", "keys": [ {"id": "k1", "key": ');
+    writeFileSync(testKeyFile(dir), '{"version": 1, "active": "k1", "keys": [ {"id": "k1", "key": ');
     const message = await startError(file, dir, true);
-    expect(message).toContain(`key file ${join(dir, "keys.json")} is unreadable: it is not JSON`);
-    writeFileSync(join(dir, "keys.json"), '{"version": 1, "keys": []}');
+    expect(message).toContain(`key file ${testKeyFile(dir)} is unreadable: it is not JSON`);
+    writeFileSync(testKeyFile(dir), '{"version": 1, "keys": []}');
     expect(await startError(file, dir, true)).toContain(
-      `key file ${join(dir, "keys.json")} is unreadable: it does not have the key file's form`,
+      `key file ${testKeyFile(dir)} is unreadable: it does not have the key file's form`,
     );
     rmSync(dir, { recursive: true, force: true });
   });

@@ -23,7 +23,13 @@ async function atReasonableGrounds() {
   const res = await t.app.inject({
     method: "POST",
     url: "/v1/cases",
-    payload: { country: "GH", person: ADULT, identification: { ...IDENTIFICATION, agency: "police-ahtu" } },
+    // Version 1, as docs/errors.md shows it (new cases default to the latest published version).
+    payload: {
+      country: "GH",
+      pathwayVersion: 1,
+      person: ADULT,
+      identification: { ...IDENTIFICATION, agency: "police-ahtu" },
+    },
   });
   expect(res.statusCode).toBe(201);
   const opened = res.json() as { id: string; revision: number };

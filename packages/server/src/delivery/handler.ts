@@ -17,6 +17,7 @@ import type Database from "better-sqlite3";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";
 import type { Clock } from "./clock.ts";
 import { kindOf, notificationKey, rungAfter } from "./ladder.ts";
+import { prepareAgencySees, recipientOf } from "./recipient.ts";
 
 /** One rung to deliver, as a BullMQ job or a scheduler pass carries it. */
 export interface DueRung {
@@ -129,6 +130,7 @@ export class DeliveryHandler {
     if (!current) return "stale";
     const key = notificationKey(task.id, rung.step);
     const nowIso = now.toISOString();
+    const recipient = this.#recipient(task.case_id, current.notify);
     const leaseUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
     const toSend: Channel[] = [];
     let busy = false;
@@ -142,8 +144,8 @@ export class DeliveryHandler {
           step: rung.step,
           kind: kindOf(rung.step),
           channel: channel.name,
-          role: current.notify.role,
-          agency: current.notify.agency ?? null,
+          role: recipient.role,
+          agency: recipient.agency,
           leaseUntil,
           now: nowIso,
         });
@@ -170,10 +172,18 @@ export class DeliveryHandler {
         label: JSON.parse(task.label) as Record<string, string>,
       },
       step: rung.step,
-      recipient: { role: current.notify.role, agency: current.notify.agency ?? null },
+      recipient,
       firedAt: nowIso,
     };
     return { message, toSend, busy };
+  }
+
+  /** Who the rung goes to: the owner's role, naming the agency that waits, when that one cannot see the case. */
+  #recipient(
+    caseId: string,
+    notify: { role: string; agency?: string | undefined },
+  ): NotificationMessage["recipient"] {
+    return recipientOf(this.#sql.agencySees, caseId, notify);
   }
 
   #finish(
@@ -222,6 +232,8 @@ function prepare(sqlite: Database.Database) {
       `select id, case_id, task_id, kind, state, status, due_at, escalation, label, next_step, next_at
        from tasks where id = ?`,
     ),
+    // Whether a pathway agency owns the case or holds a live referral grant on it.
+    agencySees: prepareAgencySees(sqlite),
     notification: sqlite.prepare(
       "select status, attempts, claimed_until from notifications where key = ? and channel = ?",
     ),

@@ -13,6 +13,7 @@ import type Database from "better-sqlite3";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";
 import type { Clock } from "./clock.ts";
 import type { DeliveryOptions, Writer } from "./handler.ts";
+import { prepareAgencySees, recipientOf } from "./recipient.ts";
 
 interface NoticeRow {
   id: string;
@@ -90,6 +91,11 @@ export class NoticeHandler {
     const now = this.#clock.now();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
+    // An agency that cannot see the case is not told about it: its role at the owner is, naming it.
+    const recipient = recipientOf(this.#sql.agencySees, notice.case_id, {
+      role: notice.recipient_role,
+      agency: notice.recipient_agency,
+    });
     const toSend: Channel[] = [];
     let busy = false;
     for (const channel of this.#channels) {
@@ -99,8 +105,8 @@ export class NoticeHandler {
           key: notice.id,
           caseId: notice.case_id,
           channel: channel.name,
-          role: notice.recipient_role,
-          agency: notice.recipient_agency,
+          role: recipient.role,
+          agency: recipient.agency,
           leaseUntil,
           now: nowIso,
         });
@@ -121,7 +127,7 @@ export class NoticeHandler {
       task: null,
       notice: { state: notice.state, label: JSON.parse(notice.label) as Record<string, string> },
       step: 0,
-      recipient: { role: notice.recipient_role, agency: notice.recipient_agency },
+      recipient,
       firedAt: nowIso,
     };
     return { message, toSend, busy };
@@ -162,6 +168,7 @@ export class NoticeHandler {
 
 function prepare(sqlite: Database.Database) {
   return {
+    agencySees: prepareAgencySees(sqlite),
     due: sqlite.prepare(
       `select id, case_id, state, recipient_role, recipient_agency, label, next_at
        from notices indexed by notices_open where status = 'open' and next_at <= ? order by next_at limit ?`,

@@ -30,6 +30,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   "POST /v1/cases/:id/consents": "recordConsent",
   "GET /v1/cases/:id/referrals": "listReferrals",
   "POST /v1/cases/:id/referrals": "referCase",
+  "POST /v1/cases/:id/referrals/:grantId/revoke": "revokeReferral",
   "POST /v1/cases/:id/assignee": "assignCase",
   "GET /v1/stats/cases": "getCaseStatistics",
   "GET /v1/cases/:id/person": "getCasePerson",
