@@ -9,7 +9,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "./db/open.ts";
@@ -145,7 +144,7 @@ describe("starting without the key that sealed the store", () => {
     rmSync(testKeyFile(dir));
     const message = await startError(file, dir, true);
     expect(message).toContain(`the key file ${testKeyFile(dir)} is missing`);
-    expect(message).toContain("Restore the key file from the backup");
+    expect(message).toContain("Restore the key file from its backup, kept apart from the database's");
     expect(message).toContain("docs/operations.md#restoring-the-store");
     expect(message).not.toContain("keys init");
     expect(existsSync(testKeyFile(dir))).toBe(false);

@@ -87,7 +87,7 @@ export interface KeyringSettings {
 /** What to do when no key is configured and the key file is missing. */
 function missingKeyMessage(path: string, sealed: boolean | undefined): string {
   if (sealed)
-    return `no data key: the key file ${path} is missing and PASSERELLE_KEY is not set, but the store holds personal data sealed with a key. Restore the key file from the backup kept with the store's (docs/operations.md#restoring-the-store), or set PASSERELLE_KEY to that key; a new key cannot open what the old one sealed.`;
+    return `no data key: the key file ${path} is missing and PASSERELLE_KEY is not set, but the store holds personal data sealed with a key. Restore the key file from its backup, kept apart from the database's (docs/operations.md#restoring-the-store), or set PASSERELLE_KEY to that key; a new key cannot open what the old one sealed.`;
   return `no data key: the key file ${path} is missing and PASSERELLE_KEY is not set. Start the server once on this store (it creates the key file while the store holds no case), or set PASSERELLE_KEY (\`passerelle keys generate\` prints a new key).`;
 }
 
@@ -100,7 +100,7 @@ export function readKeyFile(path: string): KeyFile {
     // zod and JSON.parse name what is wrong but not where: the operator needs the file.
     const reason = error instanceof SyntaxError ? "it is not JSON" : "it does not have the key file's form";
     throw new Error(
-      `key file ${path} is unreadable: ${reason}. Restore it from the backup kept with the store's (docs/operations.md#restoring-the-store); a new key cannot read what the old one sealed.`,
+      `key file ${path} is unreadable: ${reason}. Restore it from its backup, kept apart from the database's (docs/operations.md#restoring-the-store); a new key cannot read what the old one sealed.`,
     );
   }
   if (!file.keys.some((k) => k.id === file.active))
