@@ -1,5 +1,5 @@
 /**
- * Events the store refuses, in the audit log (issue 5). A refused event rolls back with the audit
+ * Events the store refuses, in the audit log. A refused event rolls back with the audit
  * entry it carried, yet the refusal tells its sender something of the case (its revision, state or
  * consents). Like every write refused after its policy allowed it, the attempt is recorded by the
  * auth plugin, durably, before the refusal is answered; a route that sends an event to the store

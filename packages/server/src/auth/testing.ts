@@ -1,5 +1,5 @@
 /**
- * Test helper: the app with issue 5's protections on, on the tiny ZZ pathway, with three registered
+ * Test helper: the app with its protections on (authentication, need-to-know, encryption, audit), on the tiny ZZ pathway, with three registered
  * agencies (`police` = own, `welfare` = other, `shelter-ngo` = referral target) and one user per
  * role in the first two. `headers(role, agency)` mints a fresh token for each call, so a test may
  * revoke or log out without affecting the next request.

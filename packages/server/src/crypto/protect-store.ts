@@ -1,5 +1,5 @@
 /**
- * Issue 5 wiring for the store: the keyring (from the environment, or the key file, generated on a
+ * The protections' wiring for the store: the keyring (from the environment, or the key file, generated on a
  * fresh local start) and the audit log, on the store's own connection.
  */
 

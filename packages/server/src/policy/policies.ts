@@ -159,7 +159,7 @@ export const isPolicyName = (name: unknown): name is PolicyName =>
   typeof name === "string" && Object.hasOwn(POLICIES, name);
 
 /**
- * The refusals a route under `policy` may answer whatever its handler does (issue 5): 401 without a
+ * The refusals a route under `policy` may answer whatever its handler does: 401 without a
  * valid token; 403 where a role may be refused (the policy's roles, or the event's `roles` on a
  * case it can see); 404 for a case or task out of reach. Added to each route's documented
  * responses, so that the OpenAPI document lists them.
