@@ -15,6 +15,7 @@ import { keySettingsFromEnv, protectStore } from "./crypto/protect-store.ts";
 import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
 import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
+import consolePlugin, { type ConsolePluginOptions } from "./plugins/console.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
@@ -51,6 +52,8 @@ export interface AppOptions {
    * request thread (quicker to start: most tests).
    */
   writer?: "thread" | "inline";
+  /** The web console served at `/` (default: the built packages/console, idle limit from the environment). */
+  console?: ConsolePluginOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -106,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralRoutes);
   await app.register(aggregateRoutes);
   await app.register(personRoutes);
+  await app.register(consolePlugin, options.console ?? {});
   await app.ready();
   return app as unknown as FastifyInstance;
 }
