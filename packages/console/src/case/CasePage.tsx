@@ -209,6 +209,8 @@ export default function CasePage({ id }: { id: string }) {
                 key={open.type}
                 type={open.type}
                 schema={open.dataSchema}
+                fields={definition?.events[open.type]?.data ?? {}}
+                languages={definition?.languages ?? []}
                 busy={busy}
                 onSubmit={(data) => void send(open, data)}
                 onCancel={() => setOpen(null)}

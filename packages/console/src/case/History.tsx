@@ -49,7 +49,9 @@ export default function History({
               <strong>
                 {h.event === "CASE_OPENED"
                   ? t("history.opened")
-                  : pick(definition?.events[h.event]?.label, intl.locale, definition?.languages) || h.event}
+                  : h.event === "RECORD_CONSENT"
+                    ? t("history.consent")
+                    : pick(definition?.events[h.event]?.label, intl.locale, definition?.languages) || h.event}
               </strong>{" "}
               → {labelOf(h.to)} <span className="muted">({h.actor})</span>
             </li>

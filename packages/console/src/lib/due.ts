@@ -23,9 +23,13 @@ export function dueWords(dueAt: string, now: number): DueWords {
 
 export function formatInZone(iso: string, language: string, timeZone: string | undefined): string {
   try {
+    // Components rather than dateStyle/timeStyle: those cannot be combined with timeZoneName.
     return new Intl.DateTimeFormat(language, {
-      dateStyle: "medium",
-      timeStyle: "short",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
       timeZone,
       timeZoneName: "short",
     }).format(new Date(iso));

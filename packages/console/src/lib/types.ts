@@ -82,7 +82,7 @@ export interface PathwayDefinition {
   title: Labels;
   agencies: { id: string; name: Labels; kind?: string }[];
   states: Record<string, StateNode>;
-  events: Record<string, { label: Labels }>;
+  events: Record<string, { label: Labels; data?: Record<string, FieldSpec> }>;
 }
 
 export interface VersionSummary {
@@ -103,4 +103,11 @@ export interface CountryPathways {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+export interface FieldSpec {
+  type: string;
+  label: Labels;
+  values?: string[];
+  valueLabels?: Record<string, Labels>;
 }
