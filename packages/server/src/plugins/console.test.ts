@@ -4,6 +4,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
@@ -32,6 +33,7 @@ beforeAll(async () => {
     '<!doctype html><script type="module" src="/assets/app-1.js"></script>',
   );
   writeFileSync(join(dist, "assets", "app-1.js"), "console.log(1)");
+  writeFileSync(join(dist, "assets", "app-1.js.br"), brotliCompressSync("console.log(1)"));
   writeFileSync(join(dir, "secret.txt"), "outside the console directory");
   app = await appWith(dist, 12);
 });
@@ -61,6 +63,19 @@ describe("console serving", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/javascript/);
     expect(res.headers["cache-control"]).toContain("immutable");
+  });
+
+  it("sends the brotli copy to a browser that accepts it", async () => {
+    const res = await app.inject({
+      method: "GET",
+      url: "/assets/app-1.js",
+      headers: { "accept-encoding": "br, gzip" },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(res.rawPayload).toString()).toBe("console.log(1)");
+    const direct = await app.inject({ method: "GET", url: "/assets/app-1.js.br" });
+    expect(direct.statusCode).toBe(404);
   });
 
   it("never serves a file outside the console directory", async () => {

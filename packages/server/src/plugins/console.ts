@@ -54,7 +54,15 @@ export default async function consolePlugin(app: FastifyInstance, options: Conso
   const dir = options.dir ?? process.env.PASSERELLE_CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR;
   const idleMinutes = options.idleMinutes ?? IdleMinutes.parse(process.env.PASSERELLE_CONSOLE_IDLE_MINUTES);
   const built = () => existsSync(join(dir, "index.html"));
-  await app.register(fastifyStatic, { root: dir, serve: false, etag: true, lastModified: false });
+  // preCompressed: the build writes .br and .gz copies; they are sent as they are to a browser
+  // that accepts them (slow field networks), with no compression work per request.
+  await app.register(fastifyStatic, {
+    root: dir,
+    serve: false,
+    etag: true,
+    lastModified: false,
+    preCompressed: true,
+  });
 
   // Hooks of this plugin run after the security plugin's: the console's own CSP and caching win.
   app.addHook("onSend", (request, reply, payload, done) => {
