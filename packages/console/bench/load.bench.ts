@@ -16,7 +16,7 @@ import { launch } from "../e2e/browser.ts";
 import { CONSOLE_DIST, PASSWORD, startServer } from "../e2e/server.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-await build({ root, logLevel: "warn", configFile: join(root, "vite.config.ts") });
+await build({ root, logLevel: "error", configFile: join(root, "vite.config.ts") });
 
 const server = await startServer();
 const login = await server.user("caseworker");

@@ -4,5 +4,5 @@ import { build } from "vite";
 
 export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  await build({ root, logLevel: "warn", configFile: `${root}/vite.config.ts` });
+  await build({ root, logLevel: "error", configFile: `${root}/vite.config.ts` });
 }

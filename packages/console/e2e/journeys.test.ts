@@ -350,6 +350,51 @@ describe("caseworker journeys", () => {
   });
 });
 
+/** Presses Tab until the focused element matches, as a keyboard-only user would. */
+async function tabTo(page: Page, describe: string, matches: () => boolean): Promise<void> {
+  for (let i = 0; i < 60; i += 1) {
+    if (await page.evaluate(matches)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${describe}`);
+}
+
+describe("keyboard only", () => {
+  it("signs in, opens a case and sends an event without a pointer", async () => {
+    const t = await tab();
+    const { page } = t;
+    const login = await server.user("caseworker");
+    await page.goto("/");
+    await page.getByLabel("Password").waitFor();
+    await tabTo(page, "the login field", () => document.activeElement?.id === "login");
+    await page.keyboard.type(login);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "My work" }).waitFor();
+    await tabTo(page, "the register link", () => document.activeElement?.textContent === "Register a person");
+    await page.keyboard.press("Enter");
+    await page.getByLabel("How the person was identified").waitFor();
+    await tabTo(page, "the method", () => document.activeElement?.id === "method");
+    await page.keyboard.press("ArrowDown");
+    await tabTo(page, "the register button", () => document.activeElement?.textContent === "Register");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: /^Case case_/ }).waitFor();
+    await tabTo(page, "an event button", () => document.activeElement?.textContent === "Screening completed");
+    await page.keyboard.press("Enter");
+    await page.locator("#event-SCREENING_COMPLETED_outcome").waitFor();
+    await tabTo(
+      page,
+      "the outcome",
+      () => document.activeElement?.id === "event-SCREENING_COMPLETED_outcome",
+    );
+    await page.keyboard.press("ArrowDown");
+    await tabTo(page, "the send button", () => document.activeElement?.textContent === "Send");
+    await page.keyboard.press("Enter");
+    await waitForState(page, "screening.childAssessment.guardian");
+  });
+});
+
 describe("idle session", () => {
   it("ends after the idle limit, says so, and revokes the token", async () => {
     const t = await tab();

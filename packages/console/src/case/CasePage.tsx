@@ -9,7 +9,7 @@ import { useIntl } from "react-intl";
 import { Loading, ProblemNote, StageBar, usePathway } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
 import { ApiError, get, post } from "../lib/api.ts";
-import { pick, stateLabels } from "../lib/labels.ts";
+import { eventName, pick, stateLabels } from "../lib/labels.ts";
 import { href } from "../lib/router.ts";
 import type { AllowedEvent, CaseView, HistoryEntry } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
@@ -156,12 +156,18 @@ export default function CasePage({ id }: { id: string }) {
             <strong>{t("conflict.title")}</strong>
           </p>
           <p>
-            {t("conflict.changed", {
-              from: conflict.fromRevision,
-              to: conflict.toRevision,
-              fromState: labelOf(conflict.fromState),
-              toState: labelOf(conflict.toState),
-            })}
+            {conflict.fromState === conflict.toState
+              ? t("conflict.changedSameState", {
+                  from: conflict.fromRevision,
+                  to: conflict.toRevision,
+                  state: labelOf(conflict.toState),
+                })
+              : t("conflict.changed", {
+                  from: conflict.fromRevision,
+                  to: conflict.toRevision,
+                  fromState: labelOf(conflict.fromState),
+                  toState: labelOf(conflict.toState),
+                })}
           </p>
           <ul>
             {conflict.events.map((h) => (

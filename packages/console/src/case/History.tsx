@@ -2,7 +2,7 @@
 import { useIntl } from "react-intl";
 import { useT } from "../i18n/use-t.ts";
 import { get } from "../lib/api.ts";
-import { pick } from "../lib/labels.ts";
+import { eventName } from "../lib/labels.ts";
 import type { HistoryEntry, PathwayDefinition } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
 
@@ -46,14 +46,8 @@ export default function History({
           {entries.map((h) => (
             <li key={h.seq}>
               <time dateTime={h.at}>{when(h.at)}</time> —{" "}
-              <strong>
-                {h.event === "CASE_OPENED"
-                  ? t("history.opened")
-                  : h.event === "RECORD_CONSENT"
-                    ? t("history.consent")
-                    : pick(definition?.events[h.event]?.label, intl.locale, definition?.languages) || h.event}
-              </strong>{" "}
-              → {labelOf(h.to)} <span className="muted">({h.actor})</span>
+              <strong>{eventName(h.event, definition, intl.locale, t)}</strong> → {labelOf(h.to)}{" "}
+              <span className="muted">({h.actor})</span>
             </li>
           ))}
         </ol>

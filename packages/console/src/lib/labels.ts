@@ -26,3 +26,21 @@ export function stateLabels(
   }
   return labels;
 }
+
+/** Events every pathway has without defining them: their names are interface messages. */
+const BUILT_IN_EVENTS: Record<string, string> = {
+  CASE_OPENED: "history.opened",
+  RECORD_CONSENT: "history.consent",
+};
+
+/** An event's name for people: the pathway's label, an interface message for a built-in event, else its type. */
+export function eventName(
+  type: string,
+  definition: PathwayDefinition | undefined,
+  language: string,
+  t: (id: string) => string,
+): string {
+  const builtIn = BUILT_IN_EVENTS[type];
+  if (builtIn) return t(builtIn);
+  return pick(definition?.events[type]?.label, language, definition?.languages) || type;
+}

@@ -24,6 +24,7 @@ export interface Task {
   overdue: boolean;
   assignee: Assignee;
   label: Labels;
+  escalation?: { step: number; at: string; notify: Assignee }[];
 }
 
 export interface AllowedEvent {

@@ -66,8 +66,22 @@ export default function Home() {
   );
 
   const taskItems = [...(tasks.data?.items ?? [])].sort(byUrgency<Task>((x) => x.dueAt));
-  const mine = taskItems.filter((task) => task.assignee.role === user.role);
+  const ownAgency = user.agencyId.split(":")[1];
+  const now = Date.now();
+  // Mine: assigned to my role at my agency, or (supervisors) escalated to supervisors already.
+  const mine = taskItems.filter(
+    (task) =>
+      (task.assignee.role === user.role && (task.assignee.agency ?? ownAgency) === ownAgency) ||
+      (user.role === "supervisor" &&
+        (task.escalation ?? []).some(
+          (rung) => rung.notify.role === "supervisor" && Date.parse(rung.at) <= now,
+        )),
+  );
   const caseItems = [...(cases.data?.items ?? [])].sort(byUrgency<CaseSummary>((x) => x.nextDueAt));
+  // Cases another agency referred to mine: the owning agency is not mine.
+  const referredIn = caseItems.filter(
+    (c) => c.agency !== null && (c.country !== user.country || c.agency !== ownAgency),
+  );
 
   return (
     <main id="main">
@@ -109,6 +123,19 @@ export default function Home() {
         <h2 id="needs-action">{t("home.needsAction", { count: mine.length })}</h2>
         {tasks.loading && !tasks.data ? <Loading /> : <TaskTable tasks={mine} />}
       </section>
+
+      {referredIn.length > 0 && (
+        <section aria-labelledby="referred-in">
+          <h2 id="referred-in">{t("home.referredIn", { count: referredIn.length })}</h2>
+          <ul>
+            {referredIn.map((c) => (
+              <li key={c.id}>
+                <a href={href({ name: "case", id: c.id })}>{c.id}</a> ({c.country}:{c.agency})
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <section aria-labelledby="my-tasks">
         <h2 id="my-tasks">{t("home.tasks", { count: taskItems.length })}</h2>
