@@ -172,8 +172,7 @@ export default function CasePage({ id }: { id: string }) {
           <ul>
             {conflict.events.map((h) => (
               <li key={h.seq}>
-                {pick(definition?.events[h.event]?.label, language, definition?.languages) || h.event} —{" "}
-                {h.actor}
+                {eventName(h.event, definition, language, t)} — {h.actor}
               </li>
             ))}
           </ul>
