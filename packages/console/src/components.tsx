@@ -36,10 +36,11 @@ export function usePathway(country: string | undefined, version: number | undefi
 }
 
 /** "overdue by 3 days" / "due in 2 hours", with the date in the pathway's time zone. */
-export function Due({ dueAt, timeZone }: { dueAt: string; timeZone: string | undefined }) {
+export function Due({ dueAt, pathway }: { dueAt: string; pathway: PathwayDefinition | undefined | null }) {
   const t = useT();
   const intl = useIntl();
-  const words = dueWords(dueAt, Date.now());
+  const timeZone = pathway?.timezone;
+  const words = dueWords(dueAt, Date.now(), pathway ?? undefined);
   const amount = t(words.unit, { count: words.count });
   return (
     <span className={words.id === "due.overdue" ? "due overdue" : "due"}>

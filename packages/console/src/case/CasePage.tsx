@@ -227,7 +227,7 @@ export default function CasePage({ id }: { id: string }) {
       </section>
 
       <Identity caseId={current.id} />
-      <Tasks caseView={current} timeZone={definition?.timezone} onChange={() => void refresh()} />
+      <Tasks caseView={current} definition={definition} onChange={() => void refresh()} />
       <Consents caseView={current} onChange={setView} onConflict={() => void refresh(current)} />
       <Referrals caseView={current} definition={definition} />
       <History

@@ -9,17 +9,17 @@ import { useT } from "../i18n/use-t.ts";
 import { post } from "../lib/api.ts";
 import { pick } from "../lib/labels.ts";
 import { useUser } from "../lib/session.tsx";
-import type { CaseView, Task } from "../lib/types.ts";
+import type { CaseView, PathwayDefinition, Task } from "../lib/types.ts";
 
 type Mode = { task: string; action: "complete" | "snooze" | "reassign" } | null;
 
 export default function Tasks({
   caseView,
-  timeZone,
+  definition,
   onChange,
 }: {
   caseView: CaseView;
-  timeZone: string | undefined;
+  definition: PathwayDefinition | undefined;
   onChange(): void;
 }) {
   const t = useT();
@@ -76,7 +76,7 @@ export default function Tasks({
               <p>
                 <strong>{pick(task.label, intl.locale)}</strong> — {task.assignee.role}
                 {task.assignee.agency ? `@${task.assignee.agency}` : ""} ·{" "}
-                <Due dueAt={task.dueAt} timeZone={timeZone} />
+                <Due dueAt={task.dueAt} pathway={definition} />
               </p>
               <div className="row">
                 <button type="button" onClick={() => setMode({ task: task.id, action: "complete" })}>

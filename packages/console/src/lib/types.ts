@@ -80,6 +80,7 @@ export interface PathwayDefinition {
   version: number;
   languages: string[];
   timezone: string;
+  calendar?: { weekend: number[]; holidays: string[] };
   title: Labels;
   agencies: { id: string; name: Labels; kind?: string }[];
   states: Record<string, StateNode>;

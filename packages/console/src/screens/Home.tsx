@@ -183,7 +183,7 @@ function CaseRow({ item }: { item: CaseSummary }) {
       </td>
       <td>{item.country}</td>
       <td>{stateLabels(definition, item.state, intl.locale).join(" › ")}</td>
-      <td>{item.nextDueAt ? <Due dueAt={item.nextDueAt} timeZone={definition?.timezone} /> : "—"}</td>
+      <td>{item.nextDueAt ? <Due dueAt={item.nextDueAt} pathway={definition} /> : "—"}</td>
     </tr>
   );
 }
@@ -232,11 +232,6 @@ function TaskRow({ task }: { task: Task }) {
 /** Tasks carry no country: the due date is shown in the user's own pathway time zone when known. */
 function TaskDue({ task }: { task: Task }) {
   const user = useUser();
-  const definition = useCountryTimezone(user.country);
-  return <Due dueAt={task.dueAt} timeZone={definition} />;
-}
-
-function useCountryTimezone(country: string): string | undefined {
-  const latest = useAsync(() => latestDefinition(country), [country]);
-  return latest.data?.timezone;
+  const latest = useAsync(() => latestDefinition(user.country), [user.country]);
+  return <Due dueAt={task.dueAt} pathway={latest.data} />;
 }
