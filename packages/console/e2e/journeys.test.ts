@@ -254,7 +254,7 @@ describe("caseworker journeys", () => {
     expect(history.map((h) => h.eventType)).toEqual(["CASE_OPENED", "RECORD_CONSENT"]);
   });
 
-  it("a supervisor snoozes and reassigns an overdue task", async () => {
+  it("a supervisor snoozes and reassigns an overdue task, and reassigns the case", async () => {
     const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
     const opened = await server.app.cases.open(
       {
@@ -284,7 +284,7 @@ describe("caseworker journeys", () => {
       .first()
       .getByText(/due in/)
       .waitFor();
-    await page.getByRole("button", { name: "Reassign" }).first().click();
+    await page.getByRole("button", { name: "Reassign", exact: true }).first().click();
     await page.getByLabel("Role").selectOption("supervisor");
     await page.getByLabel("Agency (optional)").fill("mogcsp");
     await page.getByLabel("Reason").fill("caseworker on leave");
@@ -292,6 +292,10 @@ describe("caseworker journeys", () => {
     await page.getByText("Task reassigned.").waitFor();
     await page.locator(".cards li").first().getByText("supervisor@mogcsp").waitFor();
     await screen(t, "supervisor", "task-reassigned");
+    // And the case itself, to the supervisor (their own user id is the form's default).
+    await page.getByRole("button", { name: "Reassign the case" }).click();
+    await page.getByText("Case reassigned.").waitFor();
+    expect(JSON.parse(await server.app.cases.getJson(opened.id)).assignee).toMatch(/^user_/);
     const task = server.app.taskActions.getTask(opened.tasks[0]!.id)!;
     expect(task.assignee.role).toBe("supervisor");
     expect(Date.parse(task.dueAt)).toBeGreaterThan(Date.now());

@@ -13,6 +13,7 @@ import { eventName, pick, stateLabels } from "../lib/labels.ts";
 import { href } from "../lib/router.ts";
 import type { AllowedEvent, CaseView, HistoryEntry } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
+import CaseAssignee from "./CaseAssignee.tsx";
 import Consents from "./Consents.tsx";
 import History from "./History.tsx";
 import Identity from "./Identity.tsx";
@@ -227,6 +228,7 @@ export default function CasePage({ id }: { id: string }) {
       </section>
 
       <Identity caseId={current.id} />
+      <CaseAssignee caseView={current} onChange={() => void refresh()} />
       <Tasks caseView={current} definition={definition} onChange={() => void refresh()} />
       <Consents caseView={current} onChange={setView} onConflict={() => void refresh(current)} />
       <Referrals caseView={current} definition={definition} />
