@@ -344,6 +344,11 @@ describe("caseworker journeys", () => {
     await screen(t, "committee", "pathways");
     await page.goto(`/#/pathways/GH/1?state=assistance.support`);
     await page.getByText("the case is here").waitFor();
+    // The drawn diagram marks the same state.
+    const marked = page.locator(".diagram .state.here text");
+    await marked.waitFor();
+    expect(await marked.textContent()).toBe(stateLabels(gh, "assistance.support", "en").at(-1));
+    expect(await page.locator(".diagram .edge").count()).toBeGreaterThan(20);
     await page.getByText("Diagram source (Mermaid)").click();
     await page.locator(".mermaid-text", { hasText: "stateDiagram-v2" }).waitFor();
     await screen(t, "committee", "pathway-version");

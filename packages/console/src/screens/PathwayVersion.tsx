@@ -1,9 +1,9 @@
 /**
- * One pathway version: its states as a tree in the user's language (the case's state marked when
- * reached from a case page) and the Mermaid text of its diagram from the API. Rendering Mermaid in
- * the browser would add a large chunk and inline styles the Content-Security-Policy forbids; the
- * tree carries the same states, and the text can be pasted into any Mermaid renderer.
+ * One pathway version: its diagram and its states as a tree in the user's language (the case's
+ * state marked when reached from a case page), and the Mermaid source of the diagram from the API
+ * for anyone who wants it elsewhere.
  */
+import { lazy, Suspense } from "react";
 import { useIntl } from "react-intl";
 import { Loading, ProblemNote, usePathway } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
@@ -11,6 +11,8 @@ import { get } from "../lib/api.ts";
 import { pick } from "../lib/labels.ts";
 import type { PathwayDefinition, StateNode } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
+
+const PathwayDiagram = lazy(() => import("./PathwayDiagram.tsx"));
 
 export default function PathwayVersion({
   country,
@@ -44,6 +46,18 @@ export default function PathwayVersion({
       )}
       <section aria-labelledby="diagram">
         <h2 id="diagram">{t("pathways.diagram")}</h2>
+        {definition && (
+          <Suspense fallback={<Loading />}>
+            <PathwayDiagram
+              definition={definition}
+              language={intl.locale}
+              highlight={highlight}
+              label={t("pathways.diagramLabel", {
+                title: pick(definition.title, intl.locale, definition.languages),
+              })}
+            />
+          </Suspense>
+        )}
         <ProblemNote error={diagram.error} />
         <details>
           <summary>{t("pathways.mermaid")}</summary>
