@@ -215,6 +215,33 @@ describe("caseworker journeys", () => {
     expect(after.status).toBe(401);
   });
 
+  it("shows a name made of markup as text, and hides the identity when the tab is hidden", async () => {
+    const t = await tab();
+    const { page } = t;
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signIn(page, await server.user("caseworker"));
+    const markup = '<img src=x onerror="alert(1)">';
+    await openCaseFromRegister(page, { given: markup, family: "Mockwell", birth: "1980-05-05" });
+    await submitRegistration(page);
+    await page.getByRole("button", { name: "Show identity…" }).click();
+    await page.getByRole("button", { name: "Show identity", exact: true }).click();
+    const identity = page.getByTestId("identity");
+    await identity.getByText(markup).waitFor();
+    expect(await identity.locator("img").count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    // The tab goes to the background (another person takes the laptop): the identity goes away.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await identity.waitFor({ state: "detached" });
+    expect(await page.content()).not.toContain("Mockwell");
+  });
+
   it("a child's case (age uncertain) takes the child branch without waiting for consent", async () => {
     const t = await tab();
     const { page } = t;
