@@ -256,6 +256,16 @@ describe("caseworker journeys", () => {
       exploitationType: ["ChildLabour"],
     });
     await waitForState(page, "screening.childAssessment.guardian");
+    // A guardian's consent to share data names the guardian; the list never shows the name.
+    const consents = page.locator("section:has(#consents)");
+    await consents.getByRole("button", { name: "Record consent" }).click();
+    await page.getByLabel("What it covers").selectOption("dataSharing");
+    await page.getByLabel("How it was obtained").selectOption("guardian");
+    await page.getByLabel("Guardian's name (confidential)").fill("Awa Placeholder");
+    await page.getByLabel("Guardian's relationship to the child").selectOption("parent");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await consents.getByText("data sharing: given (through a guardian").waitFor();
+    expect(await page.content()).not.toContain("Awa Placeholder");
     await screen(t, "child", "child-assessment");
   });
 

@@ -22,7 +22,12 @@ interface Consent {
   at: string;
   actor: string;
   purpose?: string;
+  guardian?: { name: string; relationship: string };
 }
+
+type ConsentBody = Omit<Consent, "at" | "actor">;
+
+const RELATIONSHIPS = ["parent", "legalGuardian", "appointedGuardian", "other"];
 
 export default function Consents({
   caseView,
@@ -40,8 +45,9 @@ export default function Consents({
   );
   const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
+  const [method, setMethod] = useState("written");
 
-  async function record(body: { scope: string; given: boolean; method: string; purpose?: string }) {
+  async function record(body: ConsentBody) {
     setError(null);
     try {
       onChange(
@@ -64,8 +70,15 @@ export default function Consents({
     void record({
       scope: String(form.get("scope")),
       given: form.get("given") === "true",
-      method: String(form.get("method")),
+      method,
       ...(purpose && { purpose }),
+      // A child's consent through a guardian names the guardian (sealed at rest like all personal data).
+      ...(method === "guardian" && {
+        guardian: {
+          name: String(form.get("guardianName")).trim(),
+          relationship: String(form.get("relationship")),
+        },
+      }),
     });
   }
 
@@ -86,7 +99,14 @@ export default function Consents({
                 <button
                   type="button"
                   className="secondary"
-                  onClick={() => void record({ scope: c.scope, given: false, method: c.method })}
+                  onClick={() =>
+                    void record({
+                      scope: c.scope,
+                      given: false,
+                      method: c.method,
+                      ...(c.guardian && { guardian: c.guardian }),
+                    })
+                  }
                 >
                   {t("consent.withdraw", { scope: t(`scope.${c.scope}`) })}
                 </button>
@@ -115,10 +135,30 @@ export default function Consents({
             <option value="false">{t("consent.withdrawn")}</option>
           </select>
           <label htmlFor="consent-method">{t("consent.method")}</label>
-          <select id="consent-method" name="method">
+          <select
+            id="consent-method"
+            name="method"
+            value={method}
+            onChange={(e) => setMethod(e.target.value)}
+          >
             <option value="written">{t("consentMethod.written")}</option>
             <option value="oral">{t("consentMethod.oral")}</option>
+            <option value="guardian">{t("consentMethod.guardian")}</option>
           </select>
+          {method === "guardian" && (
+            <>
+              <label htmlFor="consent-guardian">{t("consent.guardianName")}</label>
+              <input id="consent-guardian" name="guardianName" required maxLength={200} autoComplete="off" />
+              <label htmlFor="consent-relationship">{t("consent.relationship")}</label>
+              <select id="consent-relationship" name="relationship">
+                {RELATIONSHIPS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`relationship.${r}`)}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
           <label htmlFor="consent-purpose">{t("consent.purpose")}</label>
           <input id="consent-purpose" name="purpose" maxLength={200} />
           <button type="submit">{t("common.confirm")}</button>{" "}
