@@ -33,6 +33,14 @@ export function whenUnauthorized(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
+/**
+ * A request that has not answered after this long is given up (and reported as a network problem):
+ * on an intermittent connection a hung request would otherwise leave the screen waiting forever.
+ * Events and consents carry the revision the user saw, so resending one that did land is refused
+ * (409) rather than applied twice.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
@@ -43,6 +51,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     ...(body !== undefined && { body: JSON.stringify(body) }),
     credentials: "omit",
     cache: "no-store",
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (response.status === 204) return undefined as T;
   const payload = (await response.json().catch(() => ({}))) as unknown;
