@@ -181,6 +181,35 @@ describe("caseworker journeys", () => {
     await screen(t, "child", "child-assessment");
   });
 
+  it("a referral waits for an adult's consent, then reaches the other agency's work list", async () => {
+    const receiving = await server.user("caseworker", "dsw");
+    const t = await tab();
+    const { page } = t;
+    await signIn(page, await server.user("caseworker"));
+    await openCaseFromRegister(page, { given: "Moussa", family: "Testarossa", birth: "1979-09-09" });
+    const id = await submitRegistration(page);
+    const referrals = page.locator("section:has(#referrals)");
+    await referrals.getByLabel("Agency").selectOption("dsw");
+    await referrals.getByLabel("Purpose of the referral (no personal data)").fill("psychosocial support");
+    await referrals.getByRole("button", { name: "Refer" }).click();
+    await referrals.locator('[data-code="PASSERELLE_CONSENT_REQUIRED"]').waitFor();
+    expect(await referrals.getByText("Not referred to any agency.").count()).toBe(1);
+    await screen(t, "referral", "refused");
+    const consents = page.locator("section:has(#consents)");
+    await consents.getByRole("button", { name: "Record consent" }).click();
+    await page.getByLabel("What it covers").selectOption("referral");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await consents.getByText("referral: given").waitFor();
+    await referrals.getByRole("button", { name: "Refer" }).click();
+    await referrals.getByText("GH:dsw — with consent").waitFor();
+
+    const other = await tab();
+    await signIn(other.page, receiving);
+    const inbox = other.page.locator("section:has(#referred-in)");
+    await inbox.getByRole("link", { name: id }).waitFor();
+    await screen(other, "referral", "receiving-home");
+  });
+
   it("two browsers on one case: the second submit gets the conflict view and overwrites nothing", async () => {
     const first = await tab();
     const second = await tab();
