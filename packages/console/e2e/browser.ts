@@ -30,8 +30,12 @@ export interface Tab {
   tokens: Set<string>;
 }
 
-export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1100, height: 900 } });
+export async function openTab(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1100, height: 900 },
+): Promise<Tab> {
+  const context = await browser.newContext({ baseURL, viewport });
   const page = await context.newPage();
   const cspViolations: string[] = [];
   const tokens = new Set<string>();

@@ -36,8 +36,8 @@ export function setUpJourneys(): void {
   });
 }
 
-export async function tab(): Promise<Tab> {
-  const t = await openTab(browser, server.url);
+export async function tab(viewport?: { width: number; height: number }): Promise<Tab> {
+  const t = await openTab(browser, server.url, viewport);
   tabs.push(t);
   return t;
 }

@@ -124,6 +124,22 @@ describe("other roles", () => {
   });
 });
 
+describe("a small phone", () => {
+  it("shows the home and a case page at 360 px without sideways scrolling", async () => {
+    const { id } = await fixtureCase();
+    const t = await tab({ width: 360, height: 740 });
+    const { page } = t;
+    await signIn(page, await server.user("caseworker"));
+    await page.getByRole("link", { name: id }).first().waitFor();
+    await screen(t, "phone", "home");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.getByRole("link", { name: id }).first().click();
+    await waitForState(page, "identification.intake");
+    await screen(t, "phone", "case");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+});
+
 describe("keyboard only", () => {
   it("signs in, opens a case and sends an event without a pointer", async () => {
     const t = await tab();
