@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineProject } from "vitest/config";
 
 export default defineProject({
@@ -9,5 +12,8 @@ export default defineProject({
     // not a timing assertion.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Default key files (of the CLI and the seed, started by tests) go to a throwaway configuration
+    // directory, never the user's own ~/.config/passerelle.
+    env: { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "passerelle-config-")) },
   },
 });

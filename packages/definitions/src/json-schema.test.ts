@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { pathwayJsonSchema, pathwayJsonSchemaText } from "./json-schema.ts";
+import { companionJsonSchemaTexts, pathwayJsonSchema, pathwayJsonSchemaText } from "./json-schema.ts";
 import { readSource } from "./parse.ts";
 import { listShippedPathwayFiles } from "./shipped.ts";
 
@@ -61,5 +62,31 @@ describe("pathway.schema.json", () => {
     for (const file of listShippedPathwayFiles())
       expect({ file, ok: validate07(rawOf(file)) }).toEqual({ file, ok: true });
     expect(validate07({ ...(rawOf(MINIMAL) as object), country: "Ghana" })).toBe(false);
+  });
+});
+
+describe("calendar.schema.json and migration-plan.schema.json", () => {
+  const texts = companionJsonSchemaTexts();
+
+  it("are up to date with the zod schemas (else run: pnpm --filter @passerelle/definitions build:schema)", () => {
+    for (const [name, text] of Object.entries(texts))
+      expect(readFileSync(fileURLToPath(new URL(`../${name}`, import.meta.url)), "utf8"), name).toBe(text);
+  });
+
+  it("accept every shipped calendar and migration plan", () => {
+    const calendar = ajv.compile(JSON.parse(texts["calendar.schema.json"]!));
+    const plan = ajv.compile(JSON.parse(texts["migration-plan.schema.json"]!));
+    const root = fileURLToPath(new URL("../", import.meta.url));
+    const files = (dir: string, match: RegExp) =>
+      readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+        .filter((f) => match.test(f))
+        .map((f) => join(root, dir, f));
+    const calendars = files("calendars", /\d{4}\.yaml$/);
+    const plans = files("pathways", /migrations[\\/]\d+-to-\d+\.yaml$/);
+    expect(calendars.length).toBe(12);
+    expect(plans.length).toBe(7);
+    for (const file of calendars)
+      expect(calendar(rawOf(file)), `${file}: ${JSON.stringify(calendar.errors)}`).toBe(true);
+    for (const file of plans) expect(plan(rawOf(file)), `${file}: ${JSON.stringify(plan.errors)}`).toBe(true);
   });
 });

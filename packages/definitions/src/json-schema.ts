@@ -4,7 +4,9 @@ import { Condition } from "./condition.ts";
 import { Duration } from "./duration.ts";
 import { EventSpec } from "./event.ts";
 import { FieldSpec } from "./field.ts";
+import { HolidayCalendar } from "./holiday-calendar.ts";
 import { LocalizedText } from "./localized-text.ts";
+import { MigrationPlan } from "./migration-plan.ts";
 import { Pathway } from "./pathway.ts";
 import { StateNode } from "./state.ts";
 import { TaskSpec } from "./task.ts";
@@ -58,3 +60,28 @@ export function pathwayJsonSchema(): Record<string, unknown> {
 
 /** The file as committed: two-space JSON with a final newline. */
 export const pathwayJsonSchemaText = (): string => `${JSON.stringify(pathwayJsonSchema(), null, 2)}\n`;
+
+/** JSON Schema of a holiday calendar file (`calendars/<COUNTRY>/<year>.yaml`), for editors. */
+export function calendarJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(HolidayCalendar, {
+    io: "input",
+    target: "draft-2020-12",
+  }) as Record<string, unknown>;
+  return { $schema, title: "Passerelle public-holiday calendar", ...rest };
+}
+
+/** JSON Schema of a migration plan file (`pathways/<COUNTRY>/migrations/<from>-to-<to>.yaml`), for editors. */
+export function migrationPlanJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(MigrationPlan, {
+    io: "input",
+    target: "draft-2020-12",
+    metadata,
+  }) as Record<string, unknown>;
+  return { $schema, title: "Passerelle migration plan", ...rest };
+}
+
+/** The companion schema files as committed, by file name beside pathway.schema.json. */
+export const companionJsonSchemaTexts = (): Record<string, string> => ({
+  "calendar.schema.json": `${JSON.stringify(calendarJsonSchema(), null, 2)}\n`,
+  "migration-plan.schema.json": `${JSON.stringify(migrationPlanJsonSchema(), null, 2)}\n`,
+});

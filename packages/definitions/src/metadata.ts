@@ -65,3 +65,19 @@ export const Calendar = z
   })
   .strict();
 export type Calendar = z.infer<typeof Calendar>;
+
+/**
+ * A fact of the pathway other than a figure (an agency's name or remit, a channel, a body that
+ * may have changed) that no source confirmed: the committee's default, kept visible so that
+ * reviewers check it rather than read it as law.
+ */
+export const UnconfirmedFact = z
+  .object({
+    about: z
+      .string()
+      .min(1)
+      .describe("What the default is about: a path in the definition, e.g. agencies.police"),
+    note: z.string().min(1).describe("What is assumed, and what could not be confirmed"),
+  })
+  .strict();
+export type UnconfirmedFact = z.infer<typeof UnconfirmedFact>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Duration } from "./duration.ts";
 import { EventSpec, EventType } from "./event.ts";
 import { LanguageCode, LocalizedText } from "./localized-text.ts";
-import { Agency, Calendar, Figure, Source } from "./metadata.ts";
+import { Agency, Calendar, Figure, Source, UnconfirmedFact } from "./metadata.ts";
 import { STAGE_IDS } from "./stages.ts";
 import { StateNode } from "./state.ts";
 import { TransitionList } from "./transition.ts";
@@ -25,7 +25,11 @@ const stageShape = Object.fromEntries(STAGE_IDS.map((id) => [id, StateNode.optio
 export const Pathway = z
   .object({
     $schema: z.string().optional().describe("Path or URL of pathway.schema.json, for editor completion"),
-    schemaVersion: z.literal(1).describe("Version of this definition format"),
+    schemaVersion: z
+      .union([z.literal(1), z.literal(2)])
+      .describe(
+        "Version of this definition format: 2 for new files (lint also requires every agency to be given work); 1 for files published before",
+      ),
     country: CountryCode,
     version: z.int().min(1).describe("Pathway version; a new version for any change to a published one"),
     status: z.enum(["draft", "published"]).describe("Only published versions accept new cases"),
@@ -46,6 +50,10 @@ export const Pathway = z
       .record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), Figure)
       .default({})
       .describe("Cited durations, by id"),
+    defaults: z
+      .array(UnconfirmedFact)
+      .optional()
+      .describe("Facts other than figures that no source confirmed: committee defaults to be checked"),
     agencies: z.array(Agency).min(1).describe("Agencies taking part"),
     retention: z
       .object({

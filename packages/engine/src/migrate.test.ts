@@ -54,6 +54,68 @@ describe("validateMigrationPlan", () => {
   });
 });
 
+describe("validateMigrationPlan: conditional targets and closed outcomes", () => {
+  it("refuses an open state mapped to a closed outcome", () => {
+    const broken: MigrationPlan = {
+      ...plan,
+      states: { ...plan.states, "shelter.stay": "closed.reintegrated" },
+    };
+    expect(validateMigrationPlan(v1, v2, broken)).toEqual([
+      {
+        path: "states.shelter.stay",
+        message: "open state 'shelter.stay' may not be mapped to the closed outcome 'closed.reintegrated'",
+      },
+    ]);
+  });
+
+  it("requires conditions on every target but the last, and none on the last", () => {
+    const when = { field: "facts.x", op: "exists" } as const;
+    const broken: MigrationPlan = {
+      ...plan,
+      states: {
+        ...plan.states,
+        "shelter.stay": [{ to: "shelter.stay" }, { to: "assistance.plan", when }],
+        "return.travel": [{ to: "return.travel", when }, { to: "nowhere" }],
+      },
+    };
+    expect(validateMigrationPlan(v1, v2, broken)).toEqual([
+      {
+        path: "states.shelter.stay[0]",
+        message: "only the last target may be unconditional: the ones after it are never taken",
+      },
+      {
+        path: "states.shelter.stay[1]",
+        message: "the last target has no condition, so that every case has one",
+      },
+      { path: "states.return.travel[1]", message: "target 'nowhere' is not a leaf state of version 2" },
+    ]);
+  });
+
+  it("takes the first target whose condition holds on the case's facts", () => {
+    const conditional: MigrationPlan = {
+      ...plan,
+      states: {
+        ...plan.states,
+        "screening.reasonableGrounds": [
+          {
+            to: "screening.childAssessment",
+            when: { field: "facts.outcome", op: "eq", value: "trafficking" },
+          },
+          { to: "screening.rgDecision" },
+        ],
+      },
+    };
+    expect(validateMigrationPlan(v1, v2, conditional)).toEqual([]);
+    const started = startCase(v1, ctx, t0);
+    const snapshot = ok(
+      step(v1, started.snapshot, { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" } }, ctx, t1),
+    ).snapshot;
+    expect(ok(migrate(v1, v2, conditional, snapshot, ctx, migratedAt)).to).toBe("screening.childAssessment");
+    const other = { ...snapshot, facts: { ...snapshot.facts, outcome: "other" } };
+    expect(ok(migrate(v1, v2, conditional, other, ctx, migratedAt)).to).toBe("screening.rgDecision");
+  });
+});
+
 describe("migrate", () => {
   const inReasonableGrounds = () => {
     const started = startCase(v1, ctx, t0);

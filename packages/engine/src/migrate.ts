@@ -5,6 +5,7 @@
  */
 import type { Pathway } from "@passerelle/definitions";
 import { compile } from "./compile.ts";
+import { type ConditionScope, evaluate } from "./conditions.ts";
 import { stageOf } from "./state-index.ts";
 import { isClosedState, outcomeOf } from "./step.ts";
 import { scheduleTasks } from "./tasks.ts";
@@ -48,21 +49,64 @@ export function validateMigrationPlan(from: Pathway, to: Pathway, plan: Migratio
         message: `state '${leaf}' of version ${from.version} is not mapped`,
       });
   }
-  for (const [state, mapped] of Object.entries(plan.states)) {
-    if (!source.byPath.get(state)?.isLeaf) {
+  for (const [state, mapping] of Object.entries(plan.states)) {
+    const origin = source.byPath.get(state);
+    if (!origin?.isLeaf) {
       problems.push({
         path: `states.${state}`,
         message: `'${state}' is not a leaf state of version ${from.version}`,
       });
     }
-    if (!target.byPath.get(mapped)?.isLeaf) {
-      problems.push({
-        path: `states.${state}`,
-        message: `target '${mapped}' is not a leaf state of version ${to.version}`,
-      });
-    }
+    const targets = typeof mapping === "string" ? [{ to: mapping }] : mapping;
+    targets.forEach((entry, i) => {
+      const at = typeof mapping === "string" ? `states.${state}` : `states.${state}[${i}]`;
+      const mapped = target.byPath.get(entry.to);
+      if (!mapped?.isLeaf) {
+        problems.push({
+          path: at,
+          message: `target '${entry.to}' is not a leaf state of version ${to.version}`,
+        });
+      } else if (mapped.isFinal && origin && !origin.isFinal) {
+        // Closing a case is a decision with an outcome someone takes, never a side effect of an upgrade.
+        problems.push({
+          path: at,
+          message: `open state '${state}' may not be mapped to the closed outcome '${entry.to}'`,
+        });
+      }
+      const last = i === targets.length - 1;
+      if (last && "when" in entry && entry.when !== undefined)
+        problems.push({ path: at, message: "the last target has no condition, so that every case has one" });
+      if (!last && !("when" in entry && entry.when !== undefined))
+        problems.push({
+          path: at,
+          message: "only the last target may be unconditional: the ones after it are never taken",
+        });
+    });
   }
   return problems;
+}
+
+/**
+ * The state a case goes to: the mapped state, or the first conditional target whose condition
+ * holds on the case's facts and person (no event data: a migration is not an event).
+ */
+function resolveTarget(
+  mapping: MigrationPlan["states"][string] | undefined,
+  snapshot: CaseSnapshot,
+  ctx: CaseContext,
+  to: Pathway,
+  now: Date,
+): string | undefined {
+  if (mapping === undefined || typeof mapping === "string") return mapping;
+  const scope: ConditionScope = {
+    data: {},
+    facts: snapshot.facts,
+    person: ctx.person,
+    consents: ctx.consents,
+    now,
+    settings: to,
+  };
+  return mapping.find((entry) => entry.when === undefined || evaluate(entry.when, scope))?.to;
 }
 
 /**
@@ -76,13 +120,13 @@ export function migrate(
   to: Pathway,
   plan: MigrationPlan,
   snapshot: CaseSnapshot,
-  _ctx: CaseContext,
+  ctx: CaseContext,
   now: Date,
 ): StepResult {
   const problems = validateMigrationPlan(from, to, plan);
   const target = compile(to).index;
   const mapped =
-    plan.states[snapshot.state] ??
+    resolveTarget(plan.states[snapshot.state], snapshot, ctx, to, now) ??
     (isClosedState(snapshot.state) && target.byPath.get(snapshot.state)?.isLeaf ? snapshot.state : undefined);
   if (mapped === undefined && problems.length === 0) {
     problems.push({

@@ -138,13 +138,11 @@ export interface AllowedEvent {
   blockedBy: string[];
 }
 
-/** A version migration plan: every leaf state of `from` a case can be in, mapped to a leaf of `to`. */
-export interface MigrationPlan {
-  country: string;
-  from: number;
-  to: number;
-  states: Record<string, string>;
-}
+/**
+ * A version migration plan: every leaf state of `from` a case can be in, mapped to a leaf of `to`
+ * (or to conditional targets). The schema lives with the definitions; plans are data.
+ */
+export type { MigrationPlan, MigrationTarget } from "@passerelle/definitions";
 
 export interface PlanProblem {
   path: string;

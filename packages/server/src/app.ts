@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import checkpointLogPlugin from "./audit/checkpoint-log.ts";
 import auditRoutes from "./audit/routes.ts";
 import authPlugin from "./auth/plugin.ts";
 import authRoutes from "./auth/routes.ts";
@@ -17,6 +18,7 @@ import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.t
 import actorPlugin from "./plugins/actor.ts";
 import consolePlugin, { type ConsolePluginOptions } from "./plugins/console.ts";
 import errorsPlugin from "./plugins/errors.ts";
+import jsonBodyPlugin from "./plugins/json-body.ts";
 import storePlugin from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import aggregateRoutes from "./policy/aggregate-routes.ts";
@@ -54,6 +56,11 @@ export interface AppOptions {
   writer?: "thread" | "inline";
   /** The web console served at `/` (default: the built packages/console, idle limit from the environment). */
   console?: ConsolePluginOptions;
+  /**
+   * Reverse proxies to believe (`TRUST_PROXY`): their addresses or CIDRs. Behind a proxy,
+   * without it every client has the proxy's address, and shares its login limit.
+   */
+  trustProxy?: string[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -64,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    trustProxy: options.trustProxy ?? false,
     // Our own onRequest hook answers 503 with a problem document while closing.
     return503OnClosing: false,
     // One log line per request (with method, url and status) instead of Fastify's two.
@@ -86,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(actorPlugin);
   await app.register(securityPlugin);
   const keys = options.keys ?? keySettingsFromEnv(options.databaseFile);
@@ -97,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   // Before every route plugin: its onRoute hook checks that each route declares a policy.
   await app.register(authPlugin, { protections });
+  await app.register(checkpointLogPlugin);
   await app.register(deliveryPlugin, options.delivery ?? {});
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);

@@ -15,6 +15,16 @@ export const Config = z
       .regex(/^file:.+/, { message: "must be a SQLite file URL such as file:./data/passerelle.db" })
       .default("file:./data/passerelle.db")
       .describe("SQLite database file, `file:<path>` relative to the working directory"),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, {
+        message: "must be a comma-separated list of proxy addresses or CIDRs, such as 127.0.0.1,10.0.0.0/8",
+      })
+      .optional()
+      .transform((v) => v?.split(","))
+      .describe(
+        "Reverse proxies whose X-Forwarded-For is believed (client address for login limits and the audit log); unset = none",
+      ),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info")
@@ -82,6 +92,6 @@ export function invocationDir(): string {
 /** The absolute database file of a `file:` URL, with its directory created. */
 export function databaseFile(url: string, cwd: string = invocationDir()): string {
   const file = resolve(cwd, url.replace(/^file:/, ""));
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   return file;
 }

@@ -33,6 +33,7 @@ function startServer(file: string): Promise<{ child: ChildProcess; url: string }
       PORT: "0",
       HOST: "127.0.0.1",
       DATABASE_URL: `file:${file}`,
+      PASSERELLE_KEY_FILE: join(dirname(file), "keys", "keys.json"),
       LOG_LEVEL: "warn",
       PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
     },
@@ -124,7 +125,7 @@ describe("crash", () => {
       databaseFile: file,
       pathwayDirs: [TEST_PATHWAYS_DIR],
       logger: { level: "silent" },
-      keys: { keyFile: join(dirname(file), "keys.json"), generateIfMissing: false },
+      keys: { keyFile: join(dirname(file), "keys", "keys.json"), generateIfMissing: false },
     });
     await app.close();
     const db = new Database(file, { readonly: true });

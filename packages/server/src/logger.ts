@@ -32,11 +32,23 @@ export function createLogger(options: LoggerOptions): Logger {
   return createLoggers(options).logger;
 }
 
+/**
+ * The URL as logged: the path (ids only) and the names of the query parameters, never their values.
+ * A value may be a token a client put in the URL by mistake, or free text typed into a filter —
+ * refused, but still a request line — so none is written.
+ */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q === -1) return url;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${names.map((name) => `${encodeURIComponent(name)}=[withheld]`).join("&")}`;
+}
+
 const SERIALIZERS = {
   req: (req: { id: string; method: string; url: string }) => ({
     id: req.id,
     method: req.method,
-    url: req.url,
+    url: loggedUrl(req.url),
   }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };

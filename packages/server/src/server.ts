@@ -20,6 +20,7 @@ async function main() {
     databaseFile: databaseFile(config.DATABASE_URL),
     ...(extra && { pathwayDirs: [PATHWAYS_DIR, ...extra.split(":")] }),
     logger: { level: config.LOG_LEVEL },
+    ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
     delivery: { config },
   });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

@@ -10,6 +10,7 @@ import { finalOutsideClosed } from "./rules/final-outside-closed.ts";
 import { missingTranslation } from "./rules/missing-translation.ts";
 import { personalFact } from "./rules/personal-fact.ts";
 import { TOP_LEVEL_STAGE, topLevelStage } from "./rules/top-level-stage.ts";
+import { unassignedAgency } from "./rules/unassigned-agency.ts";
 import { unknownAgency } from "./rules/unknown-agency.ts";
 import { unknownEvent } from "./rules/unknown-event.ts";
 import { unknownField } from "./rules/unknown-field.ts";
@@ -33,6 +34,7 @@ export const LINT_RULES: readonly LintRule[] = [
   personalFact,
   unknownFigure,
   unknownAgency,
+  unassignedAgency,
   duplicateTaskId,
   missingTranslation,
   closedOutcomes,

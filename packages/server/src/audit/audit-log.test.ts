@@ -38,7 +38,7 @@ function logWith(n: number) {
 describe("AuditLog", () => {
   it("chains entries and verifies across pages", () => {
     const { log } = logWith(7);
-    expect(log.verify(3)).toMatchObject({ ok: true, checked: 7, head: { seq: 7 } });
+    expect(log.verify({ pageSize: 3 })).toMatchObject({ ok: true, checked: 7, head: { seq: 7 } });
     expect(log.list({ limit: 2, afterSeq: 5 }).map((e) => e.seq)).toEqual([6, 7]);
     expect(log.list({ limit: 10, targetType: "case", targetId: "case_3" })).toHaveLength(1);
   });

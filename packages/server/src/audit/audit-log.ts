@@ -44,7 +44,19 @@ export interface AuditQuery {
   targetType?: string;
   targetId?: string;
   actorUserId?: string;
+  /** Only entries about this country: its agencies' actions, its cases, users and agencies. */
+  country?: string;
 }
+
+/**
+ * An entry belongs to a country when its actor is one of the country's agencies, or what it acts on
+ * is: a case of the country, a user or a token of one of its agencies, or one of its agencies.
+ */
+const OF_COUNTRY = `(a.actor_agency_id LIKE ? || ':%'
+  OR (a.target_type = 'case' AND a.target_id IN (SELECT id FROM cases WHERE country = ?))
+  OR (a.target_type = 'user' AND a.target_id IN (SELECT id FROM users WHERE agency_id LIKE ? || ':%'))
+  OR (a.target_type = 'token' AND a.target_id IN (SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.agency_id LIKE ? || ':%'))
+  OR (a.target_type = 'agency' AND a.target_id LIKE ? || ':%'))`;
 
 export type VerifyResult =
   | { ok: true; checked: number; head: ChainCursor }
@@ -67,7 +79,11 @@ export class AuditLog {
   private kept: { seq: number; hash: string } | undefined;
   private keeping = false;
 
-  constructor(private readonly sqlite: Database.Database) {
+  /** `chainKey`: the keyring's audit key (HMAC chain); none only without protections. */
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly chainKey?: Buffer,
+  ) {
     this.s = prepare(sqlite);
     this.listStatements = new StatementCache(sqlite);
   }
@@ -109,7 +125,7 @@ export class AuditLog {
       requestId: draft.requestId,
       details: set?.details !== undefined ? set.details : draft.details,
     };
-    const { entry, detailsJson } = chainEntryWithDetails(head, fields);
+    const { entry, detailsJson } = chainEntryWithDetails(head, fields, this.chainKey);
     // Positional: this runs for every audited read and write.
     this.s.insert.run(
       entry.seq,
@@ -150,6 +166,10 @@ export class AuditLog {
       where.push("a.actor_user_id = ?");
       params.push(query.actorUserId);
     }
+    if (query.country !== undefined) {
+      where.push(OF_COUNTRY);
+      params.push(...Array<string>(5).fill(query.country));
+    }
     let sql: string;
     if (query.targetId === undefined && query.targetType === undefined) {
       sql = `SELECT a.* FROM audit_log a${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY a.seq LIMIT ?`;
@@ -184,18 +204,61 @@ export class AuditLog {
     return (this.listStatements.get(sql).all(...params) as Row[]).map(toEntry);
   }
 
-  /** Walk the whole chain in pages; report the first broken link. */
-  verify(pageSize = 5000): VerifyResult {
+  /**
+   * Walk the whole chain in pages; report the first broken link. `knownHeads` are heads recorded
+   * outside the database (signed checkpoints, or a head an auditor noted): the log must reach each
+   * of them with the same hash, else it was truncated or rewritten after that point.
+   */
+  verify(options: { knownHeads?: readonly ChainCursor[]; pageSize?: number } = {}): VerifyResult {
+    const pageSize = options.pageSize ?? 5000;
+    const known = new Map((options.knownHeads ?? []).map((h) => [h.seq, h.hash]));
     let cursor = CHAIN_START;
     let checked = 0;
     for (;;) {
       const page = (this.s.page.all(cursor.seq, pageSize) as Row[]).map(toEntry);
-      if (page.length === 0) return { ok: true, checked, head: cursor };
-      const result = verifyEntries(page, cursor);
+      if (page.length === 0) break;
+      const result = verifyEntries(page, cursor, this.chainKey);
       checked += result.checked;
       if (!result.ok) return { ok: false, checked, broken: result.broken };
+      for (const entry of page) {
+        const hash = known.get(entry.seq);
+        if (hash !== undefined && hash !== entry.hash) {
+          return {
+            ok: false,
+            checked,
+            broken: {
+              seq: entry.seq,
+              problem: "rewritten",
+              message: "differs from the head recorded outside the database: the chain was rewritten",
+            },
+          };
+        }
+      }
       cursor = result.cursor;
     }
+    const beyond = [...known.keys()].filter((seq) => seq > cursor.seq).sort((a, b) => a - b)[0];
+    if (beyond !== undefined) {
+      return {
+        ok: false,
+        checked,
+        broken: {
+          seq: beyond,
+          problem: "truncated",
+          message: `the log ends at entry ${cursor.seq}, before the head ${beyond} recorded outside the database`,
+        },
+      };
+    }
+    return { ok: true, checked, head: cursor };
+  }
+
+  /** The chain's last entry, unverified (for a checkpoint of what is there now). */
+  head(): ChainCursor {
+    return (this.s.head.get() as ChainCursor | undefined) ?? CHAIN_START;
+  }
+
+  /** The chain's key, for signing checkpoints of its head (undefined without protections). */
+  get key(): Buffer | undefined {
+    return this.chainKey;
   }
 }
 

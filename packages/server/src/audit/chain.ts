@@ -1,4 +1,4 @@
-import { hash } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import { type AuditEntry, type AuditFields, GENESIS_HASH } from "./audit-entry.ts";
 
 /** JSON with object keys sorted at every level, so the hash does not depend on insertion order. */
@@ -27,9 +27,13 @@ export function entryHash(
   prevHash: string,
   fields: AuditFields,
   detailsJson?: string | null,
+  key?: Buffer,
 ): string {
-  // One-shot hash (no Hash object per entry): the same digest as createHash().update().digest().
-  return hash("sha256", `${prevHash}\n${seq}\n${canonicalBody(fields, detailsJson)}`, "hex");
+  const text = `${prevHash}\n${seq}\n${canonicalBody(fields, detailsJson)}`;
+  // Keyed (HMAC-SHA256) wherever protections are on: without the key, which lives outside the
+  // database, nobody can recompute the chain after editing an entry. Plain SHA-256 only for a
+  // store without protections (the benchmark baseline). One-shot `hash` avoids a Hash object.
+  return key ? createHmac("sha256", key).update(text).digest("hex") : hash("sha256", text, "hex");
 }
 
 /** `canonicalJson` of an entry's details (null when there are none): what the hash reads and the row stores. */
@@ -59,14 +63,16 @@ export interface ChainedEntry {
 export function chainEntry(
   previous: Pick<AuditEntry, "seq" | "hash"> | undefined,
   fields: AuditFields,
+  key?: Buffer,
 ): AuditEntry {
-  return chainEntryWithDetails(previous, fields).entry;
+  return chainEntryWithDetails(previous, fields, key).entry;
 }
 
 /** `chainEntry`, also returning the canonical details the hash read (what `AuditLog` stores). */
 export function chainEntryWithDetails(
   previous: Pick<AuditEntry, "seq" | "hash"> | undefined,
   fields: AuditFields,
+  key?: Buffer,
 ): ChainedEntry {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.hash ?? GENESIS_HASH;
@@ -89,7 +95,7 @@ export function chainEntryWithDetails(
     requestId: fields.requestId ?? null,
     details: fields.details ?? null,
     prevHash,
-    hash: entryHash(seq, prevHash, fields, detailsJson),
+    hash: entryHash(seq, prevHash, fields, detailsJson, key),
   };
   return { entry, detailsJson };
 }
@@ -97,7 +103,12 @@ export function chainEntryWithDetails(
 /** The first broken link of a chain, if any. */
 export interface ChainBreak {
   seq: number;
-  problem: "gap" | "prevHashMismatch" | "hashMismatch";
+  /**
+   * gap: an entry is missing; prevHashMismatch / hashMismatch: an entry was altered; truncated: the
+   * log ends before a head known from outside (a checkpoint); rewritten: the entry at a known head
+   * has another hash (the chain was recomputed from an edit onwards).
+   */
+  problem: "gap" | "prevHashMismatch" | "hashMismatch" | "truncated" | "rewritten";
   message: string;
 }
 
@@ -115,6 +126,7 @@ export const CHAIN_START: ChainCursor = { seq: 0, hash: GENESIS_HASH };
 export function verifyEntries(
   entries: Iterable<AuditEntry>,
   cursor: ChainCursor = CHAIN_START,
+  key?: Buffer,
 ): { ok: true; cursor: ChainCursor; checked: number } | { ok: false; broken: ChainBreak; checked: number } {
   let { seq, hash } = cursor;
   let checked = 0;
@@ -137,7 +149,7 @@ export function verifyEntries(
         },
       };
     }
-    if (entryHash(entry.seq, entry.prevHash, entry) !== entry.hash) {
+    if (entryHash(entry.seq, entry.prevHash, entry, undefined, key) !== entry.hash) {
       return {
         ok: false,
         checked,

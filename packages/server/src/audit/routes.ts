@@ -1,8 +1,10 @@
 /** The audit log, for auditors: read it page by page, and verify the hash chain. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { agencyParts } from "../policy/visible-to.ts";
 import { problems } from "../routes/responses.ts";
 import { AuditFields } from "./audit-entry.ts";
+import { Checkpoint, signCheckpoint } from "./checkpoint.ts";
 
 const AuditEntryView = AuditFields.extend({
   seq: z.number().int().describe("Position in the chain, from 1, contiguous"),
@@ -17,7 +19,9 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { policy: "audit:read" },
       schema: {
         tags: ["audit"],
-        summary: "Read the audit log (oldest first)",
+        summary: "Read the audit log of your country (oldest first)",
+        description:
+          "Entries whose actor is an agency of the auditor's country, or that act on one of its cases, users, tokens or agencies. Verification (`/v1/audit/verify`) walks the whole chain but returns no entry.",
         querystring: z.object({
           afterSeq: z.coerce.number().int().min(0).optional().describe("Entries after this seq (paging)"),
           limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Page size (1–1000)"),
@@ -46,6 +50,8 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         ...(q.afterSeq !== undefined && { afterSeq: q.afterSeq }),
         ...(q.caseId !== undefined && { targetType: "case", targetId: q.caseId }),
         ...(q.userId !== undefined && { actorUserId: q.userId }),
+        // An auditor reads the entries of their own country, as a caseworker reads its own cases.
+        ...(request.principal && { country: agencyParts(request.principal.agencyId).country }),
       });
       // Reading the audit log is itself audited.
       await app.audit({
@@ -72,29 +78,53 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { policy: "audit:read" },
       schema: {
         tags: ["audit"],
-        summary: "Verify the hash chain",
+        summary: "Verify the keyed hash chain, against a head you recorded before",
         description:
-          "Walks the whole chain. `ok: false` names the first broken link (`seq`) and what is wrong there (altered entry, broken link, or a gap from a deleted entry).",
+          "Walks the whole chain (each link an HMAC under a key kept outside the database). `ok: false` names the first broken link (`seq`) and what is wrong there: an altered entry, a broken link, a gap from a deleted entry, or — given `knownSeq` and `knownHash` from an earlier answer's `checkpoint` kept elsewhere — a log truncated before that head or rewritten since. The answer's `checkpoint` is a signed head to keep outside the database for the next verification.",
+        querystring: z
+          .object({
+            knownSeq: z.coerce.number().int().min(1).optional().describe("Seq of a head recorded earlier"),
+            knownHash: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/)
+              .optional()
+              .describe("Its hash"),
+          })
+          .strict()
+          .refine((q) => (q.knownSeq === undefined) === (q.knownHash === undefined), {
+            message: "give knownSeq and knownHash together",
+            path: ["knownSeq"],
+          }),
         response: {
           200: z
             .object({
               ok: z.boolean().describe("Whether every entry is intact and linked"),
               checked: z.number().int().describe("Entries verified before the first break (or all)"),
-              head: z
-                .object({ seq: z.number().int(), hash: z.string() })
-                .optional()
-                .describe("Last entry: record it elsewhere to detect truncation later"),
+              head: z.object({ seq: z.number().int(), hash: z.string() }).optional().describe("Last entry"),
+              checkpoint: Checkpoint.optional().describe(
+                "The head, signed: keep it outside the database and pass it as knownSeq/knownHash later",
+              ),
               broken: z
                 .object({ seq: z.number().int(), problem: z.string(), message: z.string() })
                 .optional()
                 .describe("First broken link"),
             })
             .describe("Verification result"),
-          ...problems(401, 403),
+          ...problems(400, 401, 403),
         },
       },
     },
-    async () => app.auditLog.verify(),
+    async (request) => {
+      const { knownSeq, knownHash } = request.query;
+      const result = app.auditLog.verify({
+        ...(knownSeq !== undefined &&
+          knownHash !== undefined && { knownHeads: [{ seq: knownSeq, hash: knownHash }] }),
+      });
+      const key = app.auditLog.key;
+      return result.ok && key
+        ? { ...result, checkpoint: signCheckpoint(result.head, new Date(), key) }
+        : result;
+    },
   );
 };
 export default auditRoutes;

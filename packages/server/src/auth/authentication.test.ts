@@ -81,7 +81,8 @@ describe("authentication", () => {
         method: "POST",
         url: "/v1/auth/login",
         remoteAddress: "203.0.113.9",
-        payload: { login: "nobody", password: "guess number one" },
+        // A different login each time: only the limit per address applies (not the one per account).
+        payload: { login: `nobody-${i}`, password: "guess number one" },
       });
       statuses.push(res.statusCode);
     }

@@ -25,6 +25,7 @@ import { type CaseRelation, decide } from "../policy/decide.ts";
 import { isPolicyName, POLICIES, type PolicyName, refusalStatuses } from "../policy/policies.ts";
 import { problems } from "../routes/responses.ts";
 import { Directory } from "./directory.ts";
+import { LoginThrottle } from "./login-throttle.ts";
 import { auditDraft } from "./request-audit.ts";
 import type { Principal } from "./roles.ts";
 import { routeConfig } from "./route-config.ts";
@@ -53,6 +54,7 @@ declare module "fastify" {
     auditLog: AuditLog;
     grants: CaseGrants;
     caseAccess: CaseAccessLookup;
+    loginThrottle: LoginThrottle;
     /** Whether auth, authorisation, encryption and audit are on (off only for the benchmark baseline). */
     protections: boolean;
     /** Every route with its policy, as registered (the authorisation matrix test is generated from it). */
@@ -107,9 +109,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   const sqlite = app.sqlite;
   app.decorate("protections", options.protections);
   app.decorate("directory", new Directory(sqlite));
-  app.decorate("auditLog", new AuditLog(sqlite));
+  // The store's own audit log when protections are on: it holds the chain key.
+  app.decorate("auditLog", (app.store as { auditLog?: AuditLog }).auditLog ?? new AuditLog(sqlite));
   app.decorate("grants", new CaseGrants(sqlite));
   app.decorate("caseAccess", new CaseAccessLookup(sqlite));
+  app.decorate("loginThrottle", new LoginThrottle(sqlite));
   app.decorate("routeTable", [] as RouteEntry[]);
   app.decorate("audit", async (draft: AuditDraft) => {
     if (app.protections) await app.store.appendAudit(draft);
@@ -220,7 +224,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (!decision.allow) return refused(refuse(request, decision.status, decision.reason, target), done);
     request.caseRelation = decision.relation ?? null;
     // Reads are recorded before any data leaves; writes record themselves in their own transaction.
-    if (request.method === "GET") {
+    // HEAD answers what GET would (its headers tell whether the case exists): audited the same.
+    if (request.method === "GET" || request.method === "HEAD") {
       auditBeforeSend(
         request,
         auditDraft(request, {

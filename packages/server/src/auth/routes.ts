@@ -1,8 +1,11 @@
 /** Password login (rate-limited), logout, and who am I. */
+
+import { hash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
+import { FREE_FAILURES, MAX_LOCK_MS } from "./login-throttle.ts";
 import { dummyPasswordHash, verifyPassword } from "./password.ts";
 import { auditDraft } from "./request-audit.ts";
 import { Role } from "./roles.ts";
@@ -33,7 +36,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["auth"],
         summary: "Log in with a password",
-        description: `Returns a bearer token valid for ${SESSION_TTL_MS / 3_600_000} hours. Rate-limited to ${LOGIN_ATTEMPTS_PER_MINUTE} attempts per minute per address.`,
+        description: `Returns a bearer token valid for ${SESSION_TTL_MS / 3_600_000} hours. Rate-limited to ${LOGIN_ATTEMPTS_PER_MINUTE} attempts per minute per address; after ${FREE_FAILURES} wrong passwords an account refuses logins from addresses it never logged in from, for a minute, doubling up to ${MAX_LOCK_MS / 60_000} minutes (423).`,
         body: z
           .object({
             login: z.string().min(1).max(200).describe("Login name"),
@@ -52,17 +55,39 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
               user: Me.omit({ tokenId: true }),
             })
             .describe("A session token"),
-          ...problems(400, 401, 429),
+          ...problems(400, 401, 423, 429),
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { login, password } = request.body;
       const found = app.directory.credentialsOf(login);
+      // Unknown logins are throttled under a key of their own, so a lock does not tell that a login exists.
+      const throttleKey = found?.user.id ?? `unknown:${hash("sha256", login, "hex")}`;
+      const now = new Date();
+      const gate = app.loginThrottle.gate(throttleKey, request.ip, now);
+      if (!gate.open) {
+        await app.audit(
+          auditDraft(request, {
+            action: "auth.login",
+            outcome: "denied",
+            reason: "account-locked",
+            targetType: found ? "user" : null,
+            targetId: found?.user.id ?? null,
+          }),
+        );
+        reply.header("retry-after", String(gate.retryAfterSeconds));
+        throw new ApiProblem(
+          "PASSERELLE_LOGIN_LOCKED",
+          `Too many wrong passwords for this account; retry in ${gate.retryAfterSeconds} s`,
+          { retryAfterSeconds: gate.retryAfterSeconds },
+        );
+      }
       // Always run scrypt, so an unknown login takes as long as a wrong password.
       const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
       const user = found?.user;
       if (!ok || !user || !found?.passwordHash || user.disabledAt) {
+        if (!ok) await app.store.transact(() => app.loginThrottle.failed(throttleKey, now));
         await app.audit(
           auditDraft(request, {
             action: "auth.login",
@@ -74,6 +99,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         throw new ApiProblem("PASSERELLE_LOGIN_FAILED", "Wrong login or password");
       }
+      await app.store.transact(() => app.loginThrottle.succeeded(throttleKey, request.ip, now));
       const agency = app.directory.getAgency(user.agencyId)!;
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
       const { token, record } = app.directory.issueToken({ userId: user.id, kind: "session", expiresAt });

@@ -24,7 +24,9 @@ export interface ProtectedApp extends TestApp {
   ): Promise<{ id: string; revision: number; tasks: { id: string }[] }>;
 }
 
-export async function buildProtected(options: { file?: string; dir?: string } = {}): Promise<ProtectedApp> {
+export async function buildProtected(
+  options: { file?: string; dir?: string; trustProxy?: string[] } = {},
+): Promise<ProtectedApp> {
   const t = await build({ ...options, shipped: false, protections: true });
   const d = t.app.directory;
   const users = {} as Record<Side, Record<Role, UserRecord>>;

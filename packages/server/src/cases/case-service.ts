@@ -277,6 +277,6 @@ export function taskView(t: TaskRecord, nowIso: string): TaskView {
     escalation: t.escalation,
     createdAt: t.createdAt,
     completedAt: t.completedAt,
-    note: t.note,
+    hasNote: t.hasNote,
   };
 }

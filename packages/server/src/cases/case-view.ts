@@ -36,7 +36,9 @@ export const TaskView = z
       .describe("Escalation ladder with absolute times"),
     createdAt: z.string().describe("ISO instant"),
     completedAt: z.string().nullable().describe("ISO instant it was done or cancelled"),
-    note: z.string().nullable().describe("Note given when completed"),
+    hasNote: z
+      .boolean()
+      .describe("A note was given at completion; its text is personal: read it with the audited person read"),
   })
   .describe("A task (deadline, decision or follow-up) of a case");
 export type TaskView = z.infer<typeof TaskView>;

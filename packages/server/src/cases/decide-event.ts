@@ -124,12 +124,15 @@ function eventSpecOfBuiltin(type: string): EventSpec | undefined {
     : undefined;
 }
 
-/** Keys of the event's data that are personal: declared `personal`, or free `text` (always personal). */
-function personalFieldsOf(spec: EventSpec | undefined, data: Record<string, Json>): string[] {
-  if (!spec) return [];
+/**
+ * Keys of the event's data that are personal, and so sealed and shown only by the audited person
+ * read: declared `personal`, free `text` (always personal), or not declared at all (what nobody
+ * described is protected until someone decides otherwise).
+ */
+export function personalFieldsOf(spec: EventSpec | undefined, data: Record<string, Json>): string[] {
   return Object.keys(data).filter((key) => {
-    const field = spec.data[key] as { type?: string; personal?: boolean } | undefined;
-    return field !== undefined && (field.personal === true || field.type === "text");
+    const field = spec?.data[key] as { type?: string; personal?: boolean } | undefined;
+    return field === undefined || field.personal === true || field.type === "text";
   });
 }
 

@@ -6,6 +6,22 @@
 import type { PersonAttributes } from "@passerelle/engine";
 import { z } from "zod";
 
+/** The earliest birth date accepted: anything before is a typing error, not a person. */
+export const EARLIEST_BIRTH_DATE = "1900-01-01";
+
+/**
+ * A birth date that can be true: not before 1900, not after today (UTC+14, the earliest calendar
+ * day on Earth, so that a person born today anywhere is accepted). A wrong date is refused rather
+ * than stored, because it decides who gets a child's safeguards.
+ */
+export const BirthDate = z.iso
+  .date()
+  .refine(
+    (date) =>
+      date >= EARLIEST_BIRTH_DATE && date <= new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10),
+    { message: `must be a date from ${EARLIEST_BIRTH_DATE} to today` },
+  );
+
 export const Person = z
   .object({
     givenName: z.string().min(1).max(200).optional().describe("HTCDS prs_FirstName. Personal."),
@@ -26,12 +42,10 @@ export const Person = z
       ])
       .optional()
       .describe("HTCDS prs_Gender picklist"),
-    birthDate: z.iso
-      .date()
-      .optional()
-      .describe("HTCDS prs_Birthdate (YYYY-MM-DD). Absent or uncertain: presumed a child"),
+    birthDate: BirthDate.optional().describe(
+      "HTCDS prs_Birthdate (YYYY-MM-DD), from 1900-01-01 to today. Absent or uncertain: presumed a child",
+    ),
     ageUncertain: z.boolean().optional().describe("The age is uncertain: the person is treated as a child"),
-    ageBand: z.string().max(20).optional().describe("CTDC age band (e.g. 9--17) when no birth date is known"),
     nationality: z
       .string()
       .regex(/^[A-Z]{2}$/, { message: "must be an ISO 3166-1 alpha-2 code" })
@@ -92,6 +106,5 @@ export function personAttributes(person: Record<string, unknown>): PersonAttribu
   if (typeof person.nationality === "string") attributes.nationality = person.nationality;
   if (typeof person.birthDate === "string") attributes.birthDate = person.birthDate;
   if (typeof person.ageUncertain === "boolean") attributes.ageUncertain = person.ageUncertain;
-  if (typeof person.ageBand === "string") attributes.ageBand = person.ageBand;
   return attributes;
 }

@@ -4,7 +4,7 @@
  * the key, dry-run retention.
  */
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -16,9 +16,11 @@ const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));
 
 function passerelle(databaseUrl: string, args: string[], input?: string) {
   const { INIT_CWD: _initCwd, npm_lifecycle_event: _event, PASSERELLE_KEY: _key, ...env } = process.env;
+  // The key file of each test database in its own temporary directory, not the user's.
+  const keyFile = join(dirname(databaseUrl.replace(/^file:/, "")), "keys", "keys.json");
   const result = spawnSync(process.execPath, [BIN, ...args, "--database-url", databaseUrl], {
     encoding: "utf8",
-    env,
+    env: { ...env, PASSERELLE_KEY_FILE: keyFile },
     ...(input !== undefined && { input }),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

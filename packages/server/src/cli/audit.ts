@@ -1,7 +1,13 @@
-/** `passerelle audit verify`: walk the hash chain and report the first broken link. */
+/**
+ * `passerelle audit verify` walks the keyed hash chain and reports the first broken link, checked
+ * against signed checkpoints kept outside the database; `passerelle audit checkpoint` appends a
+ * signed checkpoint of the head to such a file.
+ */
+import { appendFileSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { AuditLog } from "../audit/audit-log.ts";
+import { readCheckpoints, signCheckpoint } from "../audit/checkpoint.ts";
 import {
+  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
@@ -13,15 +19,34 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command("verify")
-    .description("Verify every entry and link; exit 1 at the first broken link")
+    .description(
+      "Verify every entry and link, and the signed checkpoints given; exit 1 at the first broken link",
+    )
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
-    .action(async (opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }) => {
-        const result = new AuditLog(sqlite).verify();
+    .option(
+      "--checkpoints <file>",
+      "File of signed checkpoints (from `audit checkpoint`) kept outside the database",
+    )
+    .action(async (opts: DatabaseOption & { checkpoints?: string }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
+        const log = cliAuditLog(sqlite, file);
+        let knownHeads: { seq: number; hash: string }[] = [];
+        if (opts.checkpoints) {
+          const read = readCheckpoints(readFileSync(opts.checkpoints, "utf8"), log.key!);
+          for (const r of read.rejected) {
+            process.stdout.write(
+              `checkpoint file ${opts.checkpoints}, line ${r.line}: ${r.reason === "badSignature" ? "signature does not match (forged or altered): ignored" : "not a checkpoint: ignored"}\n`,
+            );
+          }
+          if (read.rejected.length > 0) process.exitCode = 1;
+          knownHeads = read.heads;
+        }
+        const result = log.verify({ knownHeads });
         if (result.ok) {
           process.stdout.write(
-            `audit log intact: ${result.checked} entries; head seq ${result.head.seq} hash ${result.head.hash}\n` +
-              "(record the head elsewhere: a later verify that ends before it reveals a truncated log)\n",
+            `audit log intact: ${result.checked} entries; head seq ${result.head.seq} hash ${result.head.hash}` +
+              (knownHeads.length > 0 ? `; reaches all ${knownHeads.length} checkpoints` : "") +
+              "\n(keep checkpoints outside the database: `passerelle audit checkpoint --file <elsewhere>`)\n",
           );
           return;
         }
@@ -29,6 +54,33 @@ export function registerAuditCommands(program: Command): void {
           `audit log BROKEN at entry ${result.broken.seq}: ${result.broken.message} (${result.broken.problem}); ${result.checked} entries before it are intact\n`,
         );
         process.exitCode = 1;
+      });
+    });
+
+  audit
+    .command("checkpoint")
+    .description(
+      "Verify the chain, then append a signed checkpoint of its head to a file kept outside the database",
+    )
+    .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
+    .requiredOption(
+      "--file <file>",
+      "Checkpoint file (one JSON line per checkpoint), on another disk or host",
+    )
+    .action(async (opts: DatabaseOption & { file: string }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
+        const log = cliAuditLog(sqlite, file);
+        const result = log.verify();
+        if (!result.ok) {
+          process.stdout.write(`audit log BROKEN at entry ${result.broken.seq}: no checkpoint written\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const checkpoint = signCheckpoint(result.head, new Date(), log.key!);
+        appendFileSync(opts.file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
+        process.stdout.write(
+          `checkpoint: seq ${checkpoint.seq} hash ${checkpoint.hash} appended to ${opts.file}\n`,
+        );
       });
     });
 }

@@ -1,5 +1,8 @@
 /** The database a CLI command works on: `--database-url`, else DATABASE_URL, else the default file. */
+import type Database from "better-sqlite3";
+import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
+import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
 import { openDatabase } from "../db/open.ts";
 
 export interface DatabaseOption {
@@ -37,3 +40,8 @@ export const CLI_ACTOR = {
   ip: "cli",
   requestId: null,
 } as const;
+
+/** The audit log of a CLI command, with the chain key of the database's keyring (as the server's). */
+export function cliAuditLog(sqlite: Database.Database, file: string): AuditLog {
+  return new AuditLog(sqlite, keyringFor(sqlite, keySettingsFromEnv(file)).auditKey);
+}

@@ -61,7 +61,7 @@ export function registerKeysCommands(program: Command): void {
           ? loadKeyring(settings).keyring
           : addKeyToFile(settings.keyFile).keyring;
         const report = rotateRecords(sqlite, keyring);
-        new AuditLog(sqlite).append({
+        new AuditLog(sqlite, keyring.auditKey).append({
           ...CLI_ACTOR,
           action: "keys.rotate",
           targetType: "key",

@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerAuditCommands } from "./audit.ts";
+import { registerCalendarsCommands } from "./calendars.ts";
 import { registerKeysCommands } from "./keys.ts";
 import { registerPathwaysCommands } from "./pathways.ts";
 import { registerRetentionCommands } from "./retention.ts";
@@ -25,5 +26,6 @@ registerTokensCommands(program);
 registerKeysCommands(program);
 registerAuditCommands(program);
 registerRetentionCommands(program);
+registerCalendarsCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,7 @@
 /** `passerelle retention apply [--dry-run]`: erase personal data of closed cases past their period. */
+
 import type { Command } from "commander";
+import { caseSalts } from "../crypto/case-keys.ts";
 import { SealingCodec } from "../crypto/personal-data-codec.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
 import { applyRetention } from "../retention/apply.ts";
@@ -27,7 +29,8 @@ export function registerRetentionCommands(program: Command): void {
         const report = applyRetention(sqlite, {
           now: opts.now ? new Date(opts.now) : new Date(),
           dryRun: opts.dryRun ?? false,
-          codec: new SealingCodec(keyring),
+          codec: new SealingCodec(keyring, caseSalts(sqlite)),
+          auditKey: keyring.auditKey,
           actor: { userId: null, ip: "cli" },
         });
         for (const c of report.due)
@@ -39,6 +42,10 @@ export function registerRetentionCommands(program: Command): void {
             ? `${report.due.length} closed cases due for erasure (dry run: nothing changed); ${report.kept} kept\n`
             : `${report.erased} cases erased; ${report.kept} closed cases kept\n`,
         );
+        if (report.walTruncated === false)
+          process.stdout.write(
+            "warning: the write-ahead log could not be emptied (a reader held it): erased values stay in it until the next checkpoint; run again when the server is quiet\n",
+          );
       });
     });
 }

@@ -1,9 +1,9 @@
 /** `passerelle tokens …`: API tokens. A token is printed once; only its hash is stored. */
 import type { Command } from "commander";
-import { AuditLog } from "../audit/audit-log.ts";
 import { Directory } from "../auth/directory.ts";
 import {
   CLI_ACTOR,
+  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
@@ -21,7 +21,7 @@ export function registerTokensCommands(program: Command): void {
     .option("--label <label>", "what the token is for (e.g. the integration using it)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string; days: number; label?: string }) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const directory = new Directory(sqlite);
         const found = directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
@@ -33,7 +33,7 @@ export function registerTokensCommands(program: Command): void {
               expiresAt: opts.days > 0 ? new Date(Date.now() + opts.days * 86_400_000) : null,
               ...(opts.label && { label: opts.label }),
             });
-            new AuditLog(sqlite).appendInTransaction({
+            cliAuditLog(sqlite, file).appendInTransaction({
               ...CLI_ACTOR,
               action: "token.create",
               targetType: "token",
@@ -58,7 +58,7 @@ export function registerTokensCommands(program: Command): void {
     .option("--login <login>", "only this user's tokens")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login?: string }) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const directory = new Directory(sqlite);
         const userId = opts.login ? directory.credentialsOf(opts.login)?.user.id : undefined;
         if (opts.login && !userId) throw new Error("no user with this login");
@@ -80,11 +80,11 @@ export function registerTokensCommands(program: Command): void {
     .description("Revoke a token: it stops working at once")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (tokenId: string, opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         sqlite
           .transaction(() => {
             new Directory(sqlite).revokeToken(tokenId);
-            new AuditLog(sqlite).appendInTransaction({
+            cliAuditLog(sqlite, file).appendInTransaction({
               ...CLI_ACTOR,
               action: "token.revoke",
               targetType: "token",

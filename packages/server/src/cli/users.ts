@@ -4,13 +4,13 @@
  */
 import type Database from "better-sqlite3";
 import type { Command } from "commander";
-import { AuditLog } from "../audit/audit-log.ts";
 import { Directory } from "../auth/directory.ts";
 import { hashPassword } from "../auth/password.ts";
 import { provisionInDirectory } from "../auth/provision.ts";
 import { AgencyKind, Role } from "../auth/roles.ts";
 import {
   CLI_ACTOR,
+  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
@@ -47,9 +47,9 @@ export function registerUsersCommands(program: Command): void {
           days: number;
         },
       ) => {
-        await withDatabase(opts, ({ sqlite }) => {
+        await withDatabase(opts, ({ sqlite }, file) => {
           const directory = new Directory(sqlite);
-          const audit = new AuditLog(sqlite);
+          const audit = cliAuditLog(sqlite, file);
           const result = sqlite
             .transaction(() => {
               // Only for an empty server: afterwards admins create users with their own tokens.
@@ -97,7 +97,7 @@ export function registerUsersCommands(program: Command): void {
     .option("--kind <kind>", "government, ngo, international or community", "government")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { country: string; code: string; name: string; kind: string }) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const kind = AgencyKind.parse(opts.kind);
         const agency = sqlite
           .transaction(() => {
@@ -107,7 +107,7 @@ export function registerUsersCommands(program: Command): void {
               name: opts.name,
               kind,
             });
-            new AuditLog(sqlite).appendInTransaction({
+            cliAuditLog(sqlite, file).appendInTransaction({
               ...CLI_ACTOR,
               action: "agencies.add",
               targetType: "agency",
@@ -137,7 +137,7 @@ export function registerUsersCommands(program: Command): void {
       ) => {
         const role = Role.parse(opts.role);
         const passwordHash = opts.passwordStdin ? await hashPassword(await readStdin()) : undefined;
-        await withDatabase(opts, ({ sqlite }) => {
+        await withDatabase(opts, ({ sqlite }, file) => {
           const user = sqlite
             .transaction(() => {
               const u = new Directory(sqlite).createUser({
@@ -146,7 +146,7 @@ export function registerUsersCommands(program: Command): void {
                 role,
                 ...(passwordHash && { passwordHash }),
               });
-              new AuditLog(sqlite).appendInTransaction({
+              cliAuditLog(sqlite, file).appendInTransaction({
                 ...CLI_ACTOR,
                 action: "users.add",
                 targetType: "user",
@@ -170,11 +170,11 @@ export function registerUsersCommands(program: Command): void {
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string }) => {
       const passwordHash = await hashPassword(await readStdin());
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const directory = new Directory(sqlite);
         const found = directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        changeUser(sqlite, found.user.id, "users.set-password", () =>
+        changeUser(sqlite, file, found.user.id, "users.set-password", () =>
           directory.setPasswordHash(found.user.id, passwordHash),
         );
       });
@@ -186,11 +186,11 @@ export function registerUsersCommands(program: Command): void {
     .requiredOption("--login <login>", "login name")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string }) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const directory = new Directory(sqlite);
         const found = directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        changeUser(sqlite, found.user.id, "users.disable", () => directory.disableUser(found.user.id));
+        changeUser(sqlite, file, found.user.id, "users.disable", () => directory.disableUser(found.user.id));
       });
     });
 
@@ -199,7 +199,7 @@ export function registerUsersCommands(program: Command): void {
     .description("List agencies and users (ids, logins, roles)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }) => {
+      await withDatabase(opts, ({ sqlite }, file) => {
         const directory = new Directory(sqlite);
         for (const a of directory.listAgencies()) {
           process.stdout.write(`${a.id}\t${a.kind}\t${a.name}\n`);
@@ -212,11 +212,18 @@ export function registerUsersCommands(program: Command): void {
 }
 
 /** Changes a user from the CLI, with its audit entry in the same transaction. */
-function changeUser(sqlite: Database.Database, userId: string, action: string, change: () => void): void {
+function changeUser(
+  sqlite: Database.Database,
+  file: string,
+  userId: string,
+  action: string,
+  change: () => void,
+): void {
+  const audit = cliAuditLog(sqlite, file);
   sqlite
     .transaction(() => {
       change();
-      new AuditLog(sqlite).appendInTransaction({
+      audit.appendInTransaction({
         ...CLI_ACTOR,
         action,
         targetType: "user",

@@ -1,6 +1,9 @@
 import { CONSENT_SCOPES } from "@passerelle/definitions";
 import { z } from "zod";
 
+/** The built-in event that records consent (the consents route sends it too). */
+export const CONSENT_EVENT = "RECORD_CONSENT";
+
 /**
  * A consent given or withdrawn, as a client records it through `POST /v1/cases/:id/consents` (or the
  * built-in RECORD_CONSENT event). Who recorded it comes from the token, not the body.

@@ -11,7 +11,7 @@ import { CaseView } from "../cases/case-view.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
-import { ConsentInput } from "./consent-record.ts";
+import { CONSENT_EVENT, ConsentInput } from "./consent-record.ts";
 
 const ConsentView = z
   .object({
@@ -21,11 +21,13 @@ const ConsentView = z
     interpreterUsed: z.boolean().optional().describe("Whether an interpreter was present"),
     at: z.string().describe("When (ISO instant)"),
     actor: z.string().describe("User who recorded it"),
-    purpose: z.string().optional().describe("The specified purpose"),
+    hasPurpose: z
+      .boolean()
+      .describe("A purpose was told to the person; its text (free) is in the audited person read"),
     guardian: z
-      .object({ name: z.string(), relationship: z.string() })
+      .object({ relationship: z.string().describe("How the guardian relates to the child") })
       .optional()
-      .describe("Guardian who consented for a minor"),
+      .describe("A guardian consented for a minor (the name only in the audited person read)"),
   })
   .describe("A consent record");
 
@@ -44,7 +46,13 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const aggregate = await app.store.getCase(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-      return { items: aggregate.consents };
+      return {
+        items: aggregate.consents.map(({ guardian, purpose, ...c }) => ({
+          ...c,
+          hasPurpose: purpose !== undefined,
+          ...(guardian && { guardian: { relationship: guardian.relationship } }),
+        })),
+      };
     },
   );
 
@@ -66,8 +74,8 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { expectedRevision, guardian, purpose, ...data } = request.body;
-      const sent = { type: "RECORD_CONSENT", expectedRevision };
-      return namingRefusedEvent(request, sent, () =>
+      const sent = { type: CONSENT_EVENT, expectedRevision };
+      const view = await namingRefusedEvent(request, sent, () =>
         app.cases.applyEvent(
           request.params.id,
           { type: sent.type, data, expectedRevision },
@@ -87,6 +95,9 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         ),
       );
+      // A withdrawal may have ended referral grants in the write: access is looked up afresh.
+      app.caseAccess.forget(request.params.id);
+      return view;
     },
   );
 };

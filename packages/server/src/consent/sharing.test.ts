@@ -51,11 +51,29 @@ describe("mayShare", () => {
     });
   });
 
-  it("a child's referral rests on best interests", () => {
-    expect(mayShare([], { minor: true, crossBorder: true })).toEqual({
+  it("a presumed child without consent is shared only on a recorded best-interests decision", () => {
+    expect(mayShare([], { minor: true, crossBorder: true })).toMatchObject({
+      ok: false,
+      reason: "bestInterestsDecisionRequired",
+    });
+    const withdrawn = [rec("referral", true, 1), rec("referral", false, 2)];
+    expect(mayShare(withdrawn, { minor: true, crossBorder: false })).toMatchObject({
+      ok: false,
+      reason: "bestInterestsDecisionRequired",
+      scopes: ["referral"],
+    });
+    expect(mayShare(withdrawn, { minor: true, crossBorder: true, bestInterestsDecided: true })).toEqual({
       ok: true,
       basis: "bestInterests",
       scopes: [],
+    });
+  });
+
+  it("a child's consent counts as an adult's does", () => {
+    expect(mayShare([rec("referral", true, 1)], { minor: true, crossBorder: false })).toEqual({
+      ok: true,
+      basis: "consent",
+      scopes: ["referral"],
     });
   });
 

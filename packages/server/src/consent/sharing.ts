@@ -14,32 +14,52 @@ export function latestConsent(
   return latest;
 }
 
+/** The scopes a referral within the country rests on; one abroad also needs `crossBorderTransfer`. */
+export const SHARING_SCOPES = ["referral", "dataSharing"] as const satisfies readonly ConsentScope[];
+
 /** On what ground a case may be shared with another agency, or why not. */
 export type SharingDecision =
-  | { ok: true; basis: "consent" | "bestInterests"; scopes: ConsentScope[] }
-  | { ok: false; reason: "consentWithdrawn" | "consentMissing"; scopes: ConsentScope[] };
+  | { ok: true; basis: "consent"; scopes: ConsentScope[] }
+  | { ok: true; basis: "bestInterests"; scopes: [] }
+  | {
+      ok: false;
+      reason: "consentWithdrawn" | "consentMissing" | "bestInterestsDecisionRequired";
+      scopes: ConsentScope[];
+    };
 
 /**
  * Whether a case may be referred to (shared with) another agency now.
  *
- * Adult: the latest `referral` or `dataSharing` record must be a consent, and neither may be
- * withdrawn — withdrawal stops further sharing from that moment. Sharing with an agency in another
- * country also needs `crossBorderTransfer`.
+ * Anyone, child or adult: the latest `referral` or `dataSharing` record must be a consent, and
+ * neither may be withdrawn — withdrawal stops further sharing from that moment. Sharing with an
+ * agency in another country also needs `crossBorderTransfer`.
  *
- * Child (or age uncertain: child presumption): a child's referral does not wait on consent; it rests
- * on the child's best interests, and the basis is recorded as such.
+ * A child (or a person whose age is uncertain: the child presumption) without that consent may
+ * still be referred, but only on a best-interests decision recorded for this referral by the
+ * person the pathway names for it (`bestInterestsDecided`). The presumption gives a child's
+ * safeguards; it never replaces a decision that somebody must take and answer for.
  */
 export function mayShare(
   records: readonly ConsentRecord[],
-  { minor, crossBorder }: { minor: boolean; crossBorder: boolean },
+  {
+    minor,
+    crossBorder,
+    bestInterestsDecided = false,
+  }: { minor: boolean; crossBorder: boolean; bestInterestsDecided?: boolean },
 ): SharingDecision {
-  if (minor) return { ok: true, basis: "bestInterests", scopes: [] };
-  const sharingScopes: ConsentScope[] = ["referral", "dataSharing"];
-  const latest = sharingScopes.map((scope) => latestConsent(records, scope));
-  const withdrawn = sharingScopes.filter((_, i) => latest[i]?.given === false);
+  const consent = byConsent(records, crossBorder);
+  if (consent.ok || !minor) return consent;
+  if (bestInterestsDecided) return { ok: true, basis: "bestInterests", scopes: [] };
+  return { ok: false, reason: "bestInterestsDecisionRequired", scopes: consent.scopes };
+}
+
+function byConsent(records: readonly ConsentRecord[], crossBorder: boolean): SharingDecision {
+  const latest = SHARING_SCOPES.map((scope) => latestConsent(records, scope));
+  const withdrawn = SHARING_SCOPES.filter((_, i) => latest[i]?.given === false);
   if (withdrawn.length > 0) return { ok: false, reason: "consentWithdrawn", scopes: withdrawn };
-  if (!latest.some((r) => r?.given)) return { ok: false, reason: "consentMissing", scopes: sharingScopes };
-  const scopes = sharingScopes.filter((_, i) => latest[i]?.given);
+  if (!latest.some((r) => r?.given))
+    return { ok: false, reason: "consentMissing", scopes: [...SHARING_SCOPES] };
+  const scopes: ConsentScope[] = SHARING_SCOPES.filter((_, i) => latest[i]?.given);
   if (crossBorder) {
     const transfer = latestConsent(records, "crossBorderTransfer");
     if (transfer?.given === false)
@@ -48,4 +68,14 @@ export function mayShare(
     scopes.push("crossBorderTransfer");
   }
   return { ok: true, basis: "consent", scopes };
+}
+
+/**
+ * Which consent-based grants a withdrawal ends: withdrawing `referral` or `dataSharing` stops all
+ * sharing on consent (either withdrawn refuses every new referral too); withdrawing
+ * `crossBorderTransfer` ends the grants to agencies abroad.
+ */
+export function grantsEndedBy(scope: ConsentScope): "allConsent" | "crossBorder" | "none" {
+  if ((SHARING_SCOPES as readonly string[]).includes(scope)) return "allConsent";
+  return scope === "crossBorderTransfer" ? "crossBorder" : "none";
 }

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { openDatabase } from "../db/open.ts";
+import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { sealedKeyId } from "./cipher.ts";
 import { addKeyToFile } from "./keyring.ts";
@@ -68,7 +69,7 @@ describe("personal data at rest", () => {
     // The API still returns them to a caseworker in reach, through the one audited route.
     const read = await fx.app.inject({
       method: "GET",
-      url: `/v1/cases/${caseId}/person?purpose=home%20visit`,
+      url: `/v1/cases/${caseId}/person?purpose=followUp`,
       headers: fx.headers("caseworker"),
     });
     expect(read.statusCode).toBe(200);
@@ -77,7 +78,7 @@ describe("personal data at rest", () => {
       events: [{ event: "SCREENING_COMPLETED", fields: { notes: NOTE } }],
     });
     const audited = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: caseId });
-    expect(audited.some((e) => e.action === "person.read" && e.reason === "home visit")).toBe(true);
+    expect(audited.some((e) => e.action === "person.read" && e.reason === "followUp")).toBe(true);
     const outside = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${caseId}/person`,
@@ -101,14 +102,14 @@ describe("personal data at rest", () => {
     db.close();
     expect(row).toMatchObject({ sex: "female", nationality: "GH", country: "ZZ", stage: "screening" });
     expect(row.age_band).toMatch(/--|\+/);
-    expect(String(row.person).startsWith("pse1.")).toBe(true);
+    expect(String(row.person).startsWith("pse2.")).toBe(true);
   });
 
   it("key rotation re-seals every record under the new key and leaves every record readable", async () => {
     fx = await buildProtected();
     const ids = [await caseWithPersonalData(fx), await caseWithPersonalData(fx)];
     const { file, dir } = fx;
-    const keyFile = `${dir}/keys.json`;
+    const keyFile = testKeyFile(dir);
     await fx.close({ keepFile: true });
 
     const { sqlite } = openDatabase(file);
@@ -133,12 +134,12 @@ describe("personal data at rest", () => {
         headers: fx.headers("caseworker"),
       });
       expect(history.statusCode).toBe(200);
-      const consents = await fx.app.inject({
+      const person = await fx.app.inject({
         method: "GET",
-        url: `/v1/cases/${id}/consents`,
+        url: `/v1/cases/${id}/person`,
         headers: fx.headers("caseworker"),
       });
-      expect(consents.json().items[0].guardian.name).toBe("Guardianname Example");
+      expect(person.json().guardians[0].name).toBe("Guardianname Example");
     }
     const raw = new Database(file, { readonly: true });
     const person = raw

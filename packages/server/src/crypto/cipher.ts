@@ -1,12 +1,16 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import type { Keyring } from "./keyring.ts";
 
 /**
- * Sealed value format: `pse1.<keyId>.<iv>.<ciphertext+tag>` (base64url parts). The key id travels with
- * every value so that a record names the key that opens it; rotation re-seals values whose key id is
- * not the active one.
+ * Sealed value formats (base64url parts), the key id naming the data key that opens it, so that
+ * rotation finds values whose key id is not the active one:
+ * - `pse2.<keyId>.<iv>.<ciphertext+tag>`: under the case's own key, derived from the data key and
+ *   a random salt kept per case (`case_keys`). Erasing the case deletes its salt: from then on no
+ *   key opens what a backup, a free page or a WAL frame may still hold (crypto-erasure).
+ * - `pse1.…`: under the data key itself (values written before per-case keys, and none since).
  */
 const PREFIX = "pse1";
+const CASE_PREFIX = "pse2";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -14,15 +18,17 @@ const TAG_BYTES = 16;
 export class SealError extends Error {
   override readonly name = "SealError";
   constructor(
-    readonly reason: "malformed" | "unknownKey" | "authentication",
+    readonly reason: "malformed" | "unknownKey" | "authentication" | "erased",
     readonly keyId?: string,
   ) {
     super(
       reason === "unknownKey"
         ? `sealed value uses key ${keyId}, which this process does not hold`
-        : reason === "malformed"
-          ? "sealed value is malformed"
-          : "sealed value failed authentication (tampered, or bound to another record)",
+        : reason === "erased"
+          ? "sealed value belongs to a case whose key was destroyed (erased)"
+          : reason === "malformed"
+            ? "sealed value is malformed"
+            : "sealed value failed authentication (tampered, or bound to another record)",
     );
   }
 }
@@ -33,30 +39,66 @@ export class SealError extends Error {
  */
 export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   const { id, key } = keyring.active;
+  return sealUnder(PREFIX, id, key, plaintext, aad);
+}
+
+/** A case's own key: HKDF-SHA256 of a data key with the case's salt, bound to the case id. */
+function caseKey(dataKey: Buffer, salt: Buffer, caseId: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", dataKey, salt, `passerelle case key v1\n${caseId}`, 32));
+}
+
+/** Encrypt under the case's own key (derived from the active data key and the case's salt). */
+export function sealForCase(
+  keyring: Keyring,
+  salt: Buffer,
+  caseId: string,
+  plaintext: string,
+  aad: string,
+): string {
+  const { id, key } = keyring.active;
+  return sealUnder(CASE_PREFIX, id, caseKey(key, salt, caseId), plaintext, aad);
+}
+
+function sealUnder(prefix: string, id: string, key: Buffer, plaintext: string, aad: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(aad, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final(), cipher.getAuthTag()]);
-  return `${PREFIX}.${id}.${iv.toString("base64url")}.${body.toString("base64url")}`;
+  return `${prefix}.${id}.${iv.toString("base64url")}.${body.toString("base64url")}`;
 }
 
 /** The key id a sealed value names, without opening it. */
 export function sealedKeyId(sealed: string): string {
   const parts = sealed.split(".");
-  if (parts.length !== 4 || parts[0] !== PREFIX || !parts[1]) throw new SealError("malformed");
+  if (parts.length !== 4 || (parts[0] !== PREFIX && parts[0] !== CASE_PREFIX) || !parts[1])
+    throw new SealError("malformed");
   return parts[1];
 }
 
-/** Decrypt and authenticate a sealed value; throws SealError on any mismatch. */
-export function open(keyring: Keyring, sealed: string, aad: string): string {
+/**
+ * Decrypt and authenticate a sealed value; throws SealError on any mismatch. A value under a case's
+ * own key needs that case's salt (`forCase`); without it (the case was erased) it never opens.
+ */
+export function open(
+  keyring: Keyring,
+  sealed: string,
+  aad: string,
+  forCase?: { caseId: string; salt: Buffer | undefined },
+): string {
   const [prefix, keyId, ivText, bodyText] = sealed.split(".");
-  if (prefix !== PREFIX || !keyId || !ivText || bodyText === undefined) throw new SealError("malformed");
+  if ((prefix !== PREFIX && prefix !== CASE_PREFIX) || !keyId || !ivText || bodyText === undefined)
+    throw new SealError("malformed");
   const dataKey = keyring.get(keyId);
   if (!dataKey) throw new SealError("unknownKey", keyId);
+  let key = dataKey.key;
+  if (prefix === CASE_PREFIX) {
+    if (!forCase?.salt) throw new SealError("erased", keyId);
+    key = caseKey(dataKey.key, forCase.salt, forCase.caseId);
+  }
   const iv = Buffer.from(ivText, "base64url");
   const body = Buffer.from(bodyText, "base64url");
   if (iv.length !== IV_BYTES || body.length < TAG_BYTES) throw new SealError("malformed");
-  const decipher = createDecipheriv("aes-256-gcm", dataKey.key, iv, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {

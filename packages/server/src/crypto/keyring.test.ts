@@ -33,7 +33,7 @@ describe("loadKeyring", () => {
       keyFile: join(tempDir(), "keys.json"),
       generateIfMissing: true,
     });
-    expect(source).toEqual({ kind: "env", activeId: active.id, previous: 1 });
+    expect(source).toEqual({ kind: "env", activeId: active.id, previous: 1, auditKey: false });
     expect(keyring.ids()).toEqual([active.id, old.id]);
   });
 

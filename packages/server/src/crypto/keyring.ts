@@ -1,7 +1,9 @@
+import { hash, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { Base64Key, type DataKey, dataKeyFromBase64, generateDataKey } from "./data-key.ts";
+import { Base64Key, type DataKey, dataKeyFromBase64, generateDataKey, KEY_BYTES } from "./data-key.ts";
 
 /**
  * The keys a process can decrypt with, and the one it encrypts with. Old keys stay in the ring after
@@ -9,10 +11,17 @@ import { Base64Key, type DataKey, dataKeyFromBase64, generateDataKey } from "./d
  */
 export class Keyring {
   readonly active: DataKey;
+  /**
+   * The key of the audit log's hash chain (HMAC-SHA256): kept with the data keys, outside the
+   * database, and never rotated with them, so that an entry written years ago still verifies and
+   * nobody who holds only the database can recompute a chain after editing it.
+   */
+  readonly auditKey: Buffer;
   readonly #byId: Map<string, DataKey>;
 
-  constructor(active: DataKey, previous: DataKey[] = []) {
+  constructor(active: DataKey, previous: DataKey[] = [], auditKey: Buffer = deriveAuditKey(active.key)) {
     this.active = active;
+    this.auditKey = auditKey;
     this.#byId = new Map([...previous, active].map((k) => [k.id, k]));
   }
 
@@ -25,6 +34,11 @@ export class Keyring {
   ids(): string[] {
     return [this.active.id, ...[...this.#byId.keys()].filter((id) => id !== this.active.id)];
   }
+}
+
+/** The audit chain key that goes with a data key when none is configured on its own (HKDF-SHA256). */
+export function deriveAuditKey(dataKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", dataKey, Buffer.alloc(0), "passerelle audit chain v1", 32));
 }
 
 /** The key file as stored on disk (mode 0600). */
@@ -44,6 +58,7 @@ export const KeyFile = z
       )
       .min(1)
       .describe("Every key, including retired ones still needed to read older records"),
+    auditKey: Base64Key.optional().describe("Key of the audit log's hash chain; never rotated"),
   })
   .strict()
   .describe("Passerelle data-encryption key file");
@@ -51,7 +66,7 @@ export type KeyFile = z.infer<typeof KeyFile>;
 
 /** Where the key material came from, for the start-up log line (never the key itself). */
 export type KeySource =
-  | { kind: "env"; activeId: string; previous: number }
+  | { kind: "env"; activeId: string; previous: number; auditKey: boolean }
   | { kind: "file"; path: string; activeId: string; generated: boolean };
 
 export interface KeyringSettings {
@@ -59,7 +74,9 @@ export interface KeyringSettings {
   envKey?: string | undefined;
   /** `PASSERELLE_PREVIOUS_KEYS`: comma-separated base64 keys still accepted for reading. */
   envPreviousKeys?: string | undefined;
-  /** `PASSERELLE_KEY_FILE`, or `<dataDir>/keys.json` by default. */
+  /** `PASSERELLE_AUDIT_KEY`: base64 of the audit chain key, with `PASSERELLE_KEY`. */
+  envAuditKey?: string | undefined;
+  /** `PASSERELLE_KEY_FILE`, or `defaultKeyFile(database)`. */
   keyFile: string;
   /** Generate the key file when no key is configured (fresh local start). */
   generateIfMissing: boolean;
@@ -92,7 +109,16 @@ export function keyringFromFile(file: KeyFile): Keyring {
   return new Keyring(
     active,
     keys.filter((k) => k.id !== active.id),
+    file.auditKey ? Buffer.from(file.auditKey, "base64") : undefined,
   );
+}
+
+/** A key file written before audit chain keys gets one, once (before any keyed entry exists). */
+function withAuditKey(path: string, file: KeyFile): KeyFile {
+  if (file.auditKey) return file;
+  const upgraded = { ...file, auditKey: randomBytes(KEY_BYTES).toString("base64") };
+  writeKeyFile(path, upgraded);
+  return upgraded;
 }
 
 /**
@@ -107,37 +133,63 @@ export function loadKeyring(settings: KeyringSettings): { keyring: Keyring; sour
       .map((s) => s.trim())
       .filter(Boolean)
       .map(dataKeyFromBase64);
+    const auditKey = settings.envAuditKey
+      ? Buffer.from(Base64Key.parse(settings.envAuditKey), "base64")
+      : undefined;
     return {
-      keyring: new Keyring(active, previous),
-      source: { kind: "env", activeId: active.id, previous: previous.length },
+      keyring: new Keyring(active, previous, auditKey),
+      source: {
+        kind: "env",
+        activeId: active.id,
+        previous: previous.length,
+        auditKey: auditKey !== undefined,
+      },
     };
   }
   const path = settings.keyFile;
   if (existsSync(path)) {
-    const keyring = keyringFromFile(readKeyFile(path));
+    const keyring = keyringFromFile(withAuditKey(path, readKeyFile(path)));
     return { keyring, source: { kind: "file", path, activeId: keyring.active.id, generated: false } };
   }
   if (!settings.generateIfMissing) {
     throw new Error(`no data key: set PASSERELLE_KEY or create the key file ${path} (passerelle keys init)`);
   }
   const key = generateDataKey();
+  const auditKey = randomBytes(KEY_BYTES);
   writeKeyFile(path, {
     version: 1,
     active: key.id,
     keys: [{ id: key.id, key: key.key.toString("base64"), createdAt: new Date().toISOString() }],
+    auditKey: auditKey.toString("base64"),
   });
-  return { keyring: new Keyring(key), source: { kind: "file", path, activeId: key.id, generated: true } };
+  return {
+    keyring: new Keyring(key, [], auditKey),
+    source: { kind: "file", path, activeId: key.id, generated: true },
+  };
 }
 
-/** Default key file location under the data directory. */
-export const defaultKeyFile = (dataDir: string) => join(dataDir, "keys.json");
+/**
+ * Default key file of a database: in the user's configuration directory
+ * (`$XDG_CONFIG_HOME/passerelle/keys/`, else `~/.config/passerelle/keys/`), named after the
+ * database file and its absolute path — never beside the data, so that a copy of the data
+ * directory (a backup, a disk image) does not carry the key that opens it.
+ */
+export function defaultKeyFile(databaseFile: string, env: NodeJS.ProcessEnv = process.env): string {
+  const config = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  const path = resolve(databaseFile);
+  const name = basename(path).replace(/\.[^.]*$/, "");
+  return join(config, "passerelle", "keys", `${name}-${hash("sha256", path, "hex").slice(0, 12)}.json`);
+}
+
+/** Where key files were kept before: beside the database. Still read, with a warning to move it. */
+export const legacyKeyFile = (databaseFile: string) => join(dirname(databaseFile), "keys.json");
 
 /**
  * Add a new key to the key file and make it the active one; older keys are kept for reading.
  * Returns the new key id. Records are re-encrypted separately (see rotateRecords).
  */
 export function addKeyToFile(path: string): { keyring: Keyring; newKeyId: string; previousKeyId: string } {
-  const file = readKeyFile(path);
+  const file = withAuditKey(path, readKeyFile(path));
   const key = generateDataKey();
   const next: KeyFile = {
     version: 1,

@@ -4,9 +4,12 @@
  * encryption was enabled stays readable and `passerelle keys rotate` seals what is still plain.
  *
  * Every value is bound to its place by the AAD (`case:<id>:person`, `history:<case>:<seq>`,
- * `consent:<case>:<n>`, `task:<id>:note`): a sealed value copied to another row does not open.
+ * `consent:<case>:<scope>:<at>`, `task:<case>:<id>:note`): a sealed value copied to another row
+ * does not open. The AAD's second part is always the case id: with protections on, values are
+ * sealed under the case's own key (see cipher.ts), so that erasing the case's salt erases them.
  */
-import { open, SealError, seal, sealedKeyId } from "./cipher.ts";
+import type { CaseSalts } from "./case-keys.ts";
+import { open, SealError, seal, sealedKeyId, sealForCase } from "./cipher.ts";
 import type { Keyring } from "./keyring.ts";
 
 export interface PersonalDataCodec {
@@ -18,7 +21,10 @@ export interface PersonalDataCodec {
   keyIdOf(text: string): string | null;
 }
 
-export const isSealed = (text: string) => text.startsWith("pse1.");
+export const isSealed = (text: string) => text.startsWith("pse1.") || text.startsWith("pse2.");
+
+/** The case a value belongs to, from its AAD (`<kind>:<caseId>:…`). */
+export const caseOfAad = (aad: string) => aad.split(":", 2)[1] ?? "";
 
 /** Seal free text; plain text is stored as is (not JSON) so unprotected databases stay readable. */
 export function encodeText(codec: PersonalDataCodec, aadText: string, text: string): string {
@@ -43,30 +49,26 @@ function decodeWith(keyring: Keyring | undefined, aad: string, text: string): un
 }
 
 /**
- * How many recently opened values are kept, so that one request that reads a case twice (before and
- * after its write) decrypts it once. Bounded and in memory only; never persisted or logged.
+ * Seals under each case's own key when the case has a salt (every case created since per-case
+ * keys), else under the data key. Opened values are not cached: decrypted personal data lives only
+ * as long as the request that asked for it (AES-GCM opens a record in microseconds).
  */
-export const OPENED_CACHE_SIZE = 4096;
-
 export class SealingCodec implements PersonalDataCodec {
   readonly sealing = true;
-  /** Ciphertext (with its AAD) → JSON text of the plaintext; insertion-ordered for eviction. */
-  readonly #opened = new Map<string, string>();
-  constructor(readonly keyring: Keyring) {}
+  constructor(
+    readonly keyring: Keyring,
+    private readonly salts?: CaseSalts,
+  ) {}
   encode(aad: string, value: unknown): string {
-    return seal(this.keyring, JSON.stringify(value), aad);
+    const caseId = caseOfAad(aad);
+    const salt = this.salts?.of(caseId);
+    const text = JSON.stringify(value);
+    return salt ? sealForCase(this.keyring, salt, caseId, text, aad) : seal(this.keyring, text, aad);
   }
   decode<T>(aad: string, text: string): T {
     if (!isSealed(text)) return JSON.parse(text) as T;
-    const key = `${aad}\n${text}`;
-    let json = this.#opened.get(key);
-    if (json === undefined) {
-      json = open(this.keyring, text, aad);
-      this.#opened.set(key, json);
-      if (this.#opened.size > OPENED_CACHE_SIZE) this.#opened.delete(this.#opened.keys().next().value!);
-    }
-    // Parsed afresh each time: callers get their own object.
-    return JSON.parse(json) as T;
+    const caseId = caseOfAad(aad);
+    return JSON.parse(open(this.keyring, text, aad, { caseId, salt: this.salts?.of(caseId) })) as T;
   }
   keyIdOf(text: string): string | null {
     return isSealed(text) ? sealedKeyId(text) : null;
@@ -92,5 +94,8 @@ export const aad = {
   identification: (caseId: string) => `case:${caseId}:identification`,
   history: (caseId: string, seq: number) => `history:${caseId}:${seq}`,
   consentGuardian: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}`,
-  taskNote: (taskId: string) => `task:${taskId}:note`,
+  consentPurpose: (caseId: string, at: string, scope: string) => `consent:${caseId}:${scope}:${at}:purpose`,
+  taskNote: (caseId: string, taskId: string) => `task:${caseId}:${taskId}:note`,
+  taskActionReason: (caseId: string, taskId: string, action: string, at: string) =>
+    `taskAction:${caseId}:${taskId}:${action}:${at}`,
 };

@@ -2,12 +2,15 @@
  * Issue 5 wiring for the store: the keyring (from the environment, or the key file, generated on a
  * fresh local start) and the audit log, on the store's own connection.
  */
-import { dirname } from "node:path";
+
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { FastifyBaseLogger } from "fastify";
 import { AuditLog } from "../audit/audit-log.ts";
 import type { StoreProtection } from "../store/sqlite/sqlite-case-store.ts";
-import { defaultKeyFile, type KeyringSettings, loadKeyring } from "./keyring.ts";
+import { caseSalts } from "./case-keys.ts";
+import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "./keyring.ts";
 import { SealingCodec } from "./personal-data-codec.ts";
 
 /** Key settings from the environment: PASSERELLE_KEY, PASSERELLE_PREVIOUS_KEYS, PASSERELLE_KEY_FILE. */
@@ -15,10 +18,12 @@ export function keySettingsFromEnv(
   databaseFile: string,
   env: NodeJS.ProcessEnv = process.env,
 ): KeyringSettings {
+  const legacy = legacyKeyFile(databaseFile);
   return {
     envKey: env.PASSERELLE_KEY || undefined,
     envPreviousKeys: env.PASSERELLE_PREVIOUS_KEYS || undefined,
-    keyFile: env.PASSERELLE_KEY_FILE || defaultKeyFile(dirname(databaseFile)),
+    envAuditKey: env.PASSERELLE_AUDIT_KEY || undefined,
+    keyFile: env.PASSERELLE_KEY_FILE || (existsSync(legacy) ? legacy : defaultKeyFile(databaseFile, env)),
     generateIfMissing: true,
   };
 }
@@ -36,10 +41,29 @@ export function keyringFor(sqlite: Database.Database, settings: KeyringSettings,
   if (source.kind === "file" && source.generated) {
     log?.warn(
       { keyFile: source.path, keyId: source.activeId },
-      "no data key configured: generated a new key file (mode 0600); back it up, or set PASSERELLE_KEY",
+      "no data key configured: generated a new key file (mode 0600) outside the data directory; back it up separately from the data, or set PASSERELLE_KEY",
     );
   } else {
-    log?.info({ keySource: source.kind, keyId: source.activeId }, "data encryption key loaded");
+    log?.info(
+      {
+        keySource: source.kind,
+        keyId: source.activeId,
+        ...(source.kind === "file" && { keyFile: source.path }),
+      },
+      "data encryption key loaded",
+    );
+  }
+  if (source.kind === "env" && !source.auditKey) {
+    log?.warn(
+      {},
+      "PASSERELLE_AUDIT_KEY is not set: the audit chain key is derived from PASSERELLE_KEY; set PASSERELLE_AUDIT_KEY before rotating PASSERELLE_KEY, or older audit entries stop verifying",
+    );
+  }
+  if (source.kind === "file" && dirname(resolve(source.path)) === dirname(resolve(sqlite.name))) {
+    log?.warn(
+      { keyFile: source.path },
+      "the key file sits beside the database: a copy of the data carries its key; move it out of the data directory and set PASSERELLE_KEY_FILE (docs/operations.md, Keys)",
+    );
   }
   return keyring;
 }
@@ -49,5 +73,9 @@ export function protectStore(
   settings: KeyringSettings,
   log?: FastifyBaseLogger,
 ): Required<StoreProtection> & { codec: SealingCodec } {
-  return { codec: new SealingCodec(keyringFor(sqlite, settings, log)), audit: new AuditLog(sqlite) };
+  const keyring = keyringFor(sqlite, settings, log);
+  return {
+    codec: new SealingCodec(keyring, caseSalts(sqlite)),
+    audit: new AuditLog(sqlite, keyring.auditKey),
+  };
 }

@@ -3,7 +3,9 @@
  * Runs in one transaction: either every record moves to the new key or none does. After it, no
  * record needs an older key; `keysInUse` proves it before old keys are pruned.
  */
+
 import type Database from "better-sqlite3";
+import { caseSalts } from "./case-keys.ts";
 import { sealedKeyId } from "./cipher.ts";
 import type { Keyring } from "./keyring.ts";
 import { aad, isSealed, SealingCodec } from "./personal-data-codec.ts";
@@ -39,7 +41,28 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     key: ["id", "case_id", "at", "scope"],
     aad: (r) => aad.consentGuardian(r.case_id as string, r.at as string, r.scope as string),
   },
-  { table: "tasks", column: "note", key: ["id"], aad: (r) => aad.taskNote(r.id as string), rawText: true },
+  {
+    table: "consents",
+    column: "purpose",
+    key: ["id", "case_id", "at", "scope"],
+    aad: (r) => aad.consentPurpose(r.case_id as string, r.at as string, r.scope as string),
+    rawText: true,
+  },
+  {
+    table: "task_actions",
+    column: "reason",
+    key: ["task_id", "case_id", "action", "at"],
+    aad: (r) =>
+      aad.taskActionReason(r.case_id as string, r.task_id as string, r.action as string, r.at as string),
+    rawText: true,
+  },
+  {
+    table: "tasks",
+    column: "note",
+    key: ["id", "case_id"],
+    aad: (r) => aad.taskNote(r.case_id as string, r.id as string),
+    rawText: true,
+  },
 ];
 
 export interface RotationReport {
@@ -50,7 +73,7 @@ export interface RotationReport {
 }
 
 export function rotateRecords(sqlite: Database.Database, keyring: Keyring): RotationReport {
-  const codec = new SealingCodec(keyring);
+  const codec = new SealingCodec(keyring, caseSalts(sqlite));
   const report: RotationReport = { resealed: {}, current: 0 };
   sqlite
     .transaction(() => {

@@ -4,6 +4,7 @@
  * (`index-statistics.ts`). A 2xx means the write is on disk: WAL with `synchronous=FULL` fsyncs the
  * log at every COMMIT (NORMAL could lose the last commits on power loss).
  */
+import { chmodSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
@@ -21,6 +22,7 @@ export interface OpenDatabase {
 }
 
 export function openDatabase(file: string): OpenDatabase {
+  ownerOnly(file);
   const sqlite = openConnection(file);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
@@ -43,5 +45,31 @@ export function openConnection(file: string, options: Database.Options = {}): Da
   // ~3 GB, and with the default every list page re-read the upper levels of its indexes through
   // the OS (a system call and a copy per page). Allocated as used.
   sqlite.pragma("cache_size = -65536");
+  // Deleted content is overwritten with zeros, not left in free pages: erased personal data must
+  // not be readable from the file afterwards.
+  sqlite.pragma("secure_delete = ON");
   return sqlite;
+}
+
+/**
+ * The database file readable by its owner only (0600), created so before SQLite opens it; SQLite
+ * gives its WAL and shared-memory files the database file's permissions. An existing file is
+ * tightened too. Sealed personal data is still data an attacker on the machine should not copy.
+ */
+function ownerOnly(file: string): void {
+  if (file === ":memory:") return;
+  try {
+    writeFileSync(file, "", { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+    } catch (error) {
+      // Missing (no WAL yet), or another user's file that only its owner may tighten.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "EPERM") throw error;
+    }
+  }
 }

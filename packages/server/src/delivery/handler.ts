@@ -129,6 +129,7 @@ export class DeliveryHandler {
     if (!current) return "stale";
     const key = notificationKey(task.id, rung.step);
     const nowIso = now.toISOString();
+    const recipient = this.#recipient(task.case_id, current.notify);
     const leaseUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
     const toSend: Channel[] = [];
     let busy = false;
@@ -142,8 +143,8 @@ export class DeliveryHandler {
           step: rung.step,
           kind: kindOf(rung.step),
           channel: channel.name,
-          role: current.notify.role,
-          agency: current.notify.agency ?? null,
+          role: recipient.role,
+          agency: recipient.agency,
           leaseUntil,
           now: nowIso,
         });
@@ -170,10 +171,29 @@ export class DeliveryHandler {
         label: JSON.parse(task.label) as Record<string, string>,
       },
       step: rung.step,
-      recipient: { role: current.notify.role, agency: current.notify.agency ?? null },
+      recipient,
       firedAt: nowIso,
     };
     return { message, toSend, busy };
+  }
+
+  /**
+   * Who the rung goes to. A pathway may give work to an agency that cannot see the case yet (it was
+   * never referred there, or the referral was revoked with the consent it rested on): a reminder
+   * there would ask for work nobody can do, and access is never opened without consent. So it goes
+   * to the same role at the agency that owns the case, naming the agency that is waiting
+   * (`awaitingAccess`): the owner refers the case — on the person's consent — or reassigns the task.
+   */
+  #recipient(
+    caseId: string,
+    notify: { role: string; agency?: string | undefined },
+  ): NotificationMessage["recipient"] {
+    if (!notify.agency) return { role: notify.role, agency: null };
+    const seen = this.#sql.agencySees.get({ case_id: caseId, agency: notify.agency }) as
+      | { sees: number }
+      | undefined;
+    if (!seen || seen.sees === 1) return { role: notify.role, agency: notify.agency };
+    return { role: notify.role, agency: null, awaitingAccess: notify.agency };
   }
 
   #finish(
@@ -221,6 +241,11 @@ function prepare(sqlite: Database.Database) {
     task: sqlite.prepare(
       `select id, case_id, task_id, kind, state, status, due_at, escalation, label, next_step, next_at
        from tasks where id = ?`,
+    ),
+    // Whether a pathway agency owns the case or holds a live referral grant on it.
+    agencySees: sqlite.prepare(
+      `SELECT (c.agency = @agency OR EXISTS (SELECT 1 FROM case_grants g WHERE g.case_id = c.id AND g.agency_id = c.country || ':' || @agency AND g.revoked_at IS NULL)) AS sees
+       FROM cases c WHERE c.id = @case_id`,
     ),
     notification: sqlite.prepare(
       "select status, attempts, claimed_until from notifications where key = ? and channel = ?",

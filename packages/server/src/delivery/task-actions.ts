@@ -8,9 +8,11 @@
  * the outbox, so the relay queues a fresh job (a snoozed rung has a new job id; the old job finds the
  * task moved on and sends nothing).
  */
+
 import type { Assignee } from "@passerelle/definitions";
 import type { ScheduledEscalation } from "@passerelle/engine";
 import type Database from "better-sqlite3";
+import { aad, decodeText, encodeText, type PersonalDataCodec } from "../crypto/personal-data-codec.ts";
 import type { TaskRecord } from "../store/records.ts";
 import { toTask } from "../store/sqlite/rows.ts";
 import type { Writer } from "./handler.ts";
@@ -35,7 +37,8 @@ export interface NotificationRecord {
 export interface TaskActionRecord {
   action: "complete" | "snooze" | "reassign";
   actor: string;
-  reason: string | null;
+  /** A reason was given (free text: its words only in the audited person read). */
+  hasReason: boolean;
   detail: Record<string, unknown>;
   at: string;
 }
@@ -79,8 +82,11 @@ export class TaskActions {
   readonly #writer: Writer;
   readonly #sql: ReturnType<typeof prepare>;
 
-  constructor(sqlite: Database.Database, writer: Writer) {
+  readonly #codec: PersonalDataCodec;
+
+  constructor(sqlite: Database.Database, writer: Writer, codec: PersonalDataCodec) {
     this.#writer = writer;
+    this.#codec = codec;
     this.#sql = prepare(sqlite);
   }
 
@@ -167,9 +173,23 @@ export class TaskActions {
     return (this.#sql.actions.all(taskId) as Row[]).map((r) => ({
       action: r.action as TaskActionRecord["action"],
       actor: r.actor as string,
-      reason: (r.reason as string | null) ?? null,
+      hasReason: r.reason !== null && r.reason !== undefined,
       detail: JSON.parse(r.detail as string) as Record<string, unknown>,
       at: r.at as string,
+    }));
+  }
+
+  /** The reasons given for a case's task actions, opened: for the audited person read only. */
+  reasonsOfCase(caseId: string): { taskId: string; action: string; at: string; reason: string | null }[] {
+    return (this.#sql.reasonsOfCase.all(caseId) as Row[]).map((r) => ({
+      taskId: r.task_id as string,
+      action: r.action as string,
+      at: r.at as string,
+      reason: decodeText(
+        this.#codec,
+        aad.taskActionReason(caseId, r.task_id as string, r.action as string, r.at as string),
+        r.reason as string,
+      ),
     }));
   }
 
@@ -184,7 +204,12 @@ export class TaskActions {
       case_id: task.case_id,
       action,
       actor: input.actor,
-      reason: input.reason,
+      // Free text a supervisor typed: sealed like every free text.
+      reason: encodeText(
+        this.#codec,
+        aad.taskActionReason(task.case_id, task.id, action, input.at),
+        input.reason,
+      ),
       detail: JSON.stringify(detail),
       at: input.at,
     });
@@ -215,6 +240,9 @@ function prepare(sqlite: Database.Database) {
     insertAction: sqlite.prepare(
       `insert into task_actions (task_id, case_id, action, actor, reason, detail, at)
        values (@task_id, @case_id, @action, @actor, @reason, @detail, @at)`,
+    ),
+    reasonsOfCase: sqlite.prepare(
+      "select task_id, action, reason, at from task_actions where case_id = ? and reason is not null order by id",
     ),
     actions: sqlite.prepare(
       "select action, actor, reason, detail, at from task_actions where task_id = ? order by id",

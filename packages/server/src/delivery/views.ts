@@ -33,7 +33,9 @@ export const TaskActionView = z
   .object({
     action: z.enum(["complete", "snooze", "reassign"]).describe("What was done"),
     actor: z.string().describe("Who did it"),
-    reason: z.string().nullable().describe("Why (free text)"),
+    hasReason: z
+      .boolean()
+      .describe("A reason was given; its text (free, may be personal) is in the audited person read"),
     detail: z
       .record(z.string(), z.unknown())
       .describe("What changed, e.g. from/to of a snooze or reassignment"),

@@ -24,6 +24,12 @@ export const ERROR_CATALOG = {
     description:
       "The body, query string or path parameters do not match the schema of the operation. `invalidFields` lists each field (JSON pointer) and why.",
   },
+  PASSERELLE_JSON_TOO_DEEP: {
+    status: 400,
+    title: "JSON nested too deeply",
+    description:
+      "The body's objects and arrays nest deeper than `maxDepth` levels. No operation needs that much; send the data flatter.",
+  },
   PASSERELLE_EMPTY_BODY: {
     status: 400,
     title: "Empty body",
@@ -52,6 +58,12 @@ export const ERROR_CATALOG = {
     description:
       "Your role may not do this (`policy` names the rule), or only the agency that owns the case may. Cases you cannot see answer 404 instead.",
   },
+  PASSERELLE_LOGIN_LOCKED: {
+    status: 423,
+    title: "Account temporarily locked",
+    description:
+      "Too many wrong passwords for this account: logins from addresses it has not logged in from before are refused for `retryAfterSeconds` (also the `Retry-After` header). Attempts while locked do not extend the lock. Wait, or log in from your usual workplace.",
+  },
   PASSERELLE_RATE_LIMITED: {
     status: 429,
     title: "Too many requests",
@@ -62,13 +74,31 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Consent required",
     description:
-      "Sharing this case (a referral to another agency, a cross-border transfer) needs the person's recorded consent for `scopes`. Record it first (`POST /v1/cases/{id}/consents`). Not required for a child: a child's referral rests on best interests.",
+      "Sharing this case (a referral to another agency, a cross-border transfer) needs the person's recorded consent for `scopes`. Record it first (`POST /v1/cases/{id}/consents`). For a child without consent, see PASSERELLE_BEST_INTERESTS_DECISION_REQUIRED.",
   },
   PASSERELLE_CONSENT_WITHDRAWN: {
     status: 422,
     title: "Consent withdrawn",
     description:
       "The person withdrew consent for `scopes`: no further sharing from that moment. Nothing was shared.",
+  },
+  PASSERELLE_BEST_INTERESTS_DECISION_REQUIRED: {
+    status: 422,
+    title: "Best-interests decision required",
+    description:
+      "The person is a child, or presumed one (no birth date, or age uncertain), and has not consented to sharing (`scopes`). A referral then rests only on a best-interests decision for it: send `bestInterests` with coded grounds, as a user holding the role the pathway names for the decision (a supervisor by default). Nothing was shared.",
+  },
+  PASSERELLE_REFERRAL_NOT_FOUND: {
+    status: 404,
+    title: "Referral not found",
+    description:
+      "The case has no referral (grant) with this id. List them with `GET /v1/cases/{id}/referrals`.",
+  },
+  PASSERELLE_REFERRAL_REVOKED: {
+    status: 409,
+    title: "Referral already revoked",
+    description:
+      "The referral was revoked before (by the owning agency, or because the person withdrew the consent it rested on). Nothing changed.",
   },
   PASSERELLE_AGENCY_NOT_REGISTERED: {
     status: 422,
@@ -163,6 +193,12 @@ export const ERROR_CATALOG = {
     title: "Snooze not later",
     description:
       "A snooze must end after now: `until` (or now + `for`) is not in the future. Snoozing never brings a task forward.",
+  },
+  PASSERELLE_SNOOZE_TOO_LONG: {
+    status: 422,
+    title: "Snooze too long",
+    description:
+      "A snooze ends within `maxDays` days: a follow-up put off further is dropped without anyone deciding so. Snooze again when it comes due, or complete or reassign the task.",
   },
   PASSERELLE_TASK_ASSIGNEE_INVALID: {
     status: 422,

@@ -10,14 +10,40 @@ import {
   Pathway as PathwaySchema,
   shippedPathways,
 } from "@passerelle/definitions";
+import { withCalendars } from "@passerelle/engine";
+import { currentCalendars } from "../calendars/calendar-dirs.ts";
 import type { CaseStore } from "../store/case-store.ts";
 import type { PathwayVersionRecord } from "../store/records.ts";
 
 export interface RegisteredPathway {
-  pathway: Pathway;
+  /**
+   * The version as cases are stepped with it: the definition with the country's public-holiday
+   * calendars in force added to its working-day calendar (they change without a new version).
+   */
+  readonly pathway: Pathway;
+  /** The definition exactly as published (what the content hash covers and the API serves). */
+  definition: Pathway;
   hash: string;
   status: "draft" | "published";
   publishedAt: string | null;
+}
+
+// Per calendars in force (the same array while no calendar file changed) and definition.
+const timedCache = new WeakMap<object, WeakMap<Pathway, Pathway>>();
+
+function timed(definition: Pathway): Pathway {
+  const calendars = currentCalendars();
+  let byDefinition = timedCache.get(calendars);
+  if (!byDefinition) {
+    byDefinition = new WeakMap();
+    timedCache.set(calendars, byDefinition);
+  }
+  let result = byDefinition.get(definition);
+  if (!result) {
+    result = withCalendars(definition, calendars);
+    byDefinition.set(definition, result);
+  }
+  return result;
 }
 
 export class PathwayRegistry {
@@ -46,7 +72,10 @@ export class PathwayRegistry {
       // Definitions are stored parsed (defaults applied); parsing again restores the zod types.
       const pathway = PathwaySchema.parse(record.definition);
       registry.byKey.set(`${record.country}@${record.version}`, {
-        pathway,
+        get pathway() {
+          return timed(pathway);
+        },
+        definition: pathway,
         hash: record.hash,
         status: record.status,
         publishedAt: record.publishedAt,

@@ -1,16 +1,23 @@
 /**
  * Anonymised aggregates for the committee (national statistics) and supervisors: case counts by
  * reportable attributes only, never a case id or a personal field. Small cells (1–4 cases) are
- * suppressed, because in a small country a count of one can identify a person.
+ * withheld, because in a small country a count of one can identify a person, with complementary
+ * cells wherever subtraction could recover them (`small-cells.ts`).
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
+import { type CountedRow, protectTables, publishedTable } from "./small-cells.ts";
 import { agencyParts } from "./visible-to.ts";
 
 /** Counts below this are withheld. */
 export const MIN_CELL = 5;
+/**
+ * Dimensions one breakdown may cross. Two-way tables are what national reports publish, and what
+ * complementary suppression protects (`small-cells.ts`); deeper crossings mostly hold cells of one.
+ */
+export const MAX_DIMENSIONS = 2;
 
 const DIMENSIONS = {
   stage: "stage",
@@ -31,7 +38,7 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ["stats"],
         summary: "Case counts by reportable attributes (no personal data)",
-        description: `The committee sees its country; a supervisor the cases owned by their agency. Cells with fewer than ${MIN_CELL} cases are suppressed (count null).`,
+        description: `The committee sees its country; a supervisor the cases owned by their agency. At most ${MAX_DIMENSIONS} dimensions. Cells with fewer than ${MIN_CELL} cases are withheld, and further cells with them wherever subtraction from a total or from another breakdown could recover them; withheld cells are left out (labels included) and counted in \`withheldCells\`.`,
         querystring: z.object({
           groupBy: z
             .string()
@@ -47,7 +54,8 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
               minCell: z.number().int().describe("Smallest count shown"),
               rows: z
                 .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
-                .describe("One row per combination: the dimensions and `count` (null when suppressed)"),
+                .describe("One row per published combination: the dimensions and `count`"),
+              withheldCells: z.number().int().describe("Combinations withheld (small, or complementary)"),
             })
             .describe("Aggregates"),
           ...problems(400, 401, 403),
@@ -65,6 +73,17 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
           })),
         });
       }
+      if (dims.length > MAX_DIMENSIONS || new Set(dims).size !== dims.length) {
+        throw new ApiProblem(
+          "PASSERELLE_VALIDATION_FAILED",
+          `At most ${MAX_DIMENSIONS} different groupBy dimensions`,
+          {
+            invalidFields: [
+              { path: "/querystring/groupBy", message: `at most ${MAX_DIMENSIONS} dimensions` },
+            ],
+          },
+        );
+      }
       const principal = request.principal;
       const own = principal ? agencyParts(principal.agencyId) : undefined;
       const where: string[] = [];
@@ -77,15 +96,25 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
         where.push("agency = ?");
         params.push(own.code);
       }
-      const columns = dims.map((d) => `${DIMENSIONS[d as Dimension]} AS "${d}"`).join(", ");
-      const sql = `SELECT ${columns}, count(*) AS count FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} GROUP BY ${dims.map((_, i) => i + 1).join(", ")} ORDER BY ${dims.map((_, i) => i + 1).join(", ")}`;
-      const rows = (app.sqlite.prepare(sql).all(...params) as Record<string, string | number | null>[]).map(
-        (r): Record<string, string | number | null> => ({
-          ...r,
-          count: (r.count as number) < MIN_CELL ? null : r.count!,
-        }),
-      );
-      return { country: own?.country ?? "*", groupBy: dims, minCell: MIN_CELL, rows };
+      // Suppression is decided over every breakdown at once (small-cells.ts): the finest grouping
+      // first, then every one- and two-way table cut from it.
+      const all = Object.keys(DIMENSIONS) as Dimension[];
+      const columns = all.map((d) => `${DIMENSIONS[d]} AS "${d}"`).join(", ");
+      const sql = `SELECT ${columns}, count(*) AS count FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} GROUP BY ${all.map((_, i) => i + 1).join(", ")}`;
+      const finest = app.sqlite.prepare(sql).all(...params) as CountedRow[];
+      const sorted = [...dims].sort((a, b) => all.indexOf(a as Dimension) - all.indexOf(b as Dimension));
+      const published = publishedTable(protectTables(finest, all, MIN_CELL), sorted);
+      const rows = published.rows.map((r) => ({
+        ...Object.fromEntries(dims.map((d) => [d, r[d]!])),
+        count: r.count!,
+      }));
+      return {
+        country: own?.country ?? "*",
+        groupBy: dims,
+        minCell: MIN_CELL,
+        rows,
+        withheldCells: published.withheldCells,
+      };
     },
   );
 };

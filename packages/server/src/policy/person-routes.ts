@@ -1,6 +1,6 @@
 /**
  * The person behind a case: names, contacts, identity numbers, the identification, and the personal
- * fields of its events — the only route that returns them. Need-to-know (case roles of the owning
+ * fields of its events, guardians' names and task notes — the only route that returns them. Need-to-know (case roles of the owning
  * or a referred agency), and every read is in the audit log with its stated purpose.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -9,6 +9,17 @@ import { auditDraft } from "../auth/request-audit.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
+
+/** Why a person read is made: coded, so that no free text travels in the URL, the logs or the audit log. */
+export const PERSON_READ_PURPOSES = [
+  "caseWork",
+  "referral",
+  "followUp",
+  "safetyCheck",
+  "legalProceedings",
+  "supervision",
+  "dataSubjectRequest",
+] as const;
 
 const personRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -21,13 +32,14 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Returns the person, the identification and the personal fields of the case's events. Each read is recorded in the audit log with `purpose`.",
         params: CaseIdParams,
-        querystring: z.object({
-          purpose: z
-            .string()
-            .max(200)
-            .optional()
-            .describe("Why you need it (recorded in the audit log; no personal data)"),
-        }),
+        querystring: z
+          .object({
+            purpose: z
+              .enum(PERSON_READ_PURPOSES)
+              .default("caseWork")
+              .describe("Why you need it, as a code (recorded in the audit log): never free text in a URL"),
+          })
+          .strict(),
         response: {
           200: z
             .object({
@@ -45,6 +57,32 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
                   }),
                 )
                 .describe("Personal fields of past events (free-text notes, contacts…)"),
+              guardians: z
+                .array(
+                  z.object({
+                    scope: z.string().describe("Consent scope the guardian gave or withdrew"),
+                    at: z.string().describe("When"),
+                    name: z.string().describe("Guardian's name"),
+                    relationship: z.string().describe("How the guardian relates to the child"),
+                  }),
+                )
+                .describe("Guardians named in consent records"),
+              consentPurposes: z
+                .array(z.object({ scope: z.string(), at: z.string(), purpose: z.string() }))
+                .describe("The purposes told to the person when consent was recorded"),
+              taskActionReasons: z
+                .array(
+                  z.object({
+                    taskId: z.string(),
+                    action: z.string(),
+                    at: z.string(),
+                    reason: z.string().nullable(),
+                  }),
+                )
+                .describe("Reasons given when tasks were snoozed or reassigned"),
+              taskNotes: z
+                .array(z.object({ taskId: z.string(), note: z.string().nullable() }))
+                .describe("Notes given when tasks were completed"),
             })
             .describe("Personal data of a case"),
           ...problems(400, 401, 404),
@@ -55,13 +93,14 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
       const aggregate = await app.store.getCase(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
       const history = await app.store.getHistory(request.params.id);
+      const taskNotes = await app.store.getTaskNotes(request.params.id);
       await app.audit(
         auditDraft(request, {
           action: "person.read",
           outcome: "allowed",
           targetType: "case",
           targetId: request.params.id,
-          reason: request.query.purpose ?? "case:read",
+          reason: request.query.purpose,
         }),
       );
       return {
@@ -77,6 +116,16 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
               h.personalFields.filter((k) => k in h.data).map((k) => [k, h.data[k]]),
             ),
           })),
+        guardians: aggregate.consents.flatMap((c) =>
+          c.guardian
+            ? [{ scope: c.scope, at: c.at, name: c.guardian.name, relationship: c.guardian.relationship }]
+            : [],
+        ),
+        consentPurposes: aggregate.consents.flatMap((c) =>
+          c.purpose !== undefined ? [{ scope: c.scope, at: c.at, purpose: c.purpose }] : [],
+        ),
+        taskNotes,
+        taskActionReasons: app.taskActions.reasonsOfCase(request.params.id),
       };
     },
   );

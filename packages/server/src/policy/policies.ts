@@ -91,14 +91,15 @@ export const POLICIES = {
     authenticated: true,
     roles: CASE_ROLES,
     scope: "case",
-    description: "Record or withdraw consent",
+    ownerOnly: true,
+    description: "Record or withdraw consent (the owning agency: it holds the relationship with the person)",
   },
   "case:refer": {
     authenticated: true,
     roles: CASE_ROLES,
     scope: "case",
     ownerOnly: true,
-    description: "Refer a case to another agency (needs consent), granting it access",
+    description: "Refer a case to another agency (needs consent), granting it access; revoke a referral",
   },
   "case:reassign": {
     authenticated: true,

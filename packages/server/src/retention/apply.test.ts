@@ -2,7 +2,9 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../audit/audit-log.ts";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { loadKeyring } from "../crypto/keyring.ts";
 import { openDatabase } from "../db/open.ts";
+import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { applyRetention, ERASED_PERSON } from "./apply.ts";
 
@@ -29,7 +31,7 @@ describe("retention", () => {
       },
     });
     expect(screened.json().stage).toBe("closed");
-    const { file } = fx;
+    const { file, dir } = fx;
     await fx.close({ keepFile: true });
     fx = undefined;
 
@@ -43,12 +45,25 @@ describe("retention", () => {
     raw.close();
 
     const { sqlite } = openDatabase(file);
-    const soon = applyRetention(sqlite, { now: new Date(Date.now() + 29 * 86_400_000), dryRun: false });
+    const { auditKey } = loadKeyring({ keyFile: testKeyFile(dir), generateIfMissing: false }).keyring;
+    const soon = applyRetention(sqlite, {
+      now: new Date(Date.now() + 29 * 86_400_000),
+      dryRun: false,
+      auditKey,
+    });
     expect(soon).toMatchObject({ due: [], erased: 0, kept: 1 });
-    const dry = applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: true });
+    const dry = applyRetention(sqlite, {
+      now: new Date(Date.now() + 31 * 86_400_000),
+      dryRun: true,
+      auditKey,
+    });
     expect(dry.due.map((d) => d.caseId)).toEqual([closed.id]);
     expect(dry.erased).toBe(0);
-    const done = applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false });
+    const done = applyRetention(sqlite, {
+      now: new Date(Date.now() + 31 * 86_400_000),
+      dryRun: false,
+      auditKey,
+    });
     expect(done.erased).toBe(1);
 
     const row = sqlite
@@ -65,8 +80,8 @@ describe("retention", () => {
       .prepare("SELECT person FROM case_personal WHERE case_id = ?")
       .pluck()
       .get(open.id) as string;
-    expect(stillOpen.startsWith("pse1.")).toBe(true);
-    const log = new AuditLog(sqlite);
+    expect(stillOpen.startsWith("pse2.")).toBe(true);
+    const log = new AuditLog(sqlite, auditKey);
     expect(
       log
         .list({ limit: 10, targetType: "case", targetId: closed.id })
@@ -75,7 +90,7 @@ describe("retention", () => {
     expect(log.verify().ok).toBe(true);
     // A second run finds nothing left to erase.
     expect(
-      applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false }).erased,
+      applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false, auditKey }).erased,
     ).toBe(0);
     sqlite.close();
   });

@@ -7,6 +7,7 @@
 import { Pathway } from "@passerelle/definitions";
 import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
+import { caseKeyWrites } from "../crypto/case-keys.ts";
 import { aad, isSealed, type PersonalDataCodec, PlainCodec } from "../crypto/personal-data-codec.ts";
 import { erasureDueAt } from "./due.ts";
 
@@ -27,6 +28,8 @@ export interface RetentionReport {
   /** Closed cases whose period has not passed, or whose pathway sets none. */
   kept: number;
   erased: number;
+  /** Whether the write-ahead log was emptied after the erasure (false: a reader held it; run again). */
+  walTruncated?: boolean;
 }
 
 /** Marker of an erased person: an empty object in the clear (nothing to seal). */
@@ -39,12 +42,15 @@ export function applyRetention(
     dryRun,
     actor,
     codec,
+    auditKey,
   }: {
     now: Date;
     dryRun: boolean;
     actor?: { userId: string | null; ip: string | null };
     /** To read the sealed identification and keep its non-personal fields; without it they go too. */
     codec?: PersonalDataCodec;
+    /** The audit chain's key (the keyring's), so the erasure's entry links like every other. */
+    auditKey?: Buffer;
   },
 ): RetentionReport {
   const pathways = new Map<string, Pathway>();
@@ -82,14 +88,15 @@ export function applyRetention(
   }
   if (dryRun || report.due.length === 0) return report;
 
-  const audit = new AuditLog(sqlite);
+  const audit = new AuditLog(sqlite, auditKey);
   const s = {
     identification: sqlite.prepare("SELECT identification FROM case_personal WHERE case_id = ?").pluck(),
     person: sqlite.prepare("UPDATE case_personal SET person = ?, identification = ? WHERE case_id = ?"),
     history: sqlite.prepare("UPDATE case_history SET personal_data = NULL WHERE case_id = ?"),
-    guardians: sqlite.prepare("UPDATE consents SET guardian = NULL WHERE case_id = ?"),
+    guardians: sqlite.prepare("UPDATE consents SET guardian = NULL, purpose = NULL WHERE case_id = ?"),
     notes: sqlite.prepare("UPDATE tasks SET note = NULL WHERE case_id = ?"),
     actions: sqlite.prepare("UPDATE task_actions SET reason = NULL WHERE case_id = ?"),
+    keys: caseKeyWrites(sqlite),
   };
   sqlite
     .transaction(() => {
@@ -100,6 +107,8 @@ export function applyRetention(
         s.guardians.run(c.caseId);
         s.notes.run(c.caseId);
         s.actions.run(c.caseId);
+        // Crypto-erasure: without its salt, no key opens a copy of the case's sealed values.
+        s.keys.destroy(c.caseId);
         audit.appendInTransaction({
           actorUserId: actor?.userId ?? null,
           actorAgencyId: null,
@@ -118,6 +127,10 @@ export function applyRetention(
       }
     })
     .immediate();
+  // The erased values' old pages are still frames of the WAL until a checkpoint copies the zeroed
+  // pages back (secure_delete) and truncates it. A reader holding an old snapshot can delay it.
+  const [checkpoint] = sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+  report.walTruncated = checkpoint?.busy === 0;
   return report;
 }
 

@@ -11,6 +11,7 @@ import { namingRefusedEvent } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseListView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
+import { CONSENT_EVENT } from "../consent/consent-record.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN } from "../ids.ts";
 import { agencyParts, visibleTo } from "../policy/visible-to.ts";
@@ -166,6 +167,13 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const body = request.body;
+      // Consent is the owning agency's to record (the route and the built-in event alike): an agency
+      // the case was referred to must not unlock a sharing the owner was refused.
+      if (body.type === CONSENT_EVENT && request.caseRelation === "referred") {
+        throw new ApiProblem("PASSERELLE_FORBIDDEN", "Only the agency that owns the case records consent", {
+          policy: "case:consent",
+        });
+      }
       const json = await namingRefusedEvent(request, body, () =>
         app.cases.applyEventJson(
           request.params.id,
@@ -184,6 +192,8 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
             : {},
         ),
       );
+      // A withdrawal may have ended referral grants in the write: access is looked up afresh.
+      if (body.type === CONSENT_EVENT) app.caseAccess.forget(request.params.id);
       // The case view comes serialised from where the write ran (the writer thread).
       return sendSerialized(reply as unknown as FastifyReply, json);
     },

@@ -107,7 +107,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         ...view,
         latest: latest
-          ? { ...summary(latest), country: latest.pathway.country, definition: latest.pathway }
+          ? { ...summary(latest), country: latest.pathway.country, definition: latest.definition }
           : null,
       };
     },
@@ -126,7 +126,7 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const found = versionOf(request.params.country, request.params.version);
-      return { ...summary(found), country: found.pathway.country, definition: found.pathway };
+      return { ...summary(found), country: found.pathway.country, definition: found.definition };
     },
   );
 

@@ -3,6 +3,7 @@
  * reason, overdue lists, dead letters. The app runs the in-process scheduler on a real SQLite file;
  * time for delivery is a manual clock and channels are in memory (one always failing).
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +16,8 @@ import type { Channel } from "../delivery/channels/channel.ts";
 import { MemoryChannel } from "../delivery/channels/memory.ts";
 import { ManualClock } from "../delivery/clock.ts";
 import { TEST_PATHWAYS_DIR } from "../testing/build.ts";
-import { ADULT, openCase } from "../testing/fixtures.ts";
+import { ADULT, CHILD, openCase } from "../testing/fixtures.ts";
+import { MAX_SNOOZE_DAYS } from "./tasks.ts";
 
 class DownChannel implements Channel {
   readonly name = "webhook";
@@ -113,9 +115,15 @@ describe("task delivery routes", () => {
       {
         action: "snooze",
         actor: "anonymous",
-        reason: "Interpreter available next week",
+        hasReason: true,
         detail: { fromDueAt: task.dueAt },
       },
+    ]);
+    // The reason is free text: in the audited person read, not in the task.
+    expect(JSON.stringify(snoozed)).not.toContain("Interpreter");
+    const person = (await app.inject({ method: "GET", url: `/v1/cases/${opened.id}/person` })).json();
+    expect(person.taskActionReasons).toMatchObject([
+      { taskId: task.id, action: "snooze", reason: "Interpreter available next week" },
     ]);
     expect(await app.delivery!.scheduler!.runDue()).toMatchObject({ sent: 0 });
     expect(log.received).toHaveLength(0);
@@ -146,6 +154,17 @@ describe("task delivery routes", () => {
       payload: { for: "P1D" },
     });
     expect(noReason.statusCode).toBe(400);
+    for (const payload of [
+      { for: "P99999Y", reason: "x" },
+      { for: "P93D", reason: "x" },
+      { until: "2999-01-01T00:00:00Z", reason: "x" },
+    ]) {
+      const tooLong = await app.inject({ method: "POST", url: `/v1/tasks/${task.id}/snooze`, payload });
+      expect(tooLong.statusCode, JSON.stringify(payload)).toBe(422);
+      expect(tooLong.json()).toMatchObject({ code: "PASSERELLE_SNOOZE_TOO_LONG", maxDays: MAX_SNOOZE_DAYS });
+    }
+    const after = await app.inject({ url: `/v1/tasks/${task.id}` });
+    expect(after.json().dueAt).toBe(task.dueAt);
   });
 
   it("reassigns to another agency with a reason; the reminder follows, the escalation stays", async () => {
@@ -171,11 +190,14 @@ describe("task delivery routes", () => {
     expect(res.json()).toMatchObject({
       assignee: { role: "caseworker", agency: "welfare" },
       escalation: [{ notify: { role: "caseworker", agency: "welfare" } }, { notify: { role: "supervisor" } }],
-      actions: [{ action: "reassign", reason: "Case moved to social welfare" }],
+      actions: [{ action: "reassign", hasReason: true }],
     });
     clock.set(task.dueAt);
     await app.delivery!.scheduler!.runDue();
-    expect(log.received.map((m) => m.recipient)).toEqual([{ role: "caseworker", agency: "welfare" }]);
+    // Welfare cannot see the case (never referred there): the owner is asked, naming who waits.
+    expect(log.received.map((m) => m.recipient)).toEqual([
+      { role: "caseworker", agency: null, awaitingAccess: "welfare" },
+    ]);
 
     const byAgency = (
       await app.inject({ method: "GET", url: "/v1/tasks?overdue=false&agency=welfare" })
@@ -187,6 +209,50 @@ describe("task delivery routes", () => {
     expect(otherCountry.items).toEqual([]);
     const zz = (await app.inject({ method: "GET", url: "/v1/tasks?agency=welfare&country=ZZ" })).json();
     expect(zz.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+  });
+
+  it("work the pathway gives to an agency that cannot see the case is sent to the owner until it is referred there", async () => {
+    /** A child's case in the best-interests assessment, whose task the pathway gives to welfare. */
+    const childTask = async () => {
+      const opened = await openCase(app, CHILD);
+      const screened = await app.inject({
+        method: "POST",
+        url: `/v1/cases/${opened.id}/events`,
+        payload: { type: "SCREENING_COMPLETED", data: { outcome: "trafficking" }, expectedRevision: 1 },
+      });
+      expect(screened.json().state).toBe("screening.childAssessment");
+      const tasks = (await app.inject({ method: "GET", url: "/v1/tasks?status=open&agency=welfare" })).json()
+        .items;
+      const task = tasks.find((t: { caseId: string }) => t.caseId === opened.id) as {
+        id: string;
+        escalation: { at: string }[];
+      };
+      return { caseId: opened.id, task };
+    };
+    const unreferred = await childTask();
+    const referred = await childTask();
+    app.directory.createAgency({ country: "ZZ", code: "welfare", name: "welfare", kind: "government" });
+    // Referred (a presumed child: on a best-interests decision), welfare can see the second case.
+    const grant = await app.inject({
+      method: "POST",
+      url: `/v1/cases/${referred.caseId}/referrals`,
+      payload: {
+        agency: "welfare",
+        purpose: "best-interests assessment",
+        bestInterests: { grounds: "alternativeCare" },
+      },
+    });
+    expect(grant.statusCode, grant.body).toBe(201);
+
+    clock.set(referred.task.escalation[0]!.at);
+    await app.delivery!.scheduler!.runDue();
+    const byTask = (id: string) => log.received.filter((m) => m.task.id === id).map((m) => m.recipient);
+    expect(byTask(unreferred.task.id)).toEqual([
+      { role: "supervisor", agency: null, awaitingAccess: "welfare" },
+    ]);
+    expect(byTask(referred.task.id)).toEqual([{ role: "supervisor", agency: "welfare" }]);
+    const detail = (await app.inject({ method: "GET", url: `/v1/tasks/${unreferred.task.id}` })).json();
+    expect(detail.notifications[0].recipient).toMatchObject({ role: "supervisor", agency: null });
   });
 
   it("a completed task is neither snoozed nor reminded", async () => {

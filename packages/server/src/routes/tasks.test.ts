@@ -31,7 +31,8 @@ describe("task routes", () => {
       payload: { note: "Screening interview held" },
     });
     expect(done.statusCode).toBe(200);
-    expect(done.json()).toMatchObject({ id: task.id, status: "done", note: "Screening interview held" });
+    expect(done.json()).toMatchObject({ id: task.id, status: "done", hasNote: true });
+    expect(done.body).not.toContain("Screening interview held");
     expect(done.json().completedAt).not.toBeNull();
 
     const before = dumpCase(t.file, opened.id);

@@ -52,6 +52,9 @@ const TaskDetailView = TaskView.extend({
   actions: z.array(TaskActionView).describe("Snoozes and reassignments, oldest first"),
 }).describe("A task with its delivery record");
 
+/** The longest snooze: a quarter, the usual review period of a support plan. */
+export const MAX_SNOOZE_DAYS = 92;
+
 const taskRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/v1/tasks",
@@ -204,6 +207,12 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       if (until.getTime() <= now.getTime()) {
         throw new ApiProblem("PASSERELLE_SNOOZE_NOT_LATER", "The snooze would end before now");
+      }
+      // A follow-up put off for years is a follow-up dropped, without anyone deciding to close it.
+      if (!(until.getTime() - now.getTime() <= MAX_SNOOZE_DAYS * 86_400_000)) {
+        throw new ApiProblem("PASSERELLE_SNOOZE_TOO_LONG", `A snooze ends within ${MAX_SNOOZE_DAYS} days`, {
+          maxDays: MAX_SNOOZE_DAYS,
+        });
       }
       const result = await app.taskActions.snooze(request.params.id, {
         until: until.toISOString(),

@@ -90,6 +90,8 @@ export interface CaseStore {
    */
   applyEvent(command: EventCommand): Promise<ApplyResult>;
   getHistory(caseId: string): Promise<HistoryRecord[]>;
+  /** Notes given when the case's tasks were completed, opened: for the audited person read only. */
+  getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]>;
   /**
    * A case view or a page of cases, serialised as the routes answer them — by the store, so that
    * it can compute them where it reads (the SQLite store: in its reader thread). Optional: without

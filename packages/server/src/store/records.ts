@@ -51,7 +51,8 @@ export interface TaskRecord {
   occurrence: number;
   createdAt: string;
   completedAt: string | null;
-  note: string | null;
+  /** Whether a note was given at completion (its text only through the audited person read). */
+  hasNote: boolean;
 }
 
 export interface HistoryRecord {

@@ -22,6 +22,9 @@ export interface TestApp {
   close(options?: { keepFile?: boolean }): Promise<void>;
 }
 
+/** The key file of a test database: in its temporary directory, away from the user's own. */
+export const testKeyFile = (dir: string) => join(dir, "keys", "keys.json");
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "passerelle-"));
 }
@@ -33,6 +36,7 @@ export async function build(
     shipped?: boolean;
     protections?: boolean;
     writer?: "thread" | "inline";
+    trustProxy?: string[];
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
@@ -51,8 +55,9 @@ export async function build(
     // Tests of workflow behaviour run without issue 5's protections (no token to send); the auth,
     // authorisation-matrix and data-protection tests pass `protections: true`.
     protections: options.protections ?? false,
-    keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
+    keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
     writer: options.writer ?? "thread",
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
   return {
     app,

@@ -3,7 +3,8 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * Access to a case granted to another agency by a referral. Recorded with who referred, on which
- * basis (consent or a child's best interests) and for what purpose; revoking keeps the row.
+ * basis (consent or a child's best interests) and for what purpose; revoking keeps the row, with
+ * who revoked it and why.
  */
 export const caseGrants = sqliteTable(
   "case_grants",
@@ -17,7 +18,15 @@ export const caseGrants = sqliteTable(
     basis: text("basis", { enum: ["consent", "bestInterests"] }).notNull(),
     /** The specified purpose of the referral (no personal data). */
     purpose: text("purpose"),
+    /** Consent scopes the grant rests on (JSON array); withdrawing one of them revokes it. */
+    scopes: text("scopes").notNull().default("[]"),
+    /** For a best-interests grant: the user who took the decision, and its coded grounds. */
+    decidedBy: text("decided_by"),
+    decisionGrounds: text("decision_grounds"),
     revokedAt: text("revoked_at"),
+    /** Who revoked it (a user id, or `consent` when a withdrawal ended it) and the coded reason. */
+    revokedBy: text("revoked_by"),
+    revokeReason: text("revoke_reason"),
   },
   (t) => [
     index("case_grants_case").on(t.caseId),

@@ -12,6 +12,12 @@ const Recipient = z
       .string()
       .nullable()
       .describe("Agency id from the pathway; null = the agency that owns the case"),
+    awaitingAccess: z
+      .string()
+      .optional()
+      .describe(
+        "The agency the pathway gives this work to, which cannot see the case yet: the owner is asked to refer the case (on consent) or reassign the task",
+      ),
   })
   .describe("Who must act: a role at an agency, never a person's name");
 

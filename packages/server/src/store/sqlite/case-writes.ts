@@ -3,15 +3,20 @@
  * the batch transaction of whichever connection holds the write — the request thread's when the
  * writer is inline, the writer thread's otherwise. The same code runs in both.
  */
+
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
+import { ageBandOf } from "../../cases/age-band.ts";
 import { caseView } from "../../cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
+import { personAttributes } from "../../cases/person.ts";
+import { grantsEndedBy } from "../../consent/sharing.ts";
+import { caseKeyWrites } from "../../crypto/case-keys.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
-import { ageBandOf } from "../../crypto/personal-fields.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
 import { newTaskId } from "../../ids.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
+import { consentRevocation } from "../../policy/case-grants.ts";
 import { serializeCaseView } from "../../response-serializer.ts";
 import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
@@ -49,6 +54,8 @@ export class CaseWrites {
   private readonly pathways: () => PathwayRegistry | undefined;
   private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
   private readonly written: WrittenCases | undefined;
+  private readonly revocation: ReturnType<typeof consentRevocation>;
+  private readonly caseKeys: ReturnType<typeof caseKeyWrites>;
 
   constructor(sqlite: Database.Database, options: CaseWritesOptions) {
     this.reads = prepareCaseReads(sqlite);
@@ -57,6 +64,8 @@ export class CaseWrites {
     this.auditLog = options.audit;
     this.pathways = options.pathways ?? (() => undefined);
     this.written = options.keepWritten ? new WrittenCases(sqlite) : undefined;
+    this.revocation = consentRevocation(sqlite);
+    this.caseKeys = caseKeyWrites(sqlite);
   }
 
   /** A batch began (inside its transaction, before its first write). */
@@ -121,17 +130,15 @@ export class CaseWrites {
       // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
       sex: typeof input.person.sex === "string" ? input.person.sex : null,
       nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
-      age_band:
-        typeof input.person.ageBand === "string"
-          ? input.person.ageBand
-          : (ageBandOf(
-              typeof input.person.birthDate === "string" ? input.person.birthDate : undefined,
-              new Date(at),
-            ) ?? null),
+      // Computed by the server, never taken from the client: a free-text band would be a label that
+      // statistics show and that could carry anything.
+      age_band: ageBandOf(personAttributes(input.person), new Date(at)),
       created_at: at,
       updated_at: at,
       outcome: w.outcome,
     });
+    // The case's own key first (its salt): every personal value of the case is sealed under it.
+    if (this.codec.sealing) this.caseKeys.create(input.id);
     // The sealed values go to their own table (1:1), out of the rows that lists walk.
     this.writes.insertPersonal.run({
       case_id: input.id,
@@ -183,9 +190,12 @@ export class CaseWrites {
       auditSeq,
     );
     const aggregate = this.afterTransition(current, w, next, at);
+    // The answer first, then the case kept: an answer that fails to serialise rolls the write back
+    // (its savepoint), and must not leave a revision that was never committed among the kept cases.
+    const json =
+      command.answer === "json" ? serializeCaseView(caseView(pathways, aggregate, new Date(at))) : undefined;
     this.written?.wrote(aggregate);
-    if (command.answer === "json")
-      return { status: "answered", json: serializeCaseView(caseView(pathways, aggregate, new Date(at))) };
+    if (json !== undefined) return { status: "answered", json };
     return { status: "applied", aggregate };
   }
 
@@ -209,7 +219,10 @@ export class CaseWrites {
       completed_at: input.at,
       actor: input.actor,
       // A note is free text: personal, sealed.
-      note: input.note === undefined ? null : encodeText(this.codec, aad.taskNote(taskId), input.note),
+      note:
+        input.note === undefined
+          ? null
+          : encodeText(this.codec, aad.taskNote(row.case_id as string, taskId), input.note),
     });
     this.writes.refreshNextDue.run(row.case_id);
     this.written?.forget(row.case_id as string);
@@ -336,8 +349,18 @@ export class CaseWrites {
         guardian: c.guardian
           ? this.codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian)
           : null,
-        purpose: c.purpose ?? null,
+        // Free text told to the person: sealed like every free text.
+        purpose:
+          c.purpose === undefined
+            ? null
+            : encodeText(this.codec, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
       });
+      // A withdrawal ends, in this same transaction, every referral grant that rested on the scope.
+      if (!c.given) {
+        const ended = grantsEndedBy(c.scope);
+        if (ended === "allConsent") this.revocation.all(caseId, c.at);
+        else if (ended === "crossBorder") this.revocation.abroad(caseId, c.at);
+      }
     }
     if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
   }

@@ -36,6 +36,14 @@ export interface RemoteCommands {
   close(): Promise<void>;
 }
 
+/**
+ * A batch that never reached the writer thread (its message could not be built: a command that
+ * cannot be cloned). Nothing of it ran, so its commands can be sent again, one at a time.
+ */
+export class BatchNotSent extends Error {
+  override readonly name = "BatchNotSent";
+}
+
 interface Job {
   run?: () => unknown;
   command?: WriteCommand;
@@ -166,7 +174,16 @@ export class GroupCommitQueue {
         this.answered(jobs, (job, i) => {
           settle(job, outcomes[i]!);
         }),
-      (error: unknown) => this.answered(jobs, (job) => job.reject(error)),
+      (error: unknown) => {
+        if (error instanceof BatchNotSent && jobs.length > 1) {
+          // One request's command must not fail the others that shared its batch: each goes alone,
+          // and only the one that cannot be sent fails.
+          this.outstanding -= 1;
+          for (const job of jobs) this.sendRemote(remote, [job]);
+          return;
+        }
+        this.answered(jobs, (job) => job.reject(error));
+      },
     );
   }
 

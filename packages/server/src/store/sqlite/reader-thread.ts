@@ -7,7 +7,9 @@
  *
  * Started by `reader-thread-client.ts`; `thread-entry.mjs` loads this file.
  */
+
 import { parentPort, workerData } from "node:worker_threads";
+import { caseSalts } from "../../crypto/case-keys.ts";
 import { type KeyringSettings, loadKeyring } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec, SealingCodec } from "../../crypto/personal-data-codec.ts";
 import { openConnection } from "../../db/open.ts";
@@ -39,7 +41,7 @@ const post = (message: FromReader) => port.postMessage(message);
 
 const sqlite = openConnection(data.file, { fileMustExist: true });
 const codec: PersonalDataCodec = data.keys
-  ? new SealingCodec(loadKeyring({ ...data.keys, generateIfMissing: false }).keyring)
+  ? new SealingCodec(loadKeyring({ ...data.keys, generateIfMissing: false }).keyring, caseSalts(sqlite))
   : new PlainCodec();
 const reads = new CaseReads(sqlite, codec);
 let pathways: PathwayRegistry | undefined;

@@ -195,10 +195,8 @@ export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {
     occurrence: r.occurrence as number,
     createdAt: str(r.created_at),
     completedAt: optStr(r.completed_at),
-    note:
-      r.note === null || r.note === undefined
-        ? null
-        : decodeText(codec, aad.taskNote(str(r.id)), str(r.note)),
+    // Never opened here: a note is free text, shown only by the audited person read.
+    hasNote: r.note !== null && r.note !== undefined,
   };
 }
 
@@ -241,7 +239,13 @@ export function toConsent(r: Row, codec: PersonalDataCodec): ConsentRow {
             str(r.guardian),
           ),
         }),
-    ...(r.purpose === null || r.purpose === undefined ? {} : { purpose: str(r.purpose) }),
+    ...(r.purpose === null || r.purpose === undefined
+      ? {}
+      : {
+          purpose:
+            decodeText(codec, aad.consentPurpose(str(r.case_id), str(r.at), str(r.scope)), str(r.purpose)) ??
+            "",
+        }),
   };
 }
 

@@ -9,7 +9,7 @@ import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import type { EventCommand } from "../../cases/decide-event.ts";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
-import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
+import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import { StatementCache } from "../../db/statement-cache.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
@@ -65,7 +65,8 @@ export class SqliteCaseStore implements CaseStore {
 
   // `sqlite` is public for delivery (issue 4), which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
-  private readonly auditLog: AuditLog | undefined;
+  /** The audit log writes are recorded in (with its chain key); undefined without protections. */
+  readonly auditLog: AuditLog | undefined;
 
   constructor(
     readonly sqlite: Database.Database,
@@ -201,6 +202,14 @@ export class SqliteCaseStore implements CaseStore {
     );
   }
 
+  async getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]> {
+    const rows = this.statements.taskNotes.all(caseId) as { id: string; note: string }[];
+    return rows.map((r) => ({
+      taskId: r.id,
+      note: decodeText(this.codec, aad.taskNote(caseId, r.id), r.note),
+    }));
+  }
+
   async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -262,6 +271,9 @@ export class SqliteCaseStore implements CaseStore {
 function prepare(sqlite: Database.Database) {
   return {
     history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
+    taskNotes: sqlite.prepare(
+      "SELECT id, note FROM tasks WHERE case_id = ? AND note IS NOT NULL ORDER BY id",
+    ),
     getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
     listPathwayVersions: sqlite.prepare("SELECT * FROM pathway_versions ORDER BY country, version"),
     listPathwayVersionsOf: sqlite.prepare(

@@ -14,7 +14,7 @@ import type { KeyringSettings } from "../../crypto/keyring.ts";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Outcome } from "./batch-transaction.ts";
 import { DurableReplies } from "./durable-replies.ts";
-import type { RemoteCommands } from "./group-commit.ts";
+import { BatchNotSent, type RemoteCommands } from "./group-commit.ts";
 import { whenReady } from "./thread-ready.ts";
 import type { WriteCommand } from "./write-command.ts";
 import type { WriterThreadData } from "./writer-thread.ts";
@@ -75,7 +75,14 @@ export class WriterThread implements RemoteCommands {
       this.inFlight.set(id, { commands, resolve, reject });
       // Only a batch in progress keeps the process alive (like a pending write on this thread).
       writer.ref();
-      writer.postMessage({ type: "batch", id, commands } satisfies ToWriter);
+      try {
+        writer.postMessage({ type: "batch", id, commands } satisfies ToWriter);
+      } catch (error) {
+        // The message could not be built (a command that cannot be cloned): nothing was sent.
+        this.inFlight.delete(id);
+        if (this.inFlight.size === 0) writer.unref();
+        reject(new BatchNotSent(error instanceof Error ? error.message : String(error)));
+      }
     });
   }
 

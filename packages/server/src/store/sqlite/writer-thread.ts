@@ -10,8 +10,10 @@
  * them at start-up, before any write), and seals with the same keys (read from the same settings).
  * Started by `writer-thread-client.ts`; `thread-entry.mjs` loads this file.
  */
+
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { AuditLog } from "../../audit/audit-log.ts";
+import { caseSalts } from "../../crypto/case-keys.ts";
 import { type KeyringSettings, loadKeyring } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec, SealingCodec } from "../../crypto/personal-data-codec.ts";
 import { openConnection } from "../../db/open.ts";
@@ -65,8 +67,8 @@ if (cacheKib !== undefined) sqlite.pragma(`cache_size = -${cacheKib}`);
 let commits = 0;
 const visible = new Int32Array(data.visible);
 const keyring = data.keys ? loadKeyring({ ...data.keys, generateIfMissing: false }).keyring : undefined;
-const codec: PersonalDataCodec = keyring ? new SealingCodec(keyring) : new PlainCodec();
-const audit = keyring ? new AuditLog(sqlite) : undefined;
+const codec: PersonalDataCodec = keyring ? new SealingCodec(keyring, caseSalts(sqlite)) : new PlainCodec();
+const audit = keyring ? new AuditLog(sqlite, keyring.auditKey) : undefined;
 let pathways: PathwayRegistry | undefined;
 const writes = new CaseWrites(sqlite, {
   codec,
