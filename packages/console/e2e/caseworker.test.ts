@@ -53,27 +53,8 @@ describe("caseworker journeys", () => {
       exploitationType: ["SexualExploitation"],
     });
     await waitForState(page, "screening.reasonableGrounds");
-    const revision = await page.locator("dt:has-text('Revision') + dd").textContent();
 
-    // Refused: assistance in the community needs the person's consent to assistance first.
-    await sendEvent(page, "REASONABLE_GROUNDS_DECIDED", {
-      traffickingStatus: "PossibleVictimOfTrafficking",
-      decisionMakingOrg: "Police",
-      accommodation: "community",
-    });
-    const refusal = page.locator('[role="alert"][data-code="PASSERELLE_GUARD_FAILED"]');
-    await refusal.waitFor();
-    expect(await refusal.textContent()).toContain(
-      "Not possible yet: a condition is not met. Nothing was changed.",
-    );
-    expect(await refusal.textContent()).toContain("consent 'assistance' not given");
-    await screen(t, "adult", "refused");
-    expect(await page.locator("dt:has-text('Revision') + dd").textContent()).toBe(revision);
-    const stored = await server.app.cases.getJson(adultCase);
-    expect(JSON.parse(stored).revision).toBe(Number(revision));
-    await waitForState(page, "screening.reasonableGrounds");
-
-    // The same consent through the generated form of the built-in event.
+    // The same kind of consent through the generated form of the built-in event.
     await sendEvent(page, "RECORD_CONSENT", { scope: "assistance", given: true, method: "written" });
     await page.getByText("assistance: given").waitFor();
     await sendEvent(page, "REASONABLE_GROUNDS_DECIDED", {
@@ -88,7 +69,23 @@ describe("caseworker journeys", () => {
     await waitForState(page, "reintegration.planning");
     await sendEvent(page, "REINTEGRATION_PLAN_AGREED", { services: ["mentoring"] });
     await waitForState(page, "reintegration.monitoring");
-    await sendEvent(page, "MONITORING_VISIT_RECORDED", { visitOutcome: "onTrack" });
+    const revision = await page.locator("dt:has-text('Revision') + dd").textContent();
+
+    // Refused: closing as reintegrated needs a monitoring visit that found the person on track.
+    await sendEvent(page, "CLOSE_REINTEGRATED");
+    const refusal = page.locator('[role="alert"][data-code="PASSERELLE_GUARD_FAILED"]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(
+      "Not possible yet: a condition is not met. Nothing was changed.",
+    );
+    expect(await refusal.textContent()).toContain("visitOutcome must be 'onTrack'");
+    await screen(t, "adult", "refused");
+    expect(await page.locator("dt:has-text('Revision') + dd").textContent()).toBe(revision);
+    const stored = await server.app.cases.getJson(adultCase);
+    expect(JSON.parse(stored).revision).toBe(Number(revision));
+    await waitForState(page, "reintegration.monitoring");
+
+    await sendEvent(page, "MONITORING_VISIT_RECORDED", { visitOutcome: "onTrack", visitMode: "phone" });
     await page.getByText(`Done: ${eventLabel("MONITORING_VISIT_RECORDED")}.`).waitFor();
     await sendEvent(page, "CLOSE_REINTEGRATED");
     await waitForState(page, "closed.reintegrated");
@@ -100,11 +97,15 @@ describe("caseworker journeys", () => {
 
     // Identity: only after the deliberate step, gone when the page is left.
     await page.getByRole("button", { name: "Show identity…" }).click();
-    await page.getByLabel("Why you need it (recorded in the audit log)").fill("monitoring visit");
+    await page.getByLabel("Why you need it (recorded in the audit log)").selectOption("followUp");
     await screen(t, "adult", "identity-ask");
     await page.getByRole("button", { name: "Show identity", exact: true }).click();
     await page.getByTestId("identity").getByText("Demoson").waitFor();
     await screen(t, "adult", "identity-shown");
+    const reads = server.app.auditLog
+      .list({ limit: 1000, targetType: "case", targetId: adultCase })
+      .filter((entry) => entry.action === "person.read");
+    expect(reads.map((entry) => entry.reason)).toEqual(["followUp"]);
     await page.getByRole("link", { name: "My work" }).click();
     await page.getByRole("heading", { name: "My work" }).waitFor();
     await page.getByRole("link", { name: adultCase }).waitFor();

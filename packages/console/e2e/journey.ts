@@ -24,7 +24,8 @@ export function setUpJourneys(): void {
   beforeAll(async () => {
     server = await startServer();
     browser = await launch();
-    gh = server.app.pathways.get("GH", 1)!.pathway as unknown as PathwayDefinition;
+    // New cases are pinned to the latest published version: its labels are what the console shows.
+    gh = server.app.pathways.latestPublished("GH")!.pathway as unknown as PathwayDefinition;
   });
   // Each journey's browser contexts close with it: the next journey has the browser to itself.
   afterEach(async () => {

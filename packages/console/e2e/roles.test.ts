@@ -107,7 +107,7 @@ describe("other roles", () => {
     await page.getByRole("heading", { name: "Pathways" }).waitFor();
     await page.getByRole("cell", { name: "GH" }).first().waitFor();
     await screen(t, "committee", "pathways");
-    await page.goto(`/#/pathways/GH/1?state=assistance.support`);
+    await page.goto(`/#/pathways/GH/${gh.version}?state=assistance.support`);
     await page.getByText("the case is here").waitFor();
     // The drawn diagram marks the same state.
     const marked = page.locator(".diagram .state.here text");

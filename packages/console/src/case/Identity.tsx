@@ -8,6 +8,17 @@ import { ProblemNote } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
 import { get, query } from "../lib/api.ts";
 
+/** Why the identity is read: a code the audit log records (never free text in a URL). */
+const PURPOSES = [
+  "caseWork",
+  "referral",
+  "followUp",
+  "safetyCheck",
+  "legalProceedings",
+  "supervision",
+  "dataSubjectRequest",
+];
+
 interface PersonAnswer {
   person: Record<string, unknown>;
   identification: Record<string, unknown>;
@@ -38,13 +49,11 @@ export default function Identity({ caseId }: { caseId: string }) {
 
   async function show(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const purpose = String(new FormData(event.currentTarget).get("purpose") ?? "").trim();
+    const purpose = String(new FormData(event.currentTarget).get("purpose") ?? "caseWork");
     setError(null);
     try {
       setPerson(
-        await get<PersonAnswer>(
-          `/v1/cases/${encodeURIComponent(caseId)}/person${query({ purpose: purpose || undefined })}`,
-        ),
+        await get<PersonAnswer>(`/v1/cases/${encodeURIComponent(caseId)}/person${query({ purpose })}`),
       );
       setAsking(false);
     } catch (e) {
@@ -64,7 +73,13 @@ export default function Identity({ caseId }: { caseId: string }) {
         <form onSubmit={show} className="identity-ask">
           <p className="notice">{t("identity.warning")}</p>
           <label htmlFor="purpose">{t("identity.purpose")}</label>
-          <input id="purpose" name="purpose" maxLength={200} />
+          <select id="purpose" name="purpose" defaultValue="caseWork">
+            {PURPOSES.map((p) => (
+              <option key={p} value={p}>
+                {t(`purpose.${p}`)}
+              </option>
+            ))}
+          </select>
           <button type="submit">{t("identity.confirm")}</button>{" "}
           <button type="button" className="secondary" onClick={() => setAsking(false)}>
             {t("common.cancel")}
