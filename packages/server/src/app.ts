@@ -16,6 +16,7 @@ import { keySettingsFromEnv, protectStore } from "./crypto/protect-store.ts";
 import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
 import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
+import consolePlugin, { type ConsolePluginOptions } from "./plugins/console.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import jsonBodyPlugin from "./plugins/json-body.ts";
 import storePlugin from "./plugins/store.ts";
@@ -53,6 +54,8 @@ export interface AppOptions {
    * request thread (quicker to start: most tests).
    */
   writer?: "thread" | "inline";
+  /** The web console served at `/` (default: the built packages/console, idle limit from the environment). */
+  console?: ConsolePluginOptions;
   /**
    * Reverse proxies to believe (`TRUST_PROXY`): their addresses or CIDRs. Behind a proxy,
    * without it every client has the proxy's address, and shares its login limit.
@@ -116,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralRoutes);
   await app.register(aggregateRoutes);
   await app.register(personRoutes);
+  await app.register(consolePlugin, options.console ?? {});
   await app.ready();
   return app as unknown as FastifyInstance;
 }
