@@ -78,7 +78,8 @@ describe("caseworker journeys", () => {
     expect(await refusal.textContent()).toContain(
       "Not possible yet: a condition is not met. Nothing was changed.",
     );
-    expect(await refusal.textContent()).toContain("visitOutcome must be 'onTrack'");
+    // What is missing, in the pathway's own words (its labels), not field names.
+    expect(await refusal.textContent()).toContain("Assessment must be Reintegration sustainable");
     await screen(t, "adult", "refused");
     expect(await page.locator("dt:has-text('Revision') + dd").textContent()).toBe(revision);
     const stored = await server.app.cases.getJson(adultCase);
@@ -182,7 +183,7 @@ describe("caseworker journeys", () => {
     await screen(t, "child", "child-assessment");
   });
 
-  it("a referral waits for an adult's consent, then reaches the other agency's work list", async () => {
+  it("a referral waits for an adult's consent, reaches the other agency's work list, and leaves it when revoked", async () => {
     const receiving = await server.user("caseworker", "dsw");
     const t = await tab();
     const { page } = t;
@@ -209,6 +210,16 @@ describe("caseworker journeys", () => {
     const inbox = other.page.locator("section:has(#referred-in)");
     await inbox.getByRole("link", { name: id }).waitFor();
     await screen(other, "referral", "receiving-home");
+
+    // The owner withdraws the access, with a coded reason: the receiving agency loses the case at once.
+    await referrals.getByLabel("Reason").selectOption("serviceCompleted");
+    await referrals.getByRole("button", { name: "Withdraw access of GH:dsw" }).click();
+    await referrals.getByText("(access withdrawn)").waitFor();
+    await screen(t, "referral", "revoked");
+    // The link it still shows from before now opens nothing: the case answers as if it did not exist.
+    await inbox.getByRole("link", { name: id }).click();
+    await other.page.locator('[role="alert"][data-code="PASSERELLE_CASE_NOT_FOUND"]').waitFor();
+    await screen(other, "referral", "revoked-receiving");
   });
 
   it("two browsers on one case: the second submit gets the conflict view and overwrites nothing", async () => {

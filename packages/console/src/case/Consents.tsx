@@ -103,8 +103,8 @@ export default function Consents({
                     void record({
                       scope: c.scope,
                       given: false,
+                      // A withdrawal needs nothing more: it must never be harder than giving consent.
                       method: c.method,
-                      ...(c.guardian && { guardian: c.guardian }),
                     })
                   }
                 >

@@ -32,7 +32,8 @@ export const ConsentInput = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.method === "guardian" && !c.guardian) {
+    // Giving consent through a guardian names the guardian; a withdrawal is never held up for it.
+    if (c.given && c.method === "guardian" && !c.guardian) {
       ctx.addIssue({
         code: "custom",
         path: ["guardian"],

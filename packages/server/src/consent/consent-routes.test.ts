@@ -111,6 +111,14 @@ describe("consent", () => {
       payload: { scope: "assistance", given: true, method: "guardian", expectedRevision: 1 },
     });
     expect(res.statusCode).toBe(400);
+    // Withdrawing is never held up for the guardian's name.
+    const withdrawn = await fx.app.inject({
+      method: "POST",
+      url: `/v1/cases/${id}/consents`,
+      headers: fx.headers("caseworker"),
+      payload: { scope: "assistance", given: false, method: "guardian", expectedRevision: 1 },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
   });
 
   it("a refused consent record is in the audit log, and the case is unchanged", async () => {
