@@ -58,7 +58,7 @@ export function registerTokensCommands(program: Command): void {
     .option("--login <login>", "only this user's tokens")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login?: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
+      await withDatabase(opts, ({ sqlite }) => {
         const directory = new Directory(sqlite);
         const userId = opts.login ? directory.credentialsOf(opts.login)?.user.id : undefined;
         if (opts.login && !userId) throw new Error("no user with this login");

@@ -202,7 +202,7 @@ export function registerUsersCommands(program: Command): void {
     .description("List agencies and users (ids, logins, roles)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
+      await withDatabase(opts, ({ sqlite }) => {
         const directory = new Directory(sqlite);
         for (const a of directory.listAgencies()) {
           process.stdout.write(`${a.id}\t${a.kind}\t${a.name}\n`);

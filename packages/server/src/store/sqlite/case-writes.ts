@@ -213,7 +213,7 @@ export class CaseWrites {
   ): CompleteTaskResult {
     const row = this.reads.getTask.get(taskId) as Row | undefined;
     if (!row) return { status: "notFound" };
-    if (row.status !== "open") return { status: "notOpen", task: toTask(row, this.codec) };
+    if (row.status !== "open") return { status: "notOpen", task: toTask(row) };
     this.writes.completeTask.run({
       id: taskId,
       completed_at: input.at,
@@ -227,7 +227,7 @@ export class CaseWrites {
     this.writes.refreshNextDue.run(row.case_id);
     this.written?.forget(row.case_id as string);
     this.auditInTransaction(input.audit, row.case_id as string, { at: input.at });
-    return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row, this.codec) };
+    return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row) };
   }
 
   /**
@@ -256,7 +256,7 @@ export class CaseWrites {
     const caseId = current.case.id;
     const openTasks =
       w.schedule.length > 0 || w.cancelStates.length > 0
-        ? (this.reads.openTasks.all(caseId) as Row[]).map((row) => toTask(row, this.codec))
+        ? (this.reads.openTasks.all(caseId) as Row[]).map((row) => toTask(row))
         : current.openTasks;
     const consents =
       w.consents.length > 0

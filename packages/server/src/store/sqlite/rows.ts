@@ -179,7 +179,7 @@ export function changedCase(record: CaseRecord, changes: Partial<CaseFields>): C
   return record instanceof StoredCase ? record.changed(changes) : { ...record, ...changes };
 }
 
-export function toTask(r: Row, codec?: PersonalDataCodec): TaskRecord {
+export function toTask(r: Row): TaskRecord {
   return {
     id: str(r.id),
     caseId: str(r.case_id),

@@ -242,7 +242,7 @@ export class SqliteCaseStore implements CaseStore {
     const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     params.push(filter.limit);
     return (this.listStatements.get(sql).all(...params) as Record<string, unknown>[]).map((row) =>
-      toTask(row, this.codec),
+      toTask(row),
     );
   }
 

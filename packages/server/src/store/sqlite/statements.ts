@@ -37,7 +37,7 @@ export function readAggregate(
   if (!row) return undefined;
   return {
     case: toCase(row, codec),
-    openTasks: (s.openTasks.all(id) as Row[]).map((r) => toTask(r, codec)),
+    openTasks: (s.openTasks.all(id) as Row[]).map((r) => toTask(r)),
     consents: (s.consents.all(id) as Row[]).map((r) => toConsent(r, codec)),
   };
 }
