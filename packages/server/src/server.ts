@@ -30,7 +30,7 @@ async function main() {
   });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace("127.0.0.1", "localhost");
-  process.stdout.write(`Passerelle API listening on ${url}\nAPI docs: ${url}/docs\n`);
+  process.stdout.write(`Passerelle API listening on ${url}\nConsole: ${url}/\nAPI docs: ${url}/docs\n`);
 }
 
 main().catch((error) => {
