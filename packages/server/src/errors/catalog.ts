@@ -104,7 +104,7 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Agency not registered",
     description:
-      "The agency a case is referred to, or opened for, is not registered on this server (`passerelle users add-agency`), or is not yours.",
+      "The agency a case is referred to or opened for, or a new user's agency, is not registered on this server (`POST /v1/admin/agencies` or `passerelle users add-agency`), or is not yours.",
   },
   PASSERELLE_ROUTE_NOT_FOUND: {
     status: 404,

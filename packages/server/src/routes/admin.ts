@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type AgencyRecord, DirectoryError, type UserRecord } from "../auth/directory.ts";
+import { DirectoryError, type UserRecord } from "../auth/directory.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { AgencyKind, Role } from "../auth/roles.ts";
@@ -51,9 +51,6 @@ const TokenView = z
 
 const UserParams = z.object({ userId: z.string().min(1).max(100).describe("User id") });
 const TokenParams = z.object({ tokenId: z.string().min(1).max(100).describe("Token id") });
-
-const agencyView = (a: AgencyRecord) => a;
-const userView = (u: UserRecord) => u;
 
 /** The directory's refusals as problems (its messages carry ids only). */
 function asProblem(error: unknown): unknown {
@@ -103,7 +100,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => ({ items: app.directory.listAgencies().map(agencyView) }),
+    async () => ({ items: app.directory.listAgencies() }),
   );
 
   app.post(
@@ -156,7 +153,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         return a;
       });
-      return reply.code(201).send(agencyView(agency));
+      return reply.code(201).send(agency);
     },
   );
 
@@ -177,7 +174,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ items: app.directory.listUsers(request.query.agency).map(userView) }),
+    async (request) => ({ items: app.directory.listUsers(request.query.agency) }),
   );
 
   app.post(
@@ -222,7 +219,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         return u;
       });
-      return reply.code(201).send(userView(user));
+      return reply.code(201).send(user);
     },
   );
 
@@ -244,21 +241,19 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = userOr404(request.params.userId);
       if (user.id === request.principal?.userId)
         throw new ApiProblem("PASSERELLE_OWN_ACCOUNT", "You cannot disable your own account");
-      if (user.disabledAt) return userView(user);
-      return userView(
-        await write(() => {
-          app.directory.disableUser(user.id);
-          app.auditLog.appendInTransaction(
-            auditDraft(request, {
-              action: "users.disable",
-              outcome: "allowed",
-              targetType: "user",
-              targetId: user.id,
-            }),
-          );
-          return app.directory.getUser(user.id)!;
-        }),
-      );
+      if (user.disabledAt) return user;
+      return write(() => {
+        app.directory.disableUser(user.id);
+        app.auditLog.appendInTransaction(
+          auditDraft(request, {
+            action: "users.disable",
+            outcome: "allowed",
+            targetType: "user",
+            targetId: user.id,
+          }),
+        );
+        return app.directory.getUser(user.id)!;
+      });
     },
   );
 
