@@ -1,5 +1,5 @@
 /**
- * Supervisors, languages, auditors, committees, keyboard-only use and the idle sign-out, through
+ * Supervisors, languages, auditors, committees, admins, keyboard-only use and the idle sign-out, through
  * the console only, in Debian's headless Chromium against a real server: every screen visited is
  * screenshotted and checked with axe-core and for CSP violations.
  */
@@ -177,6 +177,51 @@ describe("keyboard only", () => {
 });
 
 describe("idle session", () => {
+  it("an admin creates a caseworker with a password, who then signs in; a token is shown once and revoked", async () => {
+    const t = await tab();
+    const { page } = t;
+    await signIn(page, await server.user("admin"));
+    await page.getByRole("heading", { name: "Administration" }).waitFor();
+    await page.getByRole("heading", { name: "Users of GH:mogcsp" }).waitFor();
+    await screen(t, "admin", "administration");
+    // A code the pathway does not name is refused with the valid ones listed.
+    await page.getByLabel("Country (2-letter code, e.g. GH)").fill("GH");
+    await page.getByLabel("Agency code in the country's pathway").fill("polcie-ahtu");
+    await page.getByLabel("Name", { exact: true }).fill("Typo unit");
+    await page.getByRole("button", { name: "Register an agency" }).click();
+    const refused = page.locator('[data-code="PASSERELLE_AGENCY_NOT_IN_PATHWAY"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain("mogcsp");
+    expect(server.app.directory.getAgency("GH:polcie-ahtu")).toBeUndefined();
+
+    await page.getByLabel("Login", { exact: true }).fill("kojo-made-by-admin");
+    await page.getByLabel("Role").selectOption("caseworker");
+    await page.getByLabel(/^Password \(12 characters/).fill(PASSWORD);
+    await page.getByRole("button", { name: "Add a user" }).click();
+    const row = page.getByRole("row", { name: /kojo-made-by-admin/ });
+    await row.waitFor();
+    await row.getByRole("button", { name: "Tokens of kojo-made-by-admin" }).click();
+    await page.getByLabel("Valid for (days, 1 to 365)").fill("7");
+    await page.getByRole("button", { name: "Issue a token" }).click();
+    await page.getByText("it is shown only once").waitFor();
+    const token = await page.getByLabel("New token (shown once)").inputValue();
+    expect(token).toMatch(/^psr_/);
+    await screen(t, "admin", "token-shown-once");
+    const me = () =>
+      fetch(`${server.url}/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    expect(await me()).toBe(200);
+    await page.getByRole("button", { name: /^Revoke tok_/ }).click();
+    await page.getByRole("cell", { name: "revoked" }).waitFor();
+    expect(await me()).toBe(401);
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    const second = await tab();
+    await signIn(second.page, "kojo-made-by-admin");
+    await second.page.getByRole("heading", { name: "My work" }).waitFor();
+  });
+
   it("ends after the idle limit, says so, and revokes the token", async () => {
     const t = await tab();
     const { page } = t;

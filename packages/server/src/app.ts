@@ -25,6 +25,7 @@ import aggregateRoutes from "./policy/aggregate-routes.ts";
 import personRoutes from "./policy/person-routes.ts";
 import referralRoutes from "./policy/referral-routes.ts";
 import { responseSerializerCompiler } from "./response-serializer.ts";
+import adminRoutes from "./routes/admin.ts";
 import caseRoutes from "./routes/cases.ts";
 import healthRoutes from "./routes/health.ts";
 import pathwayRoutes from "./routes/pathways.ts";
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(consentRoutes);
   await app.register(referralRoutes);
   await app.register(aggregateRoutes);
+  await app.register(adminRoutes);
   await app.register(personRoutes);
   await app.register(consolePlugin, options.console ?? {});
   await app.ready();

@@ -104,7 +104,7 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Agency not registered",
     description:
-      "The agency a case is referred to, or opened for, is not registered on this server (`passerelle users add-agency`), or is not yours.",
+      "The agency a case is referred to or opened for, or a new user's agency, is not registered on this server (`POST /v1/admin/agencies` or `passerelle users add-agency`), or is not yours.",
   },
   PASSERELLE_ROUTE_NOT_FOUND: {
     status: 404,
@@ -152,6 +152,34 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "Pathway version not published",
     description: "New cases can only be opened on a published pathway version.",
+  },
+  PASSERELLE_AGENCY_NOT_IN_PATHWAY: {
+    status: 422,
+    title: "Agency not in the country's pathway",
+    description:
+      "An agency is registered under its id in its country's pathway (the pathway assigns work by these ids). The country has no pathway, or its pathway names no agency with this code; `agencies` lists the valid codes (or `countries` the countries with a pathway). Nothing was stored.",
+  },
+  PASSERELLE_ALREADY_EXISTS: {
+    status: 409,
+    title: "Already exists",
+    description:
+      "An agency with this country and code, or a user with this login, is already registered. Nothing was stored.",
+  },
+  PASSERELLE_OWN_ACCOUNT: {
+    status: 409,
+    title: "Own account",
+    description:
+      "An admin cannot disable their own account over the API (it could leave no admin able to undo it). Another admin, or `passerelle users disable`, can. Nothing changed.",
+  },
+  PASSERELLE_USER_NOT_FOUND: {
+    status: 404,
+    title: "User not found",
+    description: "No user has this id. List them with `GET /v1/admin/users`.",
+  },
+  PASSERELLE_TOKEN_NOT_FOUND: {
+    status: 404,
+    title: "Token not found",
+    description: "No API token has this id. List a user's with `GET /v1/admin/users/{userId}/tokens`.",
   },
   PASSERELLE_UNKNOWN_AGENCY: {
     status: 422,
