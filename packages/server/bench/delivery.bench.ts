@@ -18,7 +18,6 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Queue } from "bullmq";
-import { openDatabase } from "../src/db/open.ts";
 import { MemoryChannel } from "../src/delivery/channels/memory.ts";
 import { type Clock, ManualClock } from "../src/delivery/clock.ts";
 import { DeliveryHandler, type DueRung } from "../src/delivery/handler.ts";
@@ -28,7 +27,8 @@ import { InProcessScheduler } from "../src/delivery/scheduler.ts";
 import { Sweep } from "../src/delivery/sweep.ts";
 import { silentLogger } from "../src/delivery/testing.ts";
 import { createDeliveryWorker } from "../src/delivery/worker.ts";
-import { GroupCommitQueue } from "../src/store/sqlite/group-commit.ts";
+import { GroupCommitQueue } from "../src/storage/sqlite/group-commit.ts";
+import { openDatabase } from "../src/storage/sqlite/open.ts";
 
 const TOTAL = Number(process.env.BENCH_DELIVERY_TASKS ?? 1_000_000);
 const DUE = Number(process.env.BENCH_DELIVERY_DUE ?? 100_000);

@@ -23,13 +23,13 @@ import { CaseService, caseView } from "../src/cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../src/cases/decide-event.ts";
 import { loadKeyring } from "../src/crypto/keyring.ts";
 import { SealingCodec } from "../src/crypto/personal-data-codec.ts";
-import { openDatabase } from "../src/db/open.ts";
 import { PathwayRegistry } from "../src/pathways/pathway-registry.ts";
 import { serializeCaseView } from "../src/response-serializer.ts";
-import { BatchTransaction } from "../src/store/sqlite/batch-transaction.ts";
-import { CaseWrites } from "../src/store/sqlite/case-writes.ts";
-import { SqliteCaseStore } from "../src/store/sqlite/sqlite-case-store.ts";
-import { prepareCaseReads, readAggregate } from "../src/store/sqlite/statements.ts";
+import { BatchTransaction } from "../src/storage/sqlite/batch-transaction.ts";
+import { CaseWrites } from "../src/storage/sqlite/case-writes.ts";
+import { openDatabase } from "../src/storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../src/storage/sqlite/sqlite-case-store.ts";
+import { prepareCaseReads, readAggregate } from "../src/storage/sqlite/statements.ts";
 import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);

@@ -6,8 +6,8 @@
  *   pnpm --filter @passerelle/server exec tsx bench/list-queries.ts /tmp/p1m/million.db
  */
 import Database from "better-sqlite3";
-import type { CaseFilter } from "../src/store/case-store.ts";
-import { SqliteCaseStore } from "../src/store/sqlite/sqlite-case-store.ts";
+import type { CaseFilter } from "../src/storage/case-store.ts";
+import { SqliteCaseStore } from "../src/storage/sqlite/sqlite-case-store.ts";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: list-queries.ts <database file>");

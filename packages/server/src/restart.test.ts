@@ -3,7 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
-import { openDatabase } from "./db/open.ts";
+import { openDatabase } from "./storage/sqlite/open.ts";
 import { build, TEST_PATHWAYS_DIR, tempDir } from "./testing/build.ts";
 import { ADULT, CHILD, dumpAll, openCase, sendEvent } from "./testing/fixtures.ts";
 

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "./db/open.ts";
+import { openDatabase } from "./storage/sqlite/open.ts";
 import { provisionToken } from "./testing/auth.ts";
 import { build, type TestApp, testKeyFile } from "./testing/build.ts";
 import { ADULT, IDENTIFICATION, openCase } from "./testing/fixtures.ts";

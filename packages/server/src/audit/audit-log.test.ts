@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { tempDir } from "../testing/build.ts";
 import type { AuditDraft } from "./audit-log.ts";
 import { AuditLog } from "./audit-log.ts";

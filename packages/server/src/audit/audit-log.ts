@@ -5,7 +5,7 @@
  * group-commit queue, a CLI process) can never fork the chain.
  */
 import type Database from "better-sqlite3";
-import { StatementCache } from "../db/statement-cache.ts";
+import { StatementCache } from "../storage/sqlite/statement-cache.ts";
 import type { AuditEntry, AuditFields } from "./audit-entry.ts";
 import {
   CHAIN_START,

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open.ts";
-import { olderDatabase } from "../db/testing-migrations.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
+import { olderDatabase } from "../storage/sqlite/testing-migrations.ts";
 import { type AuditDraft, AuditLog } from "./audit-log.ts";
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { tempDir } from "../testing/build.ts";
 import { Directory } from "./directory.ts";
 import { generateToken } from "./token.ts";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { tempDir } from "../testing/build.ts";
 import { FREE_FAILURES, LoginThrottle, MAX_LOCK_MS } from "./login-throttle.ts";
 import { hashPassword } from "./password.ts";

@@ -3,7 +3,7 @@
  * `passerelle users bootstrap-admin` does, and what tests and the benchmark use to obtain a token for
  * a server they start as a separate process.
  */
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { agencyKey, Directory } from "./directory.ts";
 import type { AgencyKind, Role } from "./roles.ts";
 

@@ -10,14 +10,14 @@ import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
 import { encodeCursor } from "../routes/cursor.ts";
-import type { ApplyResult, CaseFilter, CaseStore, ReadQuery } from "../store/case-store.ts";
+import type { ApplyResult, CaseFilter, CaseStore, ReadQuery } from "../storage/case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
   ConsentRow,
   HistoryRecord,
   TaskRecord,
-} from "../store/records.ts";
+} from "../storage/records.ts";
 import type { CaseListView, CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
 import { contextOf, type EventCommand, pinnedPathway, toWrite } from "./decide-event.ts";
 import { type Identification, type Person, personAttributes } from "./person.ts";

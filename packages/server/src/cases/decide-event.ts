@@ -18,7 +18,7 @@ import type { AuditDraft } from "../audit/audit-log.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import type { PathwayRegistry, RegisteredPathway } from "../pathways/pathway-registry.ts";
-import type { CaseAggregate, ConsentRow, TransitionWrite } from "../store/records.ts";
+import type { CaseAggregate, ConsentRow, TransitionWrite } from "../storage/records.ts";
 import { personAttributes } from "./person.ts";
 
 /** One event to apply, as data: what the route received and who sent it. */

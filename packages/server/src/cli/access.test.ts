@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Directory } from "../auth/directory.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { build, tempDir } from "../testing/build.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));

@@ -3,7 +3,7 @@ import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 
 export interface DatabaseOption {
   databaseUrl?: string;

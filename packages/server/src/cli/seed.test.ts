@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
-import { openDatabase } from "../db/open.ts";
-import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { tempDir } from "../testing/build.ts";
 import { seedDemo, seedSummary } from "./seed.ts";
 

@@ -14,10 +14,10 @@ import { CaseService } from "../cases/case-service.ts";
 import type { Identification, Person } from "../cases/person.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
-import { openDatabase } from "../db/open.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 
 /** Made-up names only: never real people. */
 const GIVEN_NAMES = [

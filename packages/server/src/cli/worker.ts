@@ -7,10 +7,10 @@
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
 import { databaseFile, loadConfig } from "../config.ts";
-import { openDatabase } from "../db/open.ts";
 import { startDelivery } from "../delivery/runtime.ts";
 import { createLogger } from "../logger.ts";
-import { GroupCommitQueue } from "../store/sqlite/group-commit.ts";
+import { GroupCommitQueue } from "../storage/sqlite/group-commit.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 
 export function registerWorkerCommand(program: Command): void {
   program

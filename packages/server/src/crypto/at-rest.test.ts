@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { sealedKeyId } from "./cipher.ts";

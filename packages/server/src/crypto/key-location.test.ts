@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { tempDir } from "../testing/build.ts";
 import { defaultKeyFile, loadKeyring } from "./keyring.ts";
 import { keyringFor, keySettingsFromEnv } from "./protect-store.ts";

@@ -13,7 +13,7 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import type { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import type { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { TEST_PATHWAYS_DIR } from "../testing/build.ts";
 import { ADULT, openCase, sendEvent } from "../testing/fixtures.ts";
 import { MemoryChannel } from "./channels/memory.ts";

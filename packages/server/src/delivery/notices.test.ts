@@ -4,7 +4,7 @@
  * pathway, a real SQLite file and the real write path, with time moved by a manual clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import type { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { build, type TestApp } from "../testing/build.ts";
 import { ADULT, IDENTIFICATION } from "../testing/fixtures.ts";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
-import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import type { Channel } from "./channels/channel.ts";
 import type { Clock } from "./clock.ts";
 import { type DeliveryConfig, type DeliveryRuntime, startDelivery } from "./runtime.ts";

@@ -13,8 +13,8 @@ import type { Assignee } from "@passerelle/definitions";
 import type { ScheduledEscalation } from "@passerelle/engine";
 import type Database from "better-sqlite3";
 import { aad, decodeText, encodeText, type PersonalDataCodec } from "../crypto/personal-data-codec.ts";
-import type { TaskRecord } from "../store/records.ts";
-import { toTask } from "../store/sqlite/rows.ts";
+import type { TaskRecord } from "../storage/records.ts";
+import { toTask } from "../storage/sqlite/rows.ts";
 import type { Writer } from "./handler.ts";
 import { reassignLadder, snoozeLadder } from "./ladder.ts";
 

@@ -2,8 +2,9 @@
  * A delivery worker in its own process, for the crash test: the test kills it with SIGKILL in the
  * middle of a webhook send. Settings come from the environment (no personal data involved).
  */
-import { openDatabase } from "../db/open.ts";
-import { GroupCommitQueue } from "../store/sqlite/group-commit.ts";
+
+import { GroupCommitQueue } from "../storage/sqlite/group-commit.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { WebhookChannel } from "./channels/webhook.ts";
 import { systemClock } from "./clock.ts";
 import { DeliveryHandler } from "./handler.ts";

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import type { Assignee } from "@passerelle/definitions";
 import type { ScheduledEscalation, TaskToSchedule } from "@passerelle/engine";
 import { pino } from "pino";
-import { openDatabase } from "../db/open.ts";
 import { newCaseId } from "../ids.ts";
-import type { NoticeToSend, TaskRecord } from "../store/records.ts";
-import { SqliteCaseStore } from "../store/sqlite/sqlite-case-store.ts";
+import type { NoticeToSend, TaskRecord } from "../storage/records.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 
 export const silentLogger = pino({ level: "silent" });
 

@@ -13,8 +13,8 @@ import {
 } from "@passerelle/definitions";
 import { withCalendars } from "@passerelle/engine";
 import { currentCalendars } from "../calendars/calendar-dirs.ts";
-import type { CaseStore } from "../store/case-store.ts";
-import type { PathwayVersionRecord } from "../store/records.ts";
+import type { CaseStore } from "../storage/case-store.ts";
+import type { PathwayVersionRecord } from "../storage/records.ts";
 import { assertPathwaysValid } from "./verify-pathways.ts";
 
 export interface RegisteredPathway {

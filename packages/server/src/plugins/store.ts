@@ -8,10 +8,10 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { CaseService } from "../cases/case-service.ts";
 import type { KeyringSettings } from "../crypto/keyring.ts";
-import { openDatabase } from "../db/open.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import type { CaseStore } from "../store/case-store.ts";
-import { SqliteCaseStore, type StoreProtection } from "../store/sqlite/sqlite-case-store.ts";
+import type { CaseStore } from "../storage/case-store.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore, type StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
 
 declare module "fastify" {
   interface FastifyInstance {

@@ -1,5 +1,5 @@
 import type { Principal } from "../auth/roles.ts";
-import type { VisibleTo } from "../store/case-store.ts";
+import type { VisibleTo } from "../storage/case-store.ts";
 
 /** The agency's pathway id and country out of its key `<country>:<code>`. */
 export function agencyParts(agencyKey: string): { country: string; code: string } {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../audit/audit-log.ts";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { applyRetention, ERASED_PERSON } from "./apply.ts";

@@ -10,7 +10,7 @@ import { buildProtected, OWN } from "../auth/testing.ts";
 import { caseSalts } from "../crypto/case-keys.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
 import { aad, SealingCodec } from "../crypto/personal-data-codec.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { applyRetention } from "./apply.ts";
 

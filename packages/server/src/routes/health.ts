@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { writableNow } from "../db/store-checks.ts";
 import { ApiProblem } from "../errors/problem.ts";
+import { writableNow } from "../storage/sqlite/store-checks.ts";
 import { problems } from "./responses.ts";
 
 /**

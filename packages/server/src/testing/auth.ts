@@ -4,7 +4,7 @@
  */
 import { Directory } from "../auth/directory.ts";
 import type { Role } from "../auth/roles.ts";
-import { openDatabase } from "../db/open.ts";
+import { openDatabase } from "../storage/sqlite/open.ts";
 
 export function provisionToken(
   file: string,

@@ -4,10 +4,10 @@
  */
 import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
-import { StatementCache } from "../../db/statement-cache.ts";
 import type { CaseFilter } from "../case-store.ts";
 import type { CaseAggregate, CaseSummaryRecord } from "../records.ts";
 import { SUMMARY_COLUMNS as SUMMARY_COLUMN_NAMES, type SummaryValues, summaryOfValues } from "./rows.ts";
+import { StatementCache } from "./statement-cache.ts";
 import { type CaseReadStatements, prepareCaseReads, readAggregate } from "./statements.ts";
 
 const SUMMARY_COLUMNS = SUMMARY_COLUMN_NAMES.join(", ");

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OpenDatabase, openDatabase } from "../../db/open.ts";
 import type { CaseFilter } from "../case-store.ts";
+import { type OpenDatabase, openDatabase } from "./open.ts";
 import { SqliteCaseStore } from "./sqlite-case-store.ts";
 
 // Need-to-know lists merge two keyset pages (owned cases, referred cases): these cases exercise the

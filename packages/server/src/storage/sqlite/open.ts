@@ -13,7 +13,7 @@ import { analyseIndexesWithoutStatistics } from "./index-statistics.ts";
 import * as schema from "./schema/index.ts";
 import { assertStructureIntact, assertWritable, StoreUnusableError } from "./store-checks.ts";
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/sqlite/", import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
 export type Db = BetterSQLite3Database<typeof schema>;
 

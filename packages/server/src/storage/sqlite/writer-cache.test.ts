@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openConnection } from "../../db/open.ts";
+import { openConnection } from "./open.ts";
 import { LOCK_BYTE_OFFSET, SMALL_FILE_CACHE_KIB, writerCacheKib } from "./writer-cache.ts";
 
 describe("writerCacheKib", () => {

@@ -10,7 +10,6 @@ import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import type { EventCommand } from "../../cases/decide-event.ts";
 import type { KeyringSettings } from "../../crypto/keyring.ts";
 import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
-import { StatementCache } from "../../db/statement-cache.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
   ApplyResult,
@@ -35,6 +34,7 @@ import { GroupCommitQueue } from "./group-commit.ts";
 import { answerRead } from "./read-answers.ts";
 import { ReaderThread } from "./reader-thread-client.ts";
 import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { StatementCache } from "./statement-cache.ts";
 import type { WriteCommand } from "./write-command.ts";
 import { WriterThread } from "./writer-thread-client.ts";
 

@@ -8,12 +8,12 @@ import { describe, expect, it } from "vitest";
 import { CaseService } from "../../cases/case-service.ts";
 import { Identification, Person } from "../../cases/person.ts";
 import { PlainCodec } from "../../crypto/personal-data-codec.ts";
-import { openConnection, openDatabase } from "../../db/open.ts";
 import { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import { TEST_PATHWAYS_DIR, tempDir } from "../../testing/build.ts";
 import { ADULT, IDENTIFICATION } from "../../testing/fixtures.ts";
 import { BatchTransaction } from "./batch-transaction.ts";
 import { CaseWrites } from "./case-writes.ts";
+import { openConnection, openDatabase } from "./open.ts";
 import { SqliteCaseStore } from "./sqlite-case-store.ts";
 
 describe("cases kept by the writer", () => {

@@ -1,8 +1,8 @@
 import { chmodSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { build, tempDir } from "../testing/build.ts";
-import { openCase } from "../testing/fixtures.ts";
+import { build, tempDir } from "../../testing/build.ts";
+import { openCase } from "../../testing/fixtures.ts";
 
 describe("database files", () => {
   it("are readable and writable by their owner only: the database, its WAL and shared memory", async () => {
