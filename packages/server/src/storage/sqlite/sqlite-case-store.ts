@@ -1,14 +1,12 @@
 /**
- * The embedded store: one SQLite file, one writer (the group-commit queue). Reads run on this
- * thread's connection and only ever see committed data (WAL). Writes are commands
- * (`write-command.ts`) run by `CaseWrites` — inline on this connection, or in the writer thread
- * with a connection of its own (`useWriterThread`), so that their SQL, audit hashing and fsync
- * leave the event loop.
+ * The embedded store: one SQLite file, one writer (the group-commit queue, `group-commit.ts`) on
+ * the request thread. Writes run synchronously inside the batch transaction and are answered once
+ * the batch is synced; reads run on the same connection between batches, so they only ever see
+ * committed, synced data.
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import type { EventCommand } from "../../cases/decide-event.ts";
-import type { KeyringSettings } from "../../crypto/keyring.ts";
 import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
@@ -16,8 +14,7 @@ import type {
   CaseFilter,
   CaseStore,
   CompleteTaskResult,
-  ReadAnswer,
-  ReadQuery,
+  StoreHealth,
   TaskFilter,
 } from "../case-store.ts";
 import type {
@@ -30,18 +27,18 @@ import type {
 } from "../records.ts";
 import { CaseReads } from "./case-reads.ts";
 import { CaseWrites } from "./case-writes.ts";
+import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
-import { answerRead } from "./read-answers.ts";
-import { ReaderThread } from "./reader-thread-client.ts";
 import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
 import { StatementCache } from "./statement-cache.ts";
-import type { WriteCommand } from "./write-command.ts";
-import { WriterThread } from "./writer-thread-client.ts";
+import { writableNow } from "./store-checks.ts";
 
 /** How personal values are sealed (encrypted at rest), and where audit entries of writes go. */
 export interface StoreProtection {
   codec?: PersonalDataCodec;
   audit?: AuditLog;
+  /** How commits become durable (default: fdatasync of the WAL; tests put a failing disk here). */
+  durability?: Durability;
 }
 
 /** Raised by `upsertPathwayVersions` when a published version changed: the server must not start. */
@@ -60,8 +57,7 @@ export class SqliteCaseStore implements CaseStore {
   private readonly caseReads: CaseReads;
   private readonly listStatements: StatementCache;
   private pathways: PathwayRegistry | undefined;
-  private reader: ReaderThread | undefined;
-  private writerThread: WriterThread | undefined;
+  private readonly writes: CaseWrites;
 
   // `sqlite` is public for delivery, which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -72,63 +68,23 @@ export class SqliteCaseStore implements CaseStore {
     readonly sqlite: Database.Database,
     protection: StoreProtection = {},
   ) {
-    this.queue = new GroupCommitQueue(sqlite);
+    this.queue = new GroupCommitQueue(sqlite, protection.durability);
     this.statements = prepare(sqlite);
     this.listStatements = new StatementCache(sqlite);
     this.codec = protection.codec ?? new PlainCodec();
     this.caseReads = new CaseReads(sqlite, this.codec);
     this.auditLog = protection.audit;
-    // Commands run inline until `useWriterThread`; events need `usePathways` first.
-    const writes = new CaseWrites(sqlite, {
+    // Events need `usePathways` first.
+    this.writes = new CaseWrites(sqlite, {
       codec: this.codec,
       audit: this.auditLog,
       pathways: () => this.pathways,
     });
-    this.queue.useCommands({ kind: "inline", execute: (command) => writes.execute(command) });
   }
 
-  /** The pathways events are decided with when commands run inline (the writer thread loads its own). */
+  /** The pathways events are decided with. */
   usePathways(pathways: PathwayRegistry): void {
     this.pathways = pathways;
-  }
-
-  /**
-   * Moves the commands to a writer thread with its own connection. `keys` must be the settings the
-   * codec of this store was made with (null: protections off); the pathways must be stored already.
-   */
-  useWriterThread(options: { keys: KeyringSettings | null; onCrash?: (error: Error) => void }): void {
-    if ((options.keys === null) !== (this.auditLog === undefined))
-      throw new Error("the writer thread must be given the protections of the store");
-    this.writerThread = new WriterThread({
-      file: this.sqlite.name,
-      keys: options.keys,
-      codec: this.codec,
-      ...(options.onCrash && { onCrash: options.onCrash }),
-    });
-    this.queue.useCommands(this.writerThread);
-  }
-
-  /**
-   * Moves case reads and lists (`answerRead`) to a reader thread with its own connection. `keys`:
-   * as for the writer thread.
-   */
-  useReaderThread(options: { keys: KeyringSettings | null }): void {
-    this.reader = new ReaderThread({ file: this.sqlite.name, keys: options.keys });
-  }
-
-  /**
-   * With the writer thread, commits are visible before they are synced (see `readBarrier` in
-   * `writer-thread-client.ts`); inline, COMMIT syncs (`synchronous = FULL`) before anyone sees it.
-   */
-  readBarrier(): Promise<void> | undefined {
-    return this.writerThread?.readBarrier();
-  }
-
-  /** A case view or a page of cases, serialised: in the reader thread, or here. */
-  answerRead(query: ReadQuery): Promise<ReadAnswer> {
-    if (this.reader) return this.reader.answer(query);
-    if (!this.pathways) return Promise.reject(new Error("the store was given no pathways"));
-    return Promise.resolve(answerRead(this.caseReads, this.pathways, query));
   }
 
   transact<T>(fn: () => T): Promise<T> {
@@ -137,12 +93,11 @@ export class SqliteCaseStore implements CaseStore {
 
   /** Appends an audit entry in a write of its own (batched with the other writes). */
   appendAudit(draft: AuditDraft): Promise<void> {
-    if (!this.auditLog) return Promise.resolve();
-    return this.send({ type: "appendAudit", draft });
-  }
-
-  private send<T>(command: WriteCommand): Promise<T> {
-    return this.queue.send<T>(command);
+    const audit = this.auditLog;
+    if (!audit) return Promise.resolve();
+    return this.queue.run(() => {
+      audit.appendInTransaction(draft);
+    });
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
@@ -181,7 +136,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   createCase(input: NewCase): Promise<CaseAggregate> {
-    return this.send({ type: "createCase", input });
+    return this.queue.run(() => this.writes.createCase(input));
   }
 
   async getCase(id: string): Promise<CaseAggregate | undefined> {
@@ -193,7 +148,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   applyEvent(command: EventCommand): Promise<ApplyResult> {
-    return this.send({ type: "applyEvent", command });
+    return this.queue.run(() => this.writes.applyEvent(command));
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
@@ -250,19 +205,23 @@ export class SqliteCaseStore implements CaseStore {
     taskId: string,
     input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult> {
-    return this.send({ type: "completeTask", taskId, input });
+    return this.queue.run(() => this.writes.completeTask(taskId, input));
   }
 
-  /**
-   * Starts the reader and writer threads (when used) and resolves once both are ready, so that the
-   * first requests after a start do not wait for a thread to load its code.
-   */
-  async startThreads(): Promise<void> {
-    await Promise.all([this.reader?.start(), this.writerThread?.start()]);
+  async health(): Promise<StoreHealth> {
+    if (this.queue.syncFailed)
+      return {
+        ok: false,
+        code: "PASSERELLE_STORE_SYNC_FAILED",
+        reason: `syncing the log of ${this.sqlite.name} failed: restart the server`,
+      };
+    const writable = writableNow(this.sqlite.name);
+    return writable.ok
+      ? { ok: true }
+      : { ok: false, code: "PASSERELLE_STORE_UNWRITABLE", reason: writable.reason };
   }
 
   async close(): Promise<void> {
-    await this.reader?.close();
     await this.queue.drain();
     if (this.sqlite.open) this.sqlite.close();
   }
