@@ -8,14 +8,14 @@ import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { CaseService } from "../cases/case-service.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import type { CaseStore } from "../storage/case-store.ts";
 import type { Durability } from "../storage/sqlite/durability.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
 import { SqliteCaseStore, type StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
+import type { Storage } from "../storage/storage.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
-    store: CaseStore;
+    store: Storage;
     /** The store's connection (users, tokens, audit and grants live in the same file). */
     sqlite: Database.Database;
     pathways: PathwayRegistry;
@@ -54,7 +54,7 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
     throw error;
   }
   store.usePathways(pathways);
-  app.decorate("store", store as CaseStore);
+  app.decorate("store", store as Storage);
   app.decorate("sqlite", sqlite);
   app.decorate("pathways", pathways);
   app.decorate("cases", new CaseService(store, pathways));

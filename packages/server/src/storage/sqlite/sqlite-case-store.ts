@@ -1,8 +1,9 @@
 /**
  * The embedded store: one SQLite file, one writer (the group-commit queue, `group-commit.ts`) on
- * the request thread. Writes run synchronously inside the batch transaction and are answered once
- * the batch is synced; reads run on the same connection between batches, so they only ever see
- * committed, synced data.
+ * the request thread, and a second, read-only connection for every read outside a transaction. A
+ * transaction's work may await (the repositories are async), and meanwhile other requests read:
+ * on the reader they see only committed data, never the open batch. A batch is synced in the same
+ * synchronous stretch as its COMMIT, so nothing committed-but-unsynced is ever read either.
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
@@ -25,11 +26,14 @@ import type {
   PathwayVersionRecord,
   TaskRecord,
 } from "../records.ts";
+import type { Repositories, Storage } from "../storage.ts";
 import { CaseReads } from "./case-reads.ts";
 import { CaseWrites } from "./case-writes.ts";
 import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
+import { openConnection } from "./open.ts";
 import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { SqliteRepositories } from "./sqlite-repositories.ts";
 import { StatementCache } from "./statement-cache.ts";
 import { writableNow } from "./store-checks.ts";
 
@@ -51,13 +55,19 @@ export class PathwayImmutabilityError extends Error {
   }
 }
 
-export class SqliteCaseStore implements CaseStore {
+export class SqliteCaseStore implements Storage {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly pathwayWrites: ReturnType<typeof preparePathwayWrites>;
   private readonly caseReads: CaseReads;
   private readonly listStatements: StatementCache;
   private pathways: PathwayRegistry | undefined;
   private readonly writes: CaseWrites;
+  /** Reads outside a transaction (`query_only`); the writer connection itself for `:memory:`. */
+  private readonly reader: Database.Database;
+  private readonly readRepositories: SqliteRepositories;
+  private readonly writeRepositories: SqliteRepositories;
+  readonly dialect = "sqlite" as const;
 
   // `sqlite` is public for delivery, which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -69,10 +79,13 @@ export class SqliteCaseStore implements CaseStore {
     protection: StoreProtection = {},
   ) {
     this.queue = new GroupCommitQueue(sqlite, protection.durability);
-    this.statements = prepare(sqlite);
-    this.listStatements = new StatementCache(sqlite);
+    this.reader = sqlite.memory ? sqlite : openConnection(sqlite.name);
+    if (this.reader !== sqlite) this.reader.pragma("query_only = ON");
+    this.statements = prepare(this.reader);
+    this.pathwayWrites = preparePathwayWrites(sqlite);
+    this.listStatements = new StatementCache(this.reader);
     this.codec = protection.codec ?? new PlainCodec();
-    this.caseReads = new CaseReads(sqlite, this.codec);
+    this.caseReads = new CaseReads(this.reader, this.codec);
     this.auditLog = protection.audit;
     // Events need `usePathways` first.
     this.writes = new CaseWrites(sqlite, {
@@ -80,6 +93,13 @@ export class SqliteCaseStore implements CaseStore {
       audit: this.auditLog,
       pathways: () => this.pathways,
     });
+    const dependencies = { codec: this.codec, auditKey: this.auditLog?.key };
+    this.readRepositories = new SqliteRepositories(this.reader, dependencies);
+    this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
+  }
+
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
+    return this.queue.run(() => work(this.writeRepositories));
   }
 
   /** The pathways events are decided with. */
@@ -101,8 +121,9 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
-    const s = this.statements;
-    this.sqlite.transaction(() => {
+    const s = { ...this.statements, ...this.pathwayWrites };
+    // One write of the group commit: synced like every other, all versions or none.
+    await this.queue.run(() => {
       for (const v of versions) {
         const stored = s.getPathwayVersion.get(v.country, v.version) as Record<string, unknown> | undefined;
         if (stored && stored.status === "published" && stored.hash !== v.hash) {
@@ -118,7 +139,7 @@ export class SqliteCaseStore implements CaseStore {
           published_at: v.publishedAt,
         });
       }
-    })();
+    });
   }
 
   async listPathwayVersions(country?: string): Promise<PathwayVersionRecord[]> {
@@ -223,6 +244,7 @@ export class SqliteCaseStore implements CaseStore {
 
   async close(): Promise<void> {
     await this.queue.drain();
+    if (this.reader !== this.sqlite && this.reader.open) this.reader.close();
     if (this.sqlite.open) this.sqlite.close();
   }
 }
@@ -238,6 +260,12 @@ function prepare(sqlite: Database.Database) {
     listPathwayVersionsOf: sqlite.prepare(
       "SELECT * FROM pathway_versions WHERE country = ? ORDER BY version",
     ),
+  };
+}
+
+function preparePathwayWrites(sqlite: Database.Database) {
+  return {
+    getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
     upsertPathwayVersion: sqlite.prepare(
       `INSERT INTO pathway_versions (country, version, status, hash, definition, published_at)
        VALUES (@country, @version, @status, @hash, @definition, @published_at)
