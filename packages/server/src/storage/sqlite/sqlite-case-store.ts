@@ -93,6 +93,10 @@ export class SqliteCaseStore implements Storage {
     this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
   }
 
+  get delivery() {
+    return this.readRepositories.delivery;
+  }
+
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
   }
