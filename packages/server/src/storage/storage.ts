@@ -11,6 +11,7 @@
  */
 import type { CaseStore } from "./case-store.ts";
 import type { DeliveryRepository } from "./delivery-repository.ts";
+import type { TaskRepository } from "./task-repository.ts";
 
 /**
  * The repositories of every area (each in its own `<area>-repository.ts`). Outside a transaction
@@ -18,6 +19,7 @@ import type { DeliveryRepository } from "./delivery-repository.ts";
  */
 export interface Repositories {
   delivery: DeliveryRepository;
+  tasks: TaskRepository;
 }
 
 export interface Storage extends CaseStore, Repositories {

@@ -97,6 +97,10 @@ export class SqliteCaseStore implements Storage {
     return this.readRepositories.delivery;
   }
 
+  get tasks() {
+    return this.readRepositories.tasks;
+  }
+
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
   }
