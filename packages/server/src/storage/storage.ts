@@ -11,6 +11,7 @@
  */
 import type { CaseStore } from "./case-store.ts";
 import type { DeliveryRepository } from "./delivery-repository.ts";
+import type { StatsRepository } from "./stats-repository.ts";
 import type { TaskRepository } from "./task-repository.ts";
 
 /**
@@ -20,6 +21,7 @@ import type { TaskRepository } from "./task-repository.ts";
 export interface Repositories {
   delivery: DeliveryRepository;
   tasks: TaskRepository;
+  stats: StatsRepository;
 }
 
 export interface Storage extends CaseStore, Repositories {

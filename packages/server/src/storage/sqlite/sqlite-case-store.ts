@@ -101,6 +101,10 @@ export class SqliteCaseStore implements Storage {
     return this.readRepositories.tasks;
   }
 
+  get stats() {
+    return this.readRepositories.stats;
+  }
+
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
   }
