@@ -37,6 +37,7 @@ export async function build(
     protections?: boolean;
     writer?: "thread" | "inline";
     trustProxy?: string[];
+    compressionThreshold?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
@@ -58,6 +59,7 @@ export async function build(
     keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
     writer: options.writer ?? "thread",
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.compressionThreshold !== undefined && { compressionThreshold: options.compressionThreshold }),
   });
   return {
     app,
