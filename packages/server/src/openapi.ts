@@ -13,7 +13,12 @@ export const OPENAPI_FILE = fileURLToPath(new URL("../../../docs/api/openapi.jso
 
 export async function openApiText(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-openapi-"));
-  const app = await buildApp({ databaseFile: join(dir, "openapi.db"), logger: { level: "silent" } });
+  // Writes inline: the document does not depend on where writes run, and no writer thread need start.
+  const app = await buildApp({
+    databaseFile: join(dir, "openapi.db"),
+    logger: { level: "silent" },
+    writer: "inline",
+  });
   try {
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;
   } finally {
