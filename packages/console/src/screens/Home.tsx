@@ -2,9 +2,10 @@
  * "My work": open tasks (overdue first) and the cases in reach, filtered by country, stage,
  * assignee and overdue. Lists carry pseudonymous ids only, never a name.
  */
+import { STAGE_IDS } from "@passerelle/definitions/codes";
 import { useState } from "react";
 import { useIntl } from "react-intl";
-import { Due, Loading, ProblemNote, STAGES, usePathway } from "../components.tsx";
+import { Due, Loading, ProblemNote, usePathway } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
 import { get, query } from "../lib/api.ts";
 import { pick, stateLabels } from "../lib/labels.ts";
@@ -95,7 +96,7 @@ export default function Home() {
           {t("home.filter.stage")}
           <select value={filters.stage} onChange={set("stage")}>
             <option value="">{t("home.filter.any")}</option>
-            {STAGES.map((s) => (
+            {STAGE_IDS.map((s) => (
               <option key={s} value={s}>
                 {t(`stage.${s}`)}
               </option>
