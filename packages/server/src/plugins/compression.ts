@@ -10,12 +10,14 @@
  * an eavesdropper how much of the secret an injected guess matched:
  * - `/v1/auth/*`: the login answer carries a new bearer token next to the account's login name and
  *   details; no answer under it is large enough for compression to matter.
- * - issuing an API token (`POST /v1/admin/users/:userId/tokens`): the one other answer with a token.
+ * - a user's API tokens (`/v1/admin/users/:userId/tokens`): issuing one is the one other answer
+ *   with a token; the list beside it (no token values) is small.
  * - the person read (`GET /v1/cases/:id/person`): names, contacts and identity numbers, with the
  *   personal fields of events that other caseworkers typed. Nothing an outsider sends is echoed in
  *   it, and a bearer token held in page memory means no other site can make a browser repeat the
- *   read; but it is read one at a time behind a deliberate, audited step and is a few hundred
- *   bytes, so compressing it would save nothing worth any doubt about the most sensitive answer.
+ *   read; but it is read one at a time behind a deliberate, audited step and is mostly under the
+ *   threshold anyway, so compressing it would save nothing worth any doubt about the most
+ *   sensitive answer.
  * Other answers may carry text users typed (a referral's purpose) but no secret to guess at: their
  * ids are pseudonymous and shown to whoever may read the answer at all, and the API's credential
  * travels in a request header, never in an answer other than those above.
