@@ -3,7 +3,9 @@ import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
+import { openStorage } from "../storage/open-storage.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import type { Storage } from "../storage/storage.ts";
 
 export interface DatabaseOption {
   databaseUrl?: string;
@@ -17,7 +19,20 @@ export function cliDatabaseFile(opts: DatabaseOption): string {
   return databaseFile(config.DATABASE_URL);
 }
 
-/** Open the database (migrations applied) for a command, and close it afterwards. */
+/** Open the storage (migrations applied, protections on) for a command, and close it afterwards. */
+export async function withStorage<T>(
+  opts: DatabaseOption,
+  fn: (storage: Storage) => T | Promise<T>,
+): Promise<T> {
+  const storage = openStorage(cliDatabaseFile(opts));
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Open the database file (migrations applied) for a command that works on SQLite itself, and close it afterwards. */
 export async function withDatabase<T>(
   opts: DatabaseOption,
   fn: (db: ReturnType<typeof openDatabase>, file: string) => T | Promise<T>,

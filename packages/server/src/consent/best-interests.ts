@@ -1,20 +1,10 @@
 import type { Pathway } from "@passerelle/definitions";
 import { z } from "zod";
 
-/**
- * Coded grounds of a best-interests decision to refer a child without consent. Codes, not free
- * text: the decision is kept with the grant and shown in referral lists, where a sentence about
- * the child would be personal data.
- */
-export const BEST_INTERESTS_GROUNDS = [
-  "immediateProtection",
-  "medicalCare",
-  "alternativeCare",
-  "familyTracing",
-  "childProtectionAuthority",
-  "safeReturn",
-] as const;
-export type BestInterestsGrounds = (typeof BEST_INTERESTS_GROUNDS)[number];
+import { BEST_INTERESTS_GROUNDS } from "../storage/grant-repository.ts";
+
+export type { BestInterestsGrounds } from "../storage/grant-repository.ts";
+export { BEST_INTERESTS_GROUNDS } from "../storage/grant-repository.ts";
 
 export const BestInterestsDecision = z
   .object({

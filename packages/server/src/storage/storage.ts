@@ -9,14 +9,24 @@
  * repositories it is given (no network, no password hashing): the SQLite store runs transactions
  * one after another in its group commit, and a slow `work` holds the others.
  */
+import type { AuditRepository } from "./audit-repository.ts";
+import type { CaseAccessRepository } from "./case-access-repository.ts";
 import type { CaseStore } from "./case-store.ts";
+import type { DirectoryRepository } from "./directory-repository.ts";
+import type { GrantRepository } from "./grant-repository.ts";
+import type { LoginThrottleRepository } from "./login-throttle-repository.ts";
 
 /**
  * The repositories of every area (each in its own `<area>-repository.ts`). Outside a transaction
  * their writes are refused: reads only.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: each area adds its repository here
-export interface Repositories {}
+export interface Repositories {
+  readonly directory: DirectoryRepository;
+  readonly loginThrottle: LoginThrottleRepository;
+  readonly caseAccess: CaseAccessRepository;
+  readonly grants: GrantRepository;
+  readonly audit: AuditRepository;
+}
 
 export interface Storage extends CaseStore, Repositories {
   readonly dialect: "sqlite" | "postgres";

@@ -6,6 +6,11 @@
 import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Repositories } from "../storage.ts";
+import { SqliteAuditRepository } from "./audit-repository.ts";
+import { SqliteCaseAccessRepository } from "./case-access-repository.ts";
+import { SqliteDirectoryRepository } from "./directory-repository.ts";
+import { SqliteGrantRepository } from "./grant-repository.ts";
+import { SqliteLoginThrottleRepository } from "./login-throttle-repository.ts";
 
 /** What repositories may need besides their connection. */
 export interface RepositoryDependencies {
@@ -15,8 +20,20 @@ export interface RepositoryDependencies {
 }
 
 export class SqliteRepositories implements Repositories {
+  readonly directory: SqliteDirectoryRepository;
+  readonly loginThrottle: SqliteLoginThrottleRepository;
+  readonly caseAccess: SqliteCaseAccessRepository;
+  readonly grants: SqliteGrantRepository;
+  readonly audit: SqliteAuditRepository;
+
   constructor(
     readonly connection: Database.Database,
     readonly dependencies: RepositoryDependencies,
-  ) {}
+  ) {
+    this.directory = new SqliteDirectoryRepository(connection);
+    this.loginThrottle = new SqliteLoginThrottleRepository(connection);
+    this.caseAccess = new SqliteCaseAccessRepository(connection);
+    this.grants = new SqliteGrantRepository(connection);
+    this.audit = new SqliteAuditRepository(connection, dependencies.auditKey);
+  }
 }
