@@ -3,6 +3,7 @@
 import { hash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
 import { issueToken, revokeToken } from "./directory.ts";
@@ -139,16 +140,17 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = request.principal!;
-      await app.store.transaction((tx) => revokeToken(tx.directory, principal.tokenId));
+      const draft = auditDraft(request, {
+        action: "token.revoke",
+        outcome: "allowed",
+        targetType: "token",
+        targetId: principal.tokenId,
+      });
+      await app.store.transaction(async (tx) => {
+        await revokeToken(tx.directory, principal.tokenId);
+        await appendAudit(tx.audit, draft);
+      });
       app.authenticator.forget();
-      await app.audit(
-        auditDraft(request, {
-          action: "token.revoke",
-          outcome: "allowed",
-          targetType: "token",
-          targetId: principal.tokenId,
-        }),
-      );
       return reply.code(204).send(null);
     },
   );
