@@ -14,9 +14,14 @@ export interface DatabaseOption {
 export const DATABASE_URL_FLAGS = "--database-url <url>";
 export const DATABASE_URL_HELP = "SQLite file URL (default: DATABASE_URL, or file:./data/passerelle.db)";
 
+/** The database URL of a command: `--database-url`, else DATABASE_URL, else the default file. */
+export function cliDatabaseUrl(opts: DatabaseOption): string {
+  return loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) })
+    .DATABASE_URL;
+}
+
 export function cliDatabaseFile(opts: DatabaseOption): string {
-  const config = loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) });
-  return databaseFile(config.DATABASE_URL);
+  return databaseFile(cliDatabaseUrl(opts));
 }
 
 /** Open the storage (migrations applied, protections on) for a command, and close it afterwards. */
@@ -24,7 +29,7 @@ export async function withStorage<T>(
   opts: DatabaseOption,
   fn: (storage: Storage) => T | Promise<T>,
 ): Promise<T> {
-  const storage = openStorage(cliDatabaseFile(opts));
+  const storage = openStorage(cliDatabaseUrl(opts));
   try {
     return await fn(storage);
   } finally {
