@@ -8,8 +8,8 @@ import { copyFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { seedDemo } from "../src/cli/seed.ts";
 import { aad } from "../src/crypto/personal-data-codec.ts";
-import { keySettingsFromEnv, protectStore } from "../src/crypto/protect-store.ts";
 import { ulid } from "../src/ids.ts";
+import { keySettingsFromEnv, protectStore } from "../src/storage/sqlite/protect-store.ts";
 
 const DAY = 86_400_000;
 

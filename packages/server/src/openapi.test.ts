@@ -43,7 +43,7 @@ describe("OpenAPI", () => {
         "415",
         "422",
       ]);
-      // The refusals of each route's policy are documented with it (auth/plugin.ts).
+      // The refusals of each route's policy are documented with it (plugins/auth.ts).
       expect(Object.keys(doc.paths["/v1/pathways"].get.responses).sort()).toEqual(["200", "401"]);
       expect(Object.keys(doc.paths["/health"].get.responses)).toEqual(["200", "503"]);
       const ui = await t.app.inject({ url: "/docs/" });

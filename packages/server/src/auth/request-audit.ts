@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { AuditDraft } from "../audit/audit-log.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
 import { routeConfig } from "./route-config.ts";
 
 /** What an audit entry for this request says about who and from where. */

@@ -8,7 +8,7 @@ import { type HolidayCalendar, Pathway } from "@passerelle/definitions";
 import { type CaseSnapshot, retimeOpenTasks, withCalendars } from "@passerelle/engine";
 import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
-import { CLI_ACTOR } from "../cli/database-option.ts";
+import { CLI_ACTOR } from "../audit/cli-actor.ts";
 
 /** The history event type of a re-timing: not a pathway event (no pathway declares it). */
 export const CALENDAR_RETIMED = "CALENDAR_RETIMED";

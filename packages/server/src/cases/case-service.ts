@@ -6,11 +6,11 @@
  */
 import { allowedEvents, type CaseContext, type Json, startCase } from "@passerelle/engine";
 import { appendAudit } from "../audit/audit-trail.ts";
+import { encodeCursor } from "../cursor.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
-import { encodeCursor } from "../routes/cursor.ts";
 import type { AuditDraft } from "../storage/audit-repository.ts";
 import type { ApplyResult, CaseFilter } from "../storage/case-store.ts";
 import type {

@@ -2,10 +2,12 @@
 import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
-import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
 import { openStorage } from "../storage/open-storage.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { keyringFor, keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
 import type { Storage } from "../storage/storage.ts";
+
+export { CLI_ACTOR } from "../audit/cli-actor.ts";
 
 export interface DatabaseOption {
   databaseUrl?: string;
@@ -50,16 +52,6 @@ export async function withDatabase<T>(
     db.sqlite.close();
   }
 }
-
-/** Audit fields of a CLI action: no user, no token; the operator's shell is the only "where". */
-export const CLI_ACTOR = {
-  actorUserId: null,
-  actorAgencyId: null,
-  actorRole: null,
-  tokenId: null,
-  ip: "cli",
-  requestId: null,
-} as const;
 
 /** The audit log of a CLI command, with the chain key of the database's keyring (as the server's). */
 export function cliAuditLog(sqlite: Database.Database, file: string): AuditLog {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { keySettingsFromEnv, protectStore } from "../storage/sqlite/protect-store.ts";
 import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { tempDir } from "../testing/build.ts";
 import { seedDemo, seedSummary } from "./seed.ts";

@@ -13,10 +13,10 @@ import { parse } from "yaml";
 import { CaseService } from "../cases/case-service.ts";
 import type { Identification, Person } from "../cases/person.ts";
 import { databaseFile, loadConfig } from "../config.ts";
-import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { keySettingsFromEnv, protectStore } from "../storage/sqlite/protect-store.ts";
 import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 
 /** Made-up names only: never real people. */

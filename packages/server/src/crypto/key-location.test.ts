@@ -2,9 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { keyringFor, keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
 import { tempDir } from "../testing/build.ts";
 import { defaultKeyFile, loadKeyring } from "./keyring.ts";
-import { keyringFor, keySettingsFromEnv } from "./protect-store.ts";
 
 describe("where the data key lives by default", () => {
   it("outside the data directory, in the configuration directory, one file per database", () => {

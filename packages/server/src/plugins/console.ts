@@ -2,7 +2,7 @@
  * Serves the built web console (packages/console/dist) from the same origin as the API, so the
  * console needs no CORS and its token never leaves this origin. The console's document gets its own
  * strict Content-Security-Policy: only this origin's scripts, styles and API, no inline script, no
- * framing. The API keeps `default-src 'none'` (auth/security.ts).
+ * framing. The API keeps `default-src 'none'` (plugins/security.ts).
  *
  * Only four public routes, each declaring its policy like every other route: `/` (the page),
  * `/assets/:file` (hashed, immutable files), `/console-config.json` (settings the page reads) and

@@ -88,7 +88,7 @@ async function swaggerPlugin(app: FastifyInstance) {
   });
   await app.register(swaggerUi, {
     routePrefix: "/docs",
-    // The API's CSP is `default-src 'none'` (auth/security.ts); the docs pages carry their own, with
+    // The API's CSP is `default-src 'none'` (plugins/security.ts); the docs pages carry their own, with
     // the hashes of Swagger UI's inline code, so they still work.
     staticCSP: true,
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProtected, OTHER, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { MIN_CELL } from "../routes/stats.ts";
 import { ADULT, CHILD } from "../testing/fixtures.ts";
-import { MIN_CELL } from "./aggregate-routes.ts";
 
 let fx: ProtectedApp;
 beforeAll(async () => {

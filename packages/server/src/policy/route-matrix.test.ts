@@ -5,9 +5,9 @@
  * what that policy promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { routePolicy } from "../auth/plugin.ts";
 import { ROLES, type Role } from "../auth/roles.ts";
 import { buildProtected, OTHER, OWN, type ProtectedApp, type Side } from "../auth/testing.ts";
+import { routePolicy } from "../plugins/auth.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { CASE_ROLES, POLICIES } from "./policies.ts";
 

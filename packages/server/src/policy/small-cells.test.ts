@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProtected, OTHER, OWN, type ProtectedApp } from "../auth/testing.ts";
-import { MIN_CELL } from "./aggregate-routes.ts";
+import { MIN_CELL } from "../routes/stats.ts";
 import { protectTables, publishedTable } from "./small-cells.ts";
 
 describe("protectTables", () => {

@@ -12,10 +12,10 @@ import { auditDraft } from "../auth/request-audit.ts";
 import { CaseListView, CaseView, HistoryEntryView } from "../cases/case-view.ts";
 import { Identification, Person } from "../cases/person.ts";
 import { CONSENT_EVENT } from "../consent/consent-record.ts";
+import { decodeCursor } from "../cursor.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN } from "../ids.ts";
 import { agencyParts, visibleTo } from "../policy/visible-to.ts";
-import { decodeCursor } from "./cursor.ts";
 import { problems, sendSerialized } from "./responses.ts";
 
 export const CaseIdParams = z.object({

@@ -9,12 +9,12 @@ import { z } from "zod";
 import { auditDraft } from "../auth/request-audit.ts";
 import { taskView } from "../cases/case-service.ts";
 import { TaskView } from "../cases/case-view.ts";
+import { decodeCursor, encodeCursor } from "../cursor.ts";
 import type { TaskChangeResult } from "../delivery/task-actions.ts";
 import { NotificationView, notificationView, TaskActionView } from "../delivery/views.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CASE_ID_PATTERN, TASK_ID_PATTERN } from "../ids.ts";
 import { visibleTo } from "../policy/visible-to.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { problems } from "./responses.ts";
 
 const ListQuery = z.object({

@@ -4,8 +4,8 @@
  * protections the server uses (the keyring's codec and audit chain key).
  */
 import { databaseFile } from "../config.ts";
-import { keySettingsFromEnv, protectStore } from "../crypto/protect-store.ts";
 import { openDatabase } from "./sqlite/open.ts";
+import { keySettingsFromEnv, protectStore } from "./sqlite/protect-store.ts";
 import { SqliteCaseStore } from "./sqlite/sqlite-case-store.ts";
 import type { Storage } from "./storage.ts";
 

@@ -1,5 +1,5 @@
 /** Opaque keyset cursors: base64url of the last id of the page. */
-import { ApiProblem } from "../errors/problem.ts";
+import { ApiProblem } from "./errors/problem.ts";
 
 export function encodeCursor(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");

@@ -4,13 +4,19 @@ import { hash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { appendAudit } from "../audit/audit-trail.ts";
+import { issueToken, revokeToken } from "../auth/directory.ts";
+import {
+  FREE_FAILURES,
+  loginFailed,
+  loginGate,
+  loginSucceeded,
+  MAX_LOCK_MS,
+} from "../auth/login-throttle.ts";
+import { dummyPasswordHash, verifyPassword } from "../auth/password.ts";
+import { auditDraft } from "../auth/request-audit.ts";
+import { Role } from "../auth/roles.ts";
 import { ApiProblem } from "../errors/problem.ts";
-import { problems } from "../routes/responses.ts";
-import { issueToken, revokeToken } from "./directory.ts";
-import { FREE_FAILURES, loginFailed, loginGate, loginSucceeded, MAX_LOCK_MS } from "./login-throttle.ts";
-import { dummyPasswordHash, verifyPassword } from "./password.ts";
-import { auditDraft } from "./request-audit.ts";
-import { Role } from "./roles.ts";
+import { problems } from "./responses.ts";
 
 /** Session tokens from a password login expire after a working day. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;

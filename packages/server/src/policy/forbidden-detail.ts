@@ -4,8 +4,9 @@
  * the first token a newcomer holds is an admin's: the answer says how to get a caseworker's token
  * rather than only "Not allowed".
  */
+
 import type { Principal } from "../auth/roles.ts";
-import { CASE_ROLES, POLICIES, type PolicyName } from "../policy/policies.ts";
+import { CASE_ROLES, POLICIES, type PolicyName } from "./policies.ts";
 
 const CLI = "npx --yes pnpm@10 passerelle";
 

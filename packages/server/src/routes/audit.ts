@@ -1,11 +1,11 @@
 /** The audit log, for auditors: read it page by page, and verify the hash chain. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AuditFields } from "../audit/audit-entry.ts";
+import { verifyAudit } from "../audit/audit-trail.ts";
+import { Checkpoint, signCheckpoint } from "../audit/checkpoint.ts";
 import { agencyParts } from "../policy/visible-to.ts";
-import { problems } from "../routes/responses.ts";
-import { AuditFields } from "./audit-entry.ts";
-import { verifyAudit } from "./audit-trail.ts";
-import { Checkpoint, signCheckpoint } from "./checkpoint.ts";
+import { problems } from "./responses.ts";
 
 const AuditEntryView = AuditFields.extend({
   seq: z.number().int().describe("Position in the chain, from 1, contiguous"),

@@ -17,18 +17,18 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { appendAudit } from "../audit/audit-trail.ts";
 import { refusedEventDraft, type SentEvent } from "../audit/refused-event.ts";
-import { forbiddenDetail } from "../errors/forbidden-detail.ts";
+import { type Authentication, Authenticator } from "../auth/authenticator.ts";
+import { auditDraft } from "../auth/request-audit.ts";
+import type { Principal } from "../auth/roles.ts";
+import { routeConfig } from "../auth/route-config.ts";
+import { bearerToken } from "../auth/token.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseAccessLookup, type CaseAccessOf } from "../policy/case-access.ts";
 import { type CaseRelation, decide } from "../policy/decide.ts";
+import { forbiddenDetail } from "../policy/forbidden-detail.ts";
 import { isPolicyName, POLICIES, type PolicyName, refusalStatuses } from "../policy/policies.ts";
 import { problems } from "../routes/responses.ts";
 import type { AuditDraft } from "../storage/audit-repository.ts";
-import { type Authentication, Authenticator } from "./authenticator.ts";
-import { auditDraft } from "./request-audit.ts";
-import type { Principal } from "./roles.ts";
-import { routeConfig } from "./route-config.ts";
-import { bearerToken } from "./token.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {

@@ -7,10 +7,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
-import { problems } from "../routes/responses.ts";
+import { protectTables, publishedTable } from "../policy/small-cells.ts";
+import { agencyParts } from "../policy/visible-to.ts";
 import { REPORTABLE } from "../storage/stats-repository.ts";
-import { protectTables, publishedTable } from "./small-cells.ts";
-import { agencyParts } from "./visible-to.ts";
+import { problems } from "./responses.ts";
 
 /** Counts below this are withheld. */
 export const MIN_CELL = 5;

@@ -8,8 +8,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { auditDraft } from "../auth/request-audit.ts";
 import { ApiProblem } from "../errors/problem.ts";
-import { CaseIdParams } from "../routes/cases.ts";
-import { problems } from "../routes/responses.ts";
+import { CaseIdParams } from "./cases.ts";
+import { problems } from "./responses.ts";
 
 const personRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

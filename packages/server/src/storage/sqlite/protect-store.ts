@@ -7,10 +7,10 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { FastifyBaseLogger } from "fastify";
-import { caseSalts } from "../storage/sqlite/case-keys.ts";
-import type { StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
-import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "./keyring.ts";
-import { SealingCodec } from "./personal-data-codec.ts";
+import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "../../crypto/keyring.ts";
+import { SealingCodec } from "../../crypto/personal-data-codec.ts";
+import { caseSalts } from "./case-keys.ts";
+import type { StoreProtection } from "./sqlite-case-store.ts";
 
 /** Key settings from the environment: PASSERELLE_KEY, PASSERELLE_PREVIOUS_KEYS, PASSERELLE_KEY_FILE. */
 export function keySettingsFromEnv(

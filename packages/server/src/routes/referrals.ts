@@ -13,10 +13,10 @@ import { personAttributes } from "../cases/person.ts";
 import { BestInterestsDecision, bestInterestsDeciders } from "../consent/best-interests.ts";
 import { mayShare, type SharingDecision } from "../consent/sharing.ts";
 import { ApiProblem } from "../errors/problem.ts";
-import { CaseIdParams } from "../routes/cases.ts";
-import { problems } from "../routes/responses.ts";
+import { grantAccess } from "../policy/case-grants.ts";
 import { agencyKey } from "../storage/directory-repository.ts";
-import { grantAccess } from "./case-grants.ts";
+import { CaseIdParams } from "./cases.ts";
+import { problems } from "./responses.ts";
 
 const GrantView = z
   .object({

@@ -8,10 +8,10 @@ import { z } from "zod";
 import { namingRefusedEvent } from "../audit/refused-event.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { CaseView } from "../cases/case-view.ts";
+import { CONSENT_EVENT, ConsentInput } from "../consent/consent-record.ts";
 import { ApiProblem } from "../errors/problem.ts";
-import { CaseIdParams } from "../routes/cases.ts";
-import { problems } from "../routes/responses.ts";
-import { CONSENT_EVENT, ConsentInput } from "./consent-record.ts";
+import { CaseIdParams } from "./cases.ts";
+import { problems } from "./responses.ts";
 
 const ConsentView = z
   .object({

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { auditHead } from "./audit-trail.ts";
-import { signCheckpoint } from "./checkpoint.ts";
+import { auditHead } from "../audit/audit-trail.ts";
+import { signCheckpoint } from "../audit/checkpoint.ts";
 
 export const AUDIT_CHECKPOINT_INTERVAL_MS = 60 * 60_000;
 
