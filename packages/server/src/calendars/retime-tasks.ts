@@ -5,10 +5,11 @@
  * nothing moves are left alone; running it again changes nothing.
  */
 import { type HolidayCalendar, Pathway } from "@passerelle/definitions";
-import { type CaseSnapshot, retimeOpenTasks, withCalendars } from "@passerelle/engine";
-import type Database from "better-sqlite3";
-import { AuditLog } from "../audit/audit-log.ts";
+import { retimeOpenTasks, type ScheduledEscalation, withCalendars } from "@passerelle/engine";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { CLI_ACTOR } from "../audit/cli-actor.ts";
+import type { Storage } from "../storage/storage.ts";
+import type { CaseWithOpenTasks } from "../storage/task-repository.ts";
 
 /** The history event type of a re-timing: not a pathway event (no pathway declares it). */
 export const CALENDAR_RETIMED = "CALENDAR_RETIMED";
@@ -24,23 +25,14 @@ export interface RetimeReport {
   tasks: number;
 }
 
-interface OpenTaskRow {
-  id: string;
-  key: string;
-  state: string;
-  due_at: string;
-  next_step: number | null;
-}
-
-export function retimeForCalendars(
-  sqlite: Database.Database,
+export async function retimeForCalendars(
+  storage: Storage,
   {
     country,
     calendars,
     now,
     dryRun,
     reason,
-    auditKey,
   }: {
     country: string;
     calendars: readonly HolidayCalendar[];
@@ -48,67 +40,29 @@ export function retimeForCalendars(
     dryRun: boolean;
     /** Why, for the history row and the audit entry: e.g. "holiday 2026-06-26 added (GN 2026 revision 2)". */
     reason: string;
-    /** The audit chain's key (the keyring's): the entries link like every other. */
-    auditKey?: Buffer;
   },
-): RetimeReport {
+): Promise<RetimeReport> {
   const definitions = new Map<number, Pathway>();
-  for (const row of sqlite
-    .prepare("SELECT version, definition FROM pathway_versions WHERE country = ?")
-    .all(country) as { version: number; definition: string }[])
-    definitions.set(row.version, withCalendars(Pathway.parse(JSON.parse(row.definition)), calendars));
-  const s = {
-    cases: sqlite.prepare(
-      "SELECT id, pathway_version, revision, state, snapshot FROM cases WHERE country = ? AND stage <> 'closed' AND next_due_at IS NOT NULL ORDER BY id",
-    ),
-    openTasks: sqlite.prepare(
-      "SELECT id, key, state, due_at, next_step FROM tasks WHERE case_id = ? AND status = 'open' ORDER BY id",
-    ),
-    task: sqlite.prepare(
-      "UPDATE tasks SET due_at = @due_at, escalation = @escalation, next_step = @next_step, next_at = @next_at, next_queued_at = NULL WHERE id = @id AND status = 'open'",
-    ),
-    swap: sqlite.prepare(
-      "UPDATE cases SET revision = @revision, updated_at = @at WHERE id = @id AND revision = @expected",
-    ),
-    history: sqlite.prepare(
-      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data, from_state, to_state, actor, at, pathway_version, audit_seq)
-       VALUES (@case_id, @seq, @event_type, @data, '[]', NULL, @state, @state, @actor, @at, @pathway_version, @audit_seq)`,
-    ),
-    nextDue: sqlite.prepare(
-      "UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = cases.id AND status = 'open') WHERE id = ?",
-    ),
-  };
+  for (const v of await storage.listPathwayVersions(country))
+    definitions.set(v.version, withCalendars(Pathway.parse(v.definition), calendars));
   const at = now.toISOString();
   const planned: {
-    caseId: string;
-    version: number;
-    revision: number;
-    state: string;
-    moves: { row: OpenTaskRow; due: string; escalation: { step: number; at: string }[] }[];
+    c: CaseWithOpenTasks;
+    moves: { task: CaseWithOpenTasks["tasks"][number]; due: string; escalation: ScheduledEscalation[] }[];
   }[] = [];
-  for (const c of s.cases.all(country) as {
-    id: string;
-    pathway_version: number;
-    revision: number;
-    state: string;
-    snapshot: string;
-  }[]) {
-    const pathway = definitions.get(c.pathway_version);
+  for (const c of await storage.tasks.openTasksOf(country)) {
+    const pathway = definitions.get(c.pathwayVersion);
     if (!pathway) continue;
-    const rows = s.openTasks.all(c.id) as OpenTaskRow[];
     const moved = retimeOpenTasks(
       pathway,
-      JSON.parse(c.snapshot) as CaseSnapshot,
-      rows.map((r) => ({ key: r.key, state: r.state, due: r.due_at })),
+      c.snapshot,
+      c.tasks.map((t) => ({ key: t.key, state: t.state, due: t.dueAt })),
     );
     if (moved.length === 0) continue;
     planned.push({
-      caseId: c.id,
-      version: c.pathway_version,
-      revision: c.revision,
-      state: c.state,
+      c,
       moves: moved.map((m) => ({
-        row: rows.find((r) => r.key === m.key)!,
+        task: c.tasks.find((t) => t.key === m.key)!,
         due: new Date(m.task.due).toISOString(),
         escalation: m.task.escalation,
       })),
@@ -116,62 +70,57 @@ export function retimeForCalendars(
   }
   const report: RetimeReport = {
     cases: planned.map((p) => ({
-      caseId: p.caseId,
-      pathway: `${country}@${p.version}`,
-      tasks: p.moves.map((m) => ({ key: m.row.key, from: m.row.due_at, to: m.due })),
+      caseId: p.c.caseId,
+      pathway: `${country}@${p.c.pathwayVersion}`,
+      tasks: p.moves.map((m) => ({ key: m.task.key, from: m.task.dueAt, to: m.due })),
     })),
     tasks: planned.reduce((n, p) => n + p.moves.length, 0),
   };
   if (dryRun || planned.length === 0) return report;
 
-  const audit = new AuditLog(sqlite, auditKey);
-  sqlite
-    .transaction(() => {
-      for (const p of planned) {
-        for (const m of p.moves) {
+  await storage.transaction(async (tx) => {
+    for (const p of planned) {
+      const revision = p.c.revision + 1;
+      const entry = await appendAudit(
+        tx.audit,
+        {
+          ...CLI_ACTOR,
+          action: "calendar.retime",
+          targetType: "case",
+          targetId: p.c.caseId,
+          outcome: "allowed",
+          reason,
+          details: { revision, tasks: p.moves.length, pathway: `${country}@${p.c.pathwayVersion}` },
+        },
+        { at },
+      );
+      const done = await tx.tasks.retime({
+        caseId: p.c.caseId,
+        expectedRevision: p.c.revision,
+        at,
+        pathwayVersion: p.c.pathwayVersion,
+        state: p.c.state,
+        moves: p.moves.map((m) => {
           // Rungs already sent stay sent: the next one keeps its place in the ladder, at its new time.
-          const next = m.escalation.find((rung) => m.row.next_step !== null && rung.step >= m.row.next_step);
-          s.task.run({
-            id: m.row.id,
-            due_at: m.due,
-            escalation: JSON.stringify(m.escalation),
-            next_step: next ? next.step : null,
-            next_at: next ? next.at : null,
-          });
-        }
-        const revision = p.revision + 1;
-        // Another writer moved the case meanwhile: the whole step is refused, nothing is kept.
-        if (s.swap.run({ id: p.caseId, revision, expected: p.revision, at }).changes !== 1)
-          throw new Error(`case ${p.caseId} changed during the re-timing; run it again`);
-        const entry = audit.appendInTransaction(
-          {
-            ...CLI_ACTOR,
-            action: "calendar.retime",
-            targetType: "case",
-            targetId: p.caseId,
-            outcome: "allowed",
-            reason,
-            details: { revision, tasks: p.moves.length, pathway: `${country}@${p.version}` },
-          },
-          { at },
-        );
-        s.history.run({
-          case_id: p.caseId,
-          seq: revision,
-          event_type: CALENDAR_RETIMED,
-          data: JSON.stringify({
-            reason,
-            tasks: p.moves.map((m) => ({ key: m.row.key, from: m.row.due_at, to: m.due })),
-          }),
-          state: p.state,
+          const next = m.escalation.find((rung) => m.task.nextStep !== null && rung.step >= m.task.nextStep);
+          return {
+            taskId: m.task.id,
+            dueAt: m.due,
+            escalation: m.escalation,
+            nextStep: next ? next.step : null,
+            nextAt: next ? next.at : null,
+          };
+        }),
+        history: {
+          eventType: CALENDAR_RETIMED,
+          data: { reason, tasks: p.moves.map((m) => ({ key: m.task.key, from: m.task.dueAt, to: m.due })) },
           actor: "committee",
-          at,
-          pathway_version: p.version,
-          audit_seq: entry.seq,
-        });
-        s.nextDue.run(p.caseId);
-      }
-    })
-    .immediate();
+        },
+        auditSeq: entry.seq,
+      });
+      // Another writer moved the case meanwhile: the whole step is refused, nothing is kept.
+      if (!done) throw new Error(`case ${p.c.caseId} changed during the re-timing; run it again`);
+    }
+  });
   return report;
 }

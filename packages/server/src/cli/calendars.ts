@@ -9,11 +9,10 @@ import { committeeCalendarsDir, loadCalendars } from "../calendars/calendar-dirs
 import { prepareHoliday, withCalendar, writeCalendar } from "../calendars/holiday-file.ts";
 import { retimeForCalendars } from "../calendars/retime-tasks.ts";
 import {
-  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
 
 interface AddHolidayOptions extends DatabaseOption {
@@ -64,15 +63,14 @@ export function registerCalendarsCommands(program: Command): void {
       }
       const { calendar } = prepared;
       const reason = `holiday ${opts.date} in ${calendar.country} ${calendar.year} calendar revision ${calendar.revision}`;
-      await withDatabase(opts, ({ sqlite }, file) => {
+      await withStorage(opts, async (storage) => {
         if (prepared.status === "changed" && !opts.dryRun) writeCalendar(committeeDir, calendar);
-        const report = retimeForCalendars(sqlite, {
+        const report = await retimeForCalendars(storage, {
           country: calendar.country,
           calendars: withCalendar(loadCalendars(dirs), calendar),
           now: opts.now ? new Date(opts.now) : new Date(),
           dryRun: opts.dryRun ?? false,
           reason,
-          auditKey: cliAuditLog(sqlite, file).key,
         });
         for (const c of report.cases)
           for (const t of c.tasks)

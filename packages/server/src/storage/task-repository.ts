@@ -4,7 +4,7 @@
  * snooze moves a ladder is delivery's rule (`delivery/ladder.ts`).
  */
 import type { Assignee } from "@passerelle/definitions";
-import type { ScheduledEscalation } from "@passerelle/engine";
+import type { CaseSnapshot, ScheduledEscalation } from "@passerelle/engine";
 import type { TaskRecord } from "./records.ts";
 
 export interface NotificationRecord {
@@ -54,6 +54,36 @@ export interface NewTaskAction {
   at: string;
 }
 
+/** A case of a country with its open tasks, as a calendar change re-times them. */
+export interface CaseWithOpenTasks {
+  caseId: string;
+  pathwayVersion: number;
+  revision: number;
+  state: string;
+  snapshot: CaseSnapshot;
+  tasks: { id: string; key: string; state: string; dueAt: string; nextStep: number | null }[];
+}
+
+/** New times of a case's open tasks after a calendar change, recorded as a history row. */
+export interface Retiming {
+  caseId: string;
+  /** Compare-and-swap: the case's revision when its tasks were read. */
+  expectedRevision: number;
+  at: string;
+  pathwayVersion: number;
+  state: string;
+  moves: {
+    taskId: string;
+    dueAt: string;
+    escalation: ScheduledEscalation[];
+    nextStep: number | null;
+    nextAt: string | null;
+  }[];
+  history: { eventType: string; data: Record<string, unknown>; actor: string };
+  /** The re-timing's audit entry, appended first in the same transaction. */
+  auditSeq: number | null;
+}
+
 export interface TaskRepository {
   get(taskId: string): Promise<TaskRecord | undefined>;
   /** The case a task belongs to, with its country and pathway version (calendars). */
@@ -76,4 +106,8 @@ export interface TaskRepository {
   notificationsOfCase(caseId: string): Promise<NotificationRecord[]>;
   /** Dead letters, newest first (keyset on the row id). */
   deadLetters(limit: number, beforeId?: number): Promise<NotificationRecord[]>;
+  /** The country's cases that are not closed and have open tasks, with those tasks. */
+  openTasksOf(country: string): Promise<CaseWithOpenTasks[]>;
+  /** Moves the tasks and raises the case's revision with a history row; false when the case moved on. */
+  retime(retiming: Retiming): Promise<boolean>;
 }

@@ -1,11 +1,13 @@
 import type { Assignee } from "@passerelle/definitions";
-import type { ScheduledEscalation } from "@passerelle/engine";
+import type { CaseSnapshot, ScheduledEscalation } from "@passerelle/engine";
 import type Database from "better-sqlite3";
 import { aad, decodeText, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { TaskRecord } from "../records.ts";
 import type {
+  CaseWithOpenTasks,
   NewTaskAction,
   NotificationRecord,
+  Retiming,
   TaskActionRecord,
   TaskLadder,
   TaskRepository,
@@ -139,6 +141,53 @@ export class SqliteTaskRepository implements TaskRepository {
     return (this.s.notificationsOfCase.all(caseId) as Row[]).map(toNotification);
   }
 
+  async openTasksOf(country: string): Promise<CaseWithOpenTasks[]> {
+    return (this.s.casesWithDue.all(country) as Row[]).map((c) => ({
+      caseId: c.id as string,
+      pathwayVersion: c.pathway_version as number,
+      revision: c.revision as number,
+      state: c.state as string,
+      snapshot: JSON.parse(c.snapshot as string) as CaseSnapshot,
+      tasks: (this.s.openTasksOfCase.all(c.id) as Row[]).map((t) => ({
+        id: t.id as string,
+        key: t.key as string,
+        state: t.state as string,
+        dueAt: t.due_at as string,
+        nextStep: t.next_step as number | null,
+      })),
+    }));
+  }
+
+  async retime(r: Retiming): Promise<boolean> {
+    const revision = r.expectedRevision + 1;
+    if (
+      this.s.bumpRevision.run({ id: r.caseId, revision, expected: r.expectedRevision, at: r.at }).changes !==
+      1
+    )
+      return false;
+    for (const m of r.moves)
+      this.s.retimeTask.run({
+        id: m.taskId,
+        due_at: m.dueAt,
+        escalation: JSON.stringify(m.escalation),
+        next_step: m.nextStep,
+        next_at: m.nextAt,
+      });
+    this.s.retimeHistory.run({
+      case_id: r.caseId,
+      seq: revision,
+      event_type: r.history.eventType,
+      data: JSON.stringify(r.history.data),
+      state: r.state,
+      actor: r.history.actor,
+      at: r.at,
+      pathway_version: r.pathwayVersion,
+      audit_seq: r.auditSeq,
+    });
+    this.s.refreshNextDue.run(r.caseId);
+    return true;
+  }
+
   async deadLetters(limit: number, beforeId?: number): Promise<NotificationRecord[]> {
     return (this.s.deadLetters.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map(toNotification);
   }
@@ -179,6 +228,22 @@ function prepare(sqlite: Database.Database) {
       "select * from notifications where task_id = ? order by step, channel",
     ),
     notificationsOfCase: sqlite.prepare("select * from notifications where case_id = ? order by id"),
+    casesWithDue: sqlite.prepare(
+      "SELECT id, pathway_version, revision, state, snapshot FROM cases WHERE country = ? AND stage <> 'closed' AND next_due_at IS NOT NULL ORDER BY id",
+    ),
+    openTasksOfCase: sqlite.prepare(
+      "SELECT id, key, state, due_at, next_step FROM tasks WHERE case_id = ? AND status = 'open' ORDER BY id",
+    ),
+    retimeTask: sqlite.prepare(
+      "UPDATE tasks SET due_at = @due_at, escalation = @escalation, next_step = @next_step, next_at = @next_at, next_queued_at = NULL WHERE id = @id AND status = 'open'",
+    ),
+    bumpRevision: sqlite.prepare(
+      "UPDATE cases SET revision = @revision, updated_at = @at WHERE id = @id AND revision = @expected",
+    ),
+    retimeHistory: sqlite.prepare(
+      `INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data, from_state, to_state, actor, at, pathway_version, audit_seq)
+       VALUES (@case_id, @seq, @event_type, @data, '[]', NULL, @state, @state, @actor, @at, @pathway_version, @audit_seq)`,
+    ),
     deadLetters: sqlite.prepare(
       "select * from notifications where status = 'dead' and id < ? order by id desc limit ?",
     ),
