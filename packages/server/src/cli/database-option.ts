@@ -1,10 +1,6 @@
-/** The database a CLI command works on: `--database-url`, else DATABASE_URL, else the default file. */
-import type Database from "better-sqlite3";
-import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { openStorage } from "../storage/open-storage.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
-import { keyringFor, keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
 import type { Storage } from "../storage/storage.ts";
 
 export { CLI_ACTOR } from "../audit/cli-actor.ts";
@@ -51,9 +47,4 @@ export async function withDatabase<T>(
   } finally {
     db.sqlite.close();
   }
-}
-
-/** The audit log of a CLI command, with the chain key of the database's keyring (as the server's). */
-export function cliAuditLog(sqlite: Database.Database, file: string): AuditLog {
-  return new AuditLog(sqlite, keyringFor(sqlite, keySettingsFromEnv(file)).auditKey);
 }
