@@ -19,7 +19,7 @@ import actorPlugin from "./plugins/actor.ts";
 import consolePlugin, { type ConsolePluginOptions } from "./plugins/console.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import jsonBodyPlugin from "./plugins/json-body.ts";
-import storePlugin from "./plugins/store.ts";
+import storePlugin, { type StorePluginOptions } from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
 import aggregateRoutes from "./policy/aggregate-routes.ts";
 import personRoutes from "./policy/person-routes.ts";
@@ -49,12 +49,8 @@ export interface AppOptions {
   protections?: boolean;
   /** Data-key settings (default: PASSERELLE_KEY / PASSERELLE_KEY_FILE / `<data dir>/keys.json`). */
   keys?: KeyringSettings;
-  /**
-   * Where the store's writes run: `thread` (default) — a writer thread with its own connection, so
-   * that the SQL, audit hashing and fsync of writes leave the event loop — or `inline`, on the
-   * request thread (quicker to start: most tests).
-   */
-  writer?: "thread" | "inline";
+  /** How the store's commits become durable (default: fdatasync of the log); tests put a failing disk here. */
+  durability?: StorePluginOptions["durability"];
   /** The web console served at `/` (default: the built packages/console, idle limit from the environment). */
   console?: ConsolePluginOptions;
   /**
@@ -103,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     databaseFile: options.databaseFile,
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
     ...(protections && { protect: (sqlite) => protectStore(sqlite, keys, app.log) }),
-    ...((options.writer ?? "thread") === "thread" && { writerThread: { keys: protections ? keys : null } }),
+    ...(options.durability && { durability: options.durability }),
   });
   // Before every route plugin: its onRoute hook checks that each route declares a policy.
   await app.register(authPlugin, { protections });

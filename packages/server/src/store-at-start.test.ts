@@ -36,14 +36,14 @@ afterEach(() => {
 
 /** A store with one case, closed cleanly (no -wal left), kept on disk. */
 async function storeWithCase(): Promise<{ file: string; dir: string }> {
-  const t = await build({ writer: "inline" });
+  const t = await build();
   await openCase(t.app, ADULT);
   await t.close({ keepFile: true });
   return { file: t.file, dir: t.dir };
 }
 
 async function startError(file: string, dir: string, protections = false): Promise<string> {
-  return build({ file, dir, writer: "inline", protections }).then(
+  return build({ file, dir, protections }).then(
     async (t: TestApp) => {
       await t.close({ keepFile: true });
       throw new Error("the server started");
@@ -103,7 +103,7 @@ describe("starting on a store the server cannot use", () => {
   });
 
   it("/health answers 503 naming the path when the store stops being writable, and 200 again after", async () => {
-    const t = await build({ writer: "inline" });
+    const t = await build();
     try {
       expect((await t.app.inject({ url: "/health" })).statusCode).toBe(200);
       makeUnwritable(t.file);
@@ -122,10 +122,10 @@ describe("starting on a store the server cannot use", () => {
 
 /** A store with one case whose personal data is sealed, closed, with its key file beside it. */
 async function sealedStore(): Promise<{ file: string; dir: string }> {
-  const first = await build({ writer: "inline", protections: true });
+  const first = await build({ protections: true });
   await first.close({ keepFile: true });
   const token = provisionToken(first.file, { country: "ZZ", agency: "police" });
-  const t = await build({ file: first.file, dir: first.dir, writer: "inline", protections: true });
+  const t = await build({ file: first.file, dir: first.dir, protections: true });
   const opened = await t.app.inject({
     method: "POST",
     url: "/v1/cases",

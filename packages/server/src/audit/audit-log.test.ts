@@ -43,26 +43,23 @@ describe("AuditLog", () => {
     expect(log.list({ limit: 10, targetType: "case", targetId: "case_3" })).toHaveLength(1);
   });
 
-  it("a kept head follows rolled-back writes and other connections' appends", () => {
+  it("the chain follows rolled-back writes and other connections' appends", () => {
     const { file, sqlite, log } = logWith(2);
     const other = new Database(file);
     opened.push(other);
     const batch = (writes: ((i: number) => void)[]) => {
       sqlite.prepare("BEGIN IMMEDIATE").run();
-      log.keepHead(true);
       writes.forEach((write, i) => {
         sqlite.prepare("SAVEPOINT job").run();
         try {
           write(i);
           sqlite.prepare("RELEASE job").run();
         } catch {
-          log.forgetHead();
           sqlite.prepare("ROLLBACK TO job").run();
           sqlite.prepare("RELEASE job").run();
         }
       });
       sqlite.prepare("COMMIT").run();
-      log.keepHead(false);
     };
     const append = (i: number) => log.appendInTransaction(draft(`kept_${i}`));
     const appendThenFail = (i: number) => {

@@ -69,16 +69,6 @@ export class AuditLog {
   private readonly s: ReturnType<typeof prepare>;
   private readonly listStatements: StatementCache;
 
-  /**
-   * The head this instance last appended, while `keepHead` is on: the next append of the batch
-   * need not read it back. Right only where this instance is the one appender on its connection
-   * and within one BEGIN IMMEDIATE (no other connection can append meanwhile) — the writer
-   * thread's store, which turns it on after BEGIN, forgets it when a write of the batch rolls back
-   * and turns it off when the batch ends.
-   */
-  private kept: { seq: number; hash: string } | undefined;
-  private keeping = false;
-
   /** `chainKey`: the keyring's audit key (HMAC chain); none only without protections. */
   constructor(
     private readonly sqlite: Database.Database,
@@ -86,17 +76,6 @@ export class AuditLog {
   ) {
     this.s = prepare(sqlite);
     this.listStatements = new StatementCache(sqlite);
-  }
-
-  /** Keep the head between appends (true, right after BEGIN IMMEDIATE) or stop (false). */
-  keepHead(on: boolean): void {
-    this.keeping = on;
-    this.kept = undefined;
-  }
-
-  /** Part of the transaction rolled back: the kept head may be gone; read it again. */
-  forgetHead(): void {
-    this.kept = undefined;
   }
 
   /**
@@ -109,7 +88,7 @@ export class AuditLog {
     set?: Partial<Pick<AuditFields, "at" | "targetId" | "details">>,
   ): AuditEntry {
     if (!this.sqlite.inTransaction) throw new Error("audit entries are appended inside a write transaction");
-    const head = this.kept ?? (this.s.head.get() as { seq: number; hash: string } | undefined);
+    const head = this.s.head.get() as { seq: number; hash: string } | undefined;
     const fields: AuditFields = {
       at: set?.at ?? draft.at ?? new Date().toISOString(),
       actorUserId: draft.actorUserId,
@@ -146,7 +125,6 @@ export class AuditLog {
       entry.prevHash,
       entry.hash,
     );
-    if (this.keeping) this.kept = { seq: entry.seq, hash: entry.hash };
     return entry;
   }
 

@@ -10,7 +10,7 @@ import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
 import { encodeCursor } from "../routes/cursor.ts";
-import type { ApplyResult, CaseFilter, CaseStore, ReadQuery } from "../storage/case-store.ts";
+import type { ApplyResult, CaseFilter, CaseStore } from "../storage/case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
@@ -119,14 +119,10 @@ export class CaseService {
     options: EventOptions = {},
   ): Promise<CaseView> {
     const done = applied(await this.store.applyEvent(eventCommand(id, event, actor, now, options)), event);
-    if (done.status !== "applied") throw new Error("the store answered an event that asked for the case");
     return this.view(done.aggregate, now);
   }
 
-  /**
-   * The same, answered with the case view already serialised (JSON): the store computes it where
-   * the write ran (the writer thread), so the route sends it as is.
-   */
+  /** The same, serialised for the response. */
   async applyEventJson(
     id: string,
     event: EventInput,
@@ -134,31 +130,16 @@ export class CaseService {
     now: Date = new Date(),
     options: EventOptions = {},
   ): Promise<string> {
-    const result = await this.store.applyEvent({
-      ...eventCommand(id, event, actor, now, options),
-      answer: "json",
-    });
-    const done = applied(result, event);
-    return done.status === "answered" ? done.json : serializeCaseView(this.view(done.aggregate, now));
+    return serializeCaseView(await this.applyEvent(id, event, actor, now, options));
   }
 
-  /** The case view, serialised (by the store where it reads, when it can). */
+  /** The case view, serialised. */
   async getJson(id: string, now: Date = new Date()): Promise<string> {
-    const query: ReadQuery = { type: "case", caseId: id, at: now.toISOString() };
-    if (this.store.answerRead) {
-      const answer = await this.store.answerRead(query);
-      if (!answer.found) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-      return answer.json;
-    }
     return serializeCaseView(await this.get(id, now));
   }
 
-  /** A page of cases, serialised (by the store where it reads, when it can). */
+  /** A page of cases, serialised. */
   async listJson(filter: CaseFilter): Promise<string> {
-    if (this.store.answerRead) {
-      const answer = await this.store.answerRead({ type: "list", filter });
-      if (answer.found) return answer.json;
-    }
     return serializeCaseList(caseListPage(await this.store.listCases(filter), filter));
   }
 

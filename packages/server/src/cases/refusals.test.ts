@@ -12,7 +12,7 @@ const ERRORS_DOC = readFileSync(new URL("../../../../docs/errors.md", import.met
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await build({ writer: "inline" });
+  t = await build();
 });
 afterAll(async () => {
   await t.close();

@@ -73,7 +73,7 @@ export function protectStore(
   sqlite: Database.Database,
   settings: KeyringSettings,
   log?: FastifyBaseLogger,
-): Required<StoreProtection> & { codec: SealingCodec } {
+): Required<Pick<StoreProtection, "codec" | "audit">> & { codec: SealingCodec } {
   const keyring = keyringFor(sqlite, settings, log);
   return {
     codec: new SealingCodec(keyring, caseSalts(sqlite)),

@@ -32,7 +32,7 @@ class FlakyChannel implements Channel {
 let t: TestApp;
 let clock: ManualClock;
 beforeEach(async () => {
-  t = await build({ writer: "inline" });
+  t = await build();
   // Ahead of the requests (which run on the system clock), so that what they write is due.
   clock = new ManualClock(Date.now() + 3_600_000);
 });

@@ -246,6 +246,12 @@ export const ERROR_CATALOG = {
     description:
       "`GET /health`: the database file, its write-ahead log or its folder can no longer be written (file mode, an immutable file, a read-only mount), so requests would fail. The detail names the path. Operators: restore write access, or restore the store (docs/operations.md, Restoring the store).",
   },
+  PASSERELLE_STORE_SYNC_FAILED: {
+    status: 503,
+    title: "Store could not make writes durable",
+    description:
+      "The disk refused to sync the store's log, so writes committed since the last good sync may not survive a crash: the request was not acknowledged, and the store accepts no write until the server is restarted. Retry on another instance or after the restart. Operators: check the disk and the server log, then restart; what a 2xx acknowledged before is on disk.",
+  },
   PASSERELLE_UNAVAILABLE: {
     status: 503,
     title: "Shutting down",

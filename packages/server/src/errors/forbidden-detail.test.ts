@@ -8,7 +8,7 @@ import { build, type TestApp } from "../testing/build.ts";
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await build({ protections: true, writer: "inline" });
+  t = await build({ protections: true });
 });
 afterAll(() => t.close());
 

@@ -34,7 +34,6 @@ describe("pathways at load", () => {
         pathwayDirs: [TEST_PATHWAYS_DIR, join(dir, "pathways")],
         logger: { level: "silent" },
         protections: false,
-        writer: "inline",
       });
       await expect(start).rejects.toThrow(
         /problems? in the pathways to load; the server does not start with them/,

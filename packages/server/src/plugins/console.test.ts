@@ -19,7 +19,6 @@ async function appWith(consoleDir: string, idleMinutes?: number) {
     pathwayDirs: [TEST_PATHWAYS_DIR],
     logger: { level: "silent" },
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
-    writer: "inline",
     console: { dir: consoleDir, ...(idleMinutes !== undefined && { idleMinutes }) },
   });
 }

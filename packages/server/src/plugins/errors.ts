@@ -8,6 +8,7 @@ import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem, toProblemBody } from "../errors/problem.ts";
+import { StoreSyncFailed } from "../storage/storage-errors.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -60,6 +61,10 @@ function toApiProblem(error: FastifyError, request: FastifyRequest, bodyLimit: n
       mapped,
       mapped === "PASSERELLE_EMPTY_BODY" ? "The body is empty" : "The body is not valid JSON",
     );
+  if (error instanceof StoreSyncFailed) {
+    request.log.error({ err: error }, "the store's sync failed: writes refused until restart");
+    return new ApiProblem("PASSERELLE_STORE_SYNC_FAILED", "The store could not make writes durable");
+  }
   if (error.statusCode === 400)
     return new ApiProblem("PASSERELLE_VALIDATION_FAILED", "The request is invalid");
   request.log.error({ err: error }, "unhandled error");

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
-import { writableNow } from "../storage/sqlite/store-checks.ts";
 import { problems } from "./responses.ts";
 
 /**
  * Liveness and readiness: the process answers, and the store it writes every request's audit entry
- * to is still writable (a file made read-only, or a disk remounted read-only, while it runs). Lock-
- * free file checks only, so that a load balancer polling it costs the store nothing.
+ * to can still take writes (the store's own cheap check: for SQLite, lock-free file checks, so that
+ * a load balancer polling it costs the store nothing).
  */
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -26,9 +25,9 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async () => {
-      const writable = writableNow(app.sqlite.name);
-      // The reason names the file, never data: health answers anyone.
-      if (!writable.ok) throw new ApiProblem("PASSERELLE_STORE_UNWRITABLE", writable.reason);
+      const health = await app.store.health();
+      // The reason names a file or a host, never data: health answers anyone.
+      if (!health.ok) throw new ApiProblem(health.code, health.reason);
       return { status: "ok" as const };
     },
   );

@@ -58,20 +58,17 @@ export interface TaskFilter {
 
 export type ApplyResult =
   | { status: "applied"; aggregate: CaseAggregate }
-  /** The command asked for `answer: "json"`: the case view, serialised for the response. */
-  | { status: "answered"; json: string }
   | { status: "notFound" }
   | { status: "stale"; currentRevision: number };
-
-/** A read answered with its response body, computed where the data is read (see `answerRead`). */
-export type ReadQuery = { type: "case"; caseId: string; at: string } | { type: "list"; filter: CaseFilter };
-
-export type ReadAnswer = { found: true; json: string } | { found: false };
 
 export type CompleteTaskResult =
   | { status: "completed"; task: TaskRecord }
   | { status: "notFound" }
   | { status: "notOpen"; task: TaskRecord };
+
+export type StoreHealth =
+  | { ok: true }
+  | { ok: false; code: "PASSERELLE_STORE_UNWRITABLE" | "PASSERELLE_STORE_SYNC_FAILED"; reason: string };
 
 export interface CaseStore {
   /** Stores shipped versions; throws when a stored published version's hash differs (immutability). */
@@ -92,19 +89,6 @@ export interface CaseStore {
   getHistory(caseId: string): Promise<HistoryRecord[]>;
   /** Notes given when the case's tasks were completed, opened: for the audited person read only. */
   getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]>;
-  /**
-   * A case view or a page of cases, serialised as the routes answer them — by the store, so that
-   * it can compute them where it reads (the SQLite store: in its reader thread). Optional: without
-   * it, the case service computes them from `getCase` and `listCases`.
-   */
-  answerRead?(query: ReadQuery): Promise<ReadAnswer>;
-  /**
-   * Called once a read's data has been read, before its answer leaves: undefined if it may leave
-   * now, else a promise that settles once every commit that read could have seen is durable.
-   * Optional: a store whose commits are durable before anyone can see them needs none.
-   */
-  readBarrier?(): Promise<void> | undefined;
-
   listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
   completeTask(
     taskId: string,
@@ -116,6 +100,9 @@ export interface CaseStore {
 
   /** Appends an audit entry in a write transaction of its own (reads, refusals, logins). */
   appendAudit(draft: AuditDraft): Promise<void>;
+
+  /** Whether the store can take writes now (`GET /health`); the reason names no data. */
+  health(): Promise<StoreHealth>;
 
   /** Finishes pending writes, then closes. */
   close(): Promise<void>;

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../testing/build.ts";
 import { CHILD, openCase, sendEvent } from "../testing/fixtures.ts";
 
-// Both writers: the writer thread (production) and inline on the request thread (CLI, seed).
-describe.each(["thread", "inline"] as const)("many parallel events on one case (%s writer)", (writer) => {
+describe("many parallel events on one case", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await build({ writer });
+    t = await build();
     // Screening has a targetless RISK_ASSESSED: the case can take any number of events.
   });
   afterAll(async () => {

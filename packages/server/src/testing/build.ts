@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../app.ts";
+import { type AppOptions, buildApp } from "../app.ts";
 
 /** Directory with the tiny test pathway (ZZ) laid out as `<COUNTRY>/<version>.yaml`. */
 export const TEST_PATHWAYS_DIR = new URL("./pathways/", import.meta.url).pathname;
@@ -35,8 +35,8 @@ export async function build(
     dir?: string;
     shipped?: boolean;
     protections?: boolean;
-    writer?: "thread" | "inline";
     trustProxy?: string[];
+    durability?: AppOptions["durability"];
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
@@ -56,8 +56,8 @@ export async function build(
     // authorisation-matrix and data-protection tests pass `protections: true`.
     protections: options.protections ?? false,
     keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
-    writer: options.writer ?? "thread",
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.durability && { durability: options.durability }),
   });
   return {
     app,

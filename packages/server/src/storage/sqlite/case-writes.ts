@@ -1,13 +1,11 @@
 /**
- * The write half of the SQLite store: every command of `write-command.ts`, run synchronously inside
- * the batch transaction of whichever connection holds the write — the request thread's when the
- * writer is inline, the writer thread's otherwise. The same code runs in both.
+ * The write half of the SQLite store: each write runs synchronously inside the group commit's batch
+ * transaction (its own savepoint).
  */
 
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import { ageBandOf } from "../../cases/age-band.ts";
-import { caseView } from "../../cases/case-service.ts";
 import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
 import { personAttributes } from "../../cases/person.ts";
 import { grantsEndedBy } from "../../consent/sharing.ts";
@@ -17,7 +15,6 @@ import { initialDelivery } from "../../delivery/ladder.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import { consentRevocation } from "../../policy/case-grants.ts";
-import { serializeCaseView } from "../../response-serializer.ts";
 import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { changedCase, toConsent, toTask } from "./rows.ts";
@@ -28,7 +25,6 @@ import {
   prepareCaseWrites,
   readAggregate,
 } from "./statements.ts";
-import type { WriteCommand } from "./write-command.ts";
 
 type Row = Record<string, unknown>;
 
@@ -38,12 +34,6 @@ export interface CaseWritesOptions {
   audit?: AuditLog | undefined;
   /** The pathways events are decided with (loaded after the store is opened). */
   pathways?: () => PathwayRegistry | undefined;
-  /**
-   * Keep the cases this connection wrote, so that the next event on one of them needs no read
-   * (see `WrittenCases`). Only where every other write comes from another connection: the writer
-   * thread. Never inline, where closures on the same connection write too.
-   */
-  keepWritten?: boolean;
 }
 
 export class CaseWrites {
@@ -53,7 +43,6 @@ export class CaseWrites {
   private readonly auditLog: AuditLog | undefined;
   private readonly pathways: () => PathwayRegistry | undefined;
   private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
-  private readonly written: WrittenCases | undefined;
   private readonly revocation: ReturnType<typeof consentRevocation>;
   private readonly caseKeys: ReturnType<typeof caseKeyWrites>;
 
@@ -63,51 +52,8 @@ export class CaseWrites {
     this.codec = options.codec;
     this.auditLog = options.audit;
     this.pathways = options.pathways ?? (() => undefined);
-    this.written = options.keepWritten ? new WrittenCases(sqlite) : undefined;
     this.revocation = consentRevocation(sqlite);
     this.caseKeys = caseKeyWrites(sqlite);
-  }
-
-  /** A batch began (inside its transaction, before its first write). */
-  batchBegan(): void {
-    this.written?.began();
-    // Where written cases are kept (the writer thread) this store is the one appender of its
-    // connection, inside BEGIN IMMEDIATE: the audit head need not be read back between entries.
-    if (this.written) this.auditLog?.keepHead(true);
-  }
-
-  /** The batch committed (true), or was rolled back as a whole (false). */
-  batchEnded(committed: boolean): void {
-    this.written?.ended(committed);
-    this.auditLog?.keepHead(false);
-  }
-
-  private current(caseId: string): CaseAggregate | undefined {
-    return this.written?.get(caseId) ?? readAggregate(this.reads, this.codec, caseId);
-  }
-
-  /** One command in its savepoint; a command that throws is rolled back, and its audit entry with it. */
-  execute(command: WriteCommand): unknown {
-    try {
-      return this.dispatch(command);
-    } catch (error) {
-      this.auditLog?.forgetHead();
-      throw error;
-    }
-  }
-
-  private dispatch(command: WriteCommand): unknown {
-    switch (command.type) {
-      case "createCase":
-        return this.createCase(command.input);
-      case "applyEvent":
-        return this.applyEvent(command.command);
-      case "completeTask":
-        return this.completeTask(command.taskId, command.input);
-      case "appendAudit":
-        this.appendAudit(command.draft);
-        return undefined;
-    }
   }
 
   appendAudit(draft: AuditDraft): void {
@@ -147,19 +93,17 @@ export class CaseWrites {
     });
     const auditSeq = this.auditInTransaction(input.audit, input.id, { at });
     this.writeEffects(input.id, 1, input.pathwayVersion, w, auditSeq);
-    const aggregate = readAggregate(this.reads, this.codec, input.id)!;
-    this.written?.wrote(aggregate);
-    return aggregate;
+    return readAggregate(this.reads, this.codec, input.id)!;
   }
 
   /** Compare-and-swap on the revision, then the decided write, in the caller's transaction. */
   applyEvent(command: EventCommand): ApplyResult {
     const { caseId, expectedRevision, at } = command;
-    const current = this.current(caseId);
+    const current = readAggregate(this.reads, this.codec, caseId);
     if (!current) return { status: "notFound" };
     if (current.case.revision !== expectedRevision)
       return { status: "stale", currentRevision: current.case.revision };
-    const { pathways, decider } = this.deciding();
+    const { decider } = this.deciding();
     const w = decider.decide(current, command);
     const next = expectedRevision + 1;
     // Compare-and-swap: with one writer it cannot miss, but it is the guard a multi-writer store relies on.
@@ -189,14 +133,7 @@ export class CaseWrites {
       { ...w, history: { ...w.history, actor: command.actor, at } },
       auditSeq,
     );
-    const aggregate = this.afterTransition(current, w, next, at);
-    // The answer first, then the case kept: an answer that fails to serialise rolls the write back
-    // (its savepoint), and must not leave a revision that was never committed among the kept cases.
-    const json =
-      command.answer === "json" ? serializeCaseView(caseView(pathways, aggregate, new Date(at))) : undefined;
-    this.written?.wrote(aggregate);
-    if (json !== undefined) return { status: "answered", json };
-    return { status: "applied", aggregate };
+    return { status: "applied", aggregate: this.afterTransition(current, w, next, at) };
   }
 
   private deciding(): { pathways: PathwayRegistry; decider: PathwayDecider } {
@@ -225,7 +162,6 @@ export class CaseWrites {
           : encodeText(this.codec, aad.taskNote(row.case_id as string, taskId), input.note),
     });
     this.writes.refreshNextDue.run(row.case_id);
-    this.written?.forget(row.case_id as string);
     this.auditInTransaction(input.audit, row.case_id as string, { at: input.at });
     return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row) };
   }
@@ -374,59 +310,5 @@ export class CaseWrites {
       });
     }
     if (w.cancelStates.length > 0 || w.schedule.length > 0) s.refreshNextDue.run(caseId);
-  }
-}
-
-/** How many written cases the writer thread keeps (about 1 KB each). */
-export const WRITTEN_CASES_KEPT = 10_000;
-
-/**
- * The cases this connection wrote last, as it wrote them: the next event on one of them skips
- * reading it back (three queries and their decoding, a fifth of an event's cost in the writer
- * thread). Sound only while no other connection writes: `PRAGMA data_version` changes when one
- * commits, and then everything kept is dropped at the start of the next batch (it also changes
- * after a WAL reset, which only costs a re-read). What a batch writes is kept only once the batch
- * committed. The compare-and-swap on the revision still guards every write.
- */
-class WrittenCases {
-  private readonly kept = new Map<string, CaseAggregate>();
-  private readonly staged = new Map<string, CaseAggregate>();
-  private readonly dataVersion: Database.Statement;
-  private seenVersion: unknown;
-
-  constructor(sqlite: Database.Database) {
-    this.dataVersion = sqlite.prepare("PRAGMA data_version").pluck();
-  }
-
-  began(): void {
-    const version = this.dataVersion.get();
-    if (version !== this.seenVersion) this.kept.clear();
-    this.seenVersion = version;
-    this.staged.clear();
-  }
-
-  get(caseId: string): CaseAggregate | undefined {
-    return this.staged.get(caseId) ?? this.kept.get(caseId);
-  }
-
-  wrote(aggregate: CaseAggregate): void {
-    this.staged.set(aggregate.case.id, aggregate);
-  }
-
-  forget(caseId: string): void {
-    this.staged.delete(caseId);
-    this.kept.delete(caseId);
-  }
-
-  ended(committed: boolean): void {
-    if (committed) {
-      for (const [id, aggregate] of this.staged) {
-        // Re-inserted: the Map's order is then least recently written first.
-        this.kept.delete(id);
-        this.kept.set(id, aggregate);
-      }
-      while (this.kept.size > WRITTEN_CASES_KEPT) this.kept.delete(this.kept.keys().next().value!);
-    }
-    this.staged.clear();
   }
 }

@@ -1,14 +1,13 @@
 /**
- * The embedded store: one SQLite file, one writer (the group-commit queue). Reads run on this
- * thread's connection and only ever see committed data (WAL). Writes are commands
- * (`write-command.ts`) run by `CaseWrites` — inline on this connection, or in the writer thread
- * with a connection of its own (`useWriterThread`), so that their SQL, audit hashing and fsync
- * leave the event loop.
+ * The embedded store: one SQLite file, one writer (the group-commit queue, `group-commit.ts`) on
+ * the request thread, and a second, read-only connection for every read outside a transaction. A
+ * transaction's work may await (the repositories are async), and meanwhile other requests read:
+ * on the reader they see only committed data, never the open batch. A batch is synced in the same
+ * synchronous stretch as its COMMIT, so nothing committed-but-unsynced is ever read either.
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import type { EventCommand } from "../../cases/decide-event.ts";
-import type { KeyringSettings } from "../../crypto/keyring.ts";
 import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
@@ -16,8 +15,7 @@ import type {
   CaseFilter,
   CaseStore,
   CompleteTaskResult,
-  ReadAnswer,
-  ReadQuery,
+  StoreHealth,
   TaskFilter,
 } from "../case-store.ts";
 import type {
@@ -28,20 +26,23 @@ import type {
   PathwayVersionRecord,
   TaskRecord,
 } from "../records.ts";
+import type { Repositories, Storage } from "../storage.ts";
 import { CaseReads } from "./case-reads.ts";
 import { CaseWrites } from "./case-writes.ts";
+import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
-import { answerRead } from "./read-answers.ts";
-import { ReaderThread } from "./reader-thread-client.ts";
+import { openConnection } from "./open.ts";
 import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { SqliteRepositories } from "./sqlite-repositories.ts";
 import { StatementCache } from "./statement-cache.ts";
-import type { WriteCommand } from "./write-command.ts";
-import { WriterThread } from "./writer-thread-client.ts";
+import { writableNow } from "./store-checks.ts";
 
 /** How personal values are sealed (encrypted at rest), and where audit entries of writes go. */
 export interface StoreProtection {
   codec?: PersonalDataCodec;
   audit?: AuditLog;
+  /** How commits become durable (default: fdatasync of the WAL; tests put a failing disk here). */
+  durability?: Durability;
 }
 
 /** Raised by `upsertPathwayVersions` when a published version changed: the server must not start. */
@@ -54,14 +55,19 @@ export class PathwayImmutabilityError extends Error {
   }
 }
 
-export class SqliteCaseStore implements CaseStore {
+export class SqliteCaseStore implements Storage {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly pathwayWrites: ReturnType<typeof preparePathwayWrites>;
   private readonly caseReads: CaseReads;
   private readonly listStatements: StatementCache;
   private pathways: PathwayRegistry | undefined;
-  private reader: ReaderThread | undefined;
-  private writerThread: WriterThread | undefined;
+  private readonly writes: CaseWrites;
+  /** Reads outside a transaction (`query_only`); the writer connection itself for `:memory:`. */
+  private readonly reader: Database.Database;
+  private readonly readRepositories: SqliteRepositories;
+  private readonly writeRepositories: SqliteRepositories;
+  readonly dialect = "sqlite" as const;
 
   // `sqlite` is public for delivery, which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
@@ -72,63 +78,33 @@ export class SqliteCaseStore implements CaseStore {
     readonly sqlite: Database.Database,
     protection: StoreProtection = {},
   ) {
-    this.queue = new GroupCommitQueue(sqlite);
-    this.statements = prepare(sqlite);
-    this.listStatements = new StatementCache(sqlite);
+    this.queue = new GroupCommitQueue(sqlite, protection.durability);
+    this.reader = sqlite.memory ? sqlite : openConnection(sqlite.name);
+    if (this.reader !== sqlite) this.reader.pragma("query_only = ON");
+    this.statements = prepare(this.reader);
+    this.pathwayWrites = preparePathwayWrites(sqlite);
+    this.listStatements = new StatementCache(this.reader);
     this.codec = protection.codec ?? new PlainCodec();
-    this.caseReads = new CaseReads(sqlite, this.codec);
+    this.caseReads = new CaseReads(this.reader, this.codec);
     this.auditLog = protection.audit;
-    // Commands run inline until `useWriterThread`; events need `usePathways` first.
-    const writes = new CaseWrites(sqlite, {
+    // Events need `usePathways` first.
+    this.writes = new CaseWrites(sqlite, {
       codec: this.codec,
       audit: this.auditLog,
       pathways: () => this.pathways,
     });
-    this.queue.useCommands({ kind: "inline", execute: (command) => writes.execute(command) });
+    const dependencies = { codec: this.codec, auditKey: this.auditLog?.key };
+    this.readRepositories = new SqliteRepositories(this.reader, dependencies);
+    this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
   }
 
-  /** The pathways events are decided with when commands run inline (the writer thread loads its own). */
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
+    return this.queue.run(() => work(this.writeRepositories));
+  }
+
+  /** The pathways events are decided with. */
   usePathways(pathways: PathwayRegistry): void {
     this.pathways = pathways;
-  }
-
-  /**
-   * Moves the commands to a writer thread with its own connection. `keys` must be the settings the
-   * codec of this store was made with (null: protections off); the pathways must be stored already.
-   */
-  useWriterThread(options: { keys: KeyringSettings | null; onCrash?: (error: Error) => void }): void {
-    if ((options.keys === null) !== (this.auditLog === undefined))
-      throw new Error("the writer thread must be given the protections of the store");
-    this.writerThread = new WriterThread({
-      file: this.sqlite.name,
-      keys: options.keys,
-      codec: this.codec,
-      ...(options.onCrash && { onCrash: options.onCrash }),
-    });
-    this.queue.useCommands(this.writerThread);
-  }
-
-  /**
-   * Moves case reads and lists (`answerRead`) to a reader thread with its own connection. `keys`:
-   * as for the writer thread.
-   */
-  useReaderThread(options: { keys: KeyringSettings | null }): void {
-    this.reader = new ReaderThread({ file: this.sqlite.name, keys: options.keys });
-  }
-
-  /**
-   * With the writer thread, commits are visible before they are synced (see `readBarrier` in
-   * `writer-thread-client.ts`); inline, COMMIT syncs (`synchronous = FULL`) before anyone sees it.
-   */
-  readBarrier(): Promise<void> | undefined {
-    return this.writerThread?.readBarrier();
-  }
-
-  /** A case view or a page of cases, serialised: in the reader thread, or here. */
-  answerRead(query: ReadQuery): Promise<ReadAnswer> {
-    if (this.reader) return this.reader.answer(query);
-    if (!this.pathways) return Promise.reject(new Error("the store was given no pathways"));
-    return Promise.resolve(answerRead(this.caseReads, this.pathways, query));
   }
 
   transact<T>(fn: () => T): Promise<T> {
@@ -137,17 +113,17 @@ export class SqliteCaseStore implements CaseStore {
 
   /** Appends an audit entry in a write of its own (batched with the other writes). */
   appendAudit(draft: AuditDraft): Promise<void> {
-    if (!this.auditLog) return Promise.resolve();
-    return this.send({ type: "appendAudit", draft });
-  }
-
-  private send<T>(command: WriteCommand): Promise<T> {
-    return this.queue.send<T>(command);
+    const audit = this.auditLog;
+    if (!audit) return Promise.resolve();
+    return this.queue.run(() => {
+      audit.appendInTransaction(draft);
+    });
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
-    const s = this.statements;
-    this.sqlite.transaction(() => {
+    const s = { ...this.statements, ...this.pathwayWrites };
+    // One write of the group commit: synced like every other, all versions or none.
+    await this.queue.run(() => {
       for (const v of versions) {
         const stored = s.getPathwayVersion.get(v.country, v.version) as Record<string, unknown> | undefined;
         if (stored && stored.status === "published" && stored.hash !== v.hash) {
@@ -163,7 +139,7 @@ export class SqliteCaseStore implements CaseStore {
           published_at: v.publishedAt,
         });
       }
-    })();
+    });
   }
 
   async listPathwayVersions(country?: string): Promise<PathwayVersionRecord[]> {
@@ -181,7 +157,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   createCase(input: NewCase): Promise<CaseAggregate> {
-    return this.send({ type: "createCase", input });
+    return this.queue.run(() => this.writes.createCase(input));
   }
 
   async getCase(id: string): Promise<CaseAggregate | undefined> {
@@ -193,7 +169,7 @@ export class SqliteCaseStore implements CaseStore {
   }
 
   applyEvent(command: EventCommand): Promise<ApplyResult> {
-    return this.send({ type: "applyEvent", command });
+    return this.queue.run(() => this.writes.applyEvent(command));
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
@@ -250,20 +226,25 @@ export class SqliteCaseStore implements CaseStore {
     taskId: string,
     input: { note?: string; actor: string; at: string; audit?: AuditDraft },
   ): Promise<CompleteTaskResult> {
-    return this.send({ type: "completeTask", taskId, input });
+    return this.queue.run(() => this.writes.completeTask(taskId, input));
   }
 
-  /**
-   * Starts the reader and writer threads (when used) and resolves once both are ready, so that the
-   * first requests after a start do not wait for a thread to load its code.
-   */
-  async startThreads(): Promise<void> {
-    await Promise.all([this.reader?.start(), this.writerThread?.start()]);
+  async health(): Promise<StoreHealth> {
+    if (this.queue.syncFailed)
+      return {
+        ok: false,
+        code: "PASSERELLE_STORE_SYNC_FAILED",
+        reason: `syncing the log of ${this.sqlite.name} failed: restart the server`,
+      };
+    const writable = writableNow(this.sqlite.name);
+    return writable.ok
+      ? { ok: true }
+      : { ok: false, code: "PASSERELLE_STORE_UNWRITABLE", reason: writable.reason };
   }
 
   async close(): Promise<void> {
-    await this.reader?.close();
     await this.queue.drain();
+    if (this.reader !== this.sqlite && this.reader.open) this.reader.close();
     if (this.sqlite.open) this.sqlite.close();
   }
 }
@@ -279,6 +260,12 @@ function prepare(sqlite: Database.Database) {
     listPathwayVersionsOf: sqlite.prepare(
       "SELECT * FROM pathway_versions WHERE country = ? ORDER BY version",
     ),
+  };
+}
+
+function preparePathwayWrites(sqlite: Database.Database) {
+  return {
+    getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
     upsertPathwayVersion: sqlite.prepare(
       `INSERT INTO pathway_versions (country, version, status, hash, definition, published_at)
        VALUES (@country, @version, @status, @hash, @definition, @published_at)

@@ -1,0 +1,22 @@
+/**
+ * Every area's SQLite repository, bound to one connection: the store makes one set on its read-only
+ * connection (reads outside a transaction) and one on its writer connection (what `transaction`
+ * gives its work). Each area adds its repository here and to `Repositories`.
+ */
+import type Database from "better-sqlite3";
+import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
+import type { Repositories } from "../storage.ts";
+
+/** What repositories may need besides their connection. */
+export interface RepositoryDependencies {
+  codec: PersonalDataCodec;
+  /** The audit chain's key (HMAC); undefined without protections. */
+  auditKey: Buffer | undefined;
+}
+
+export class SqliteRepositories implements Repositories {
+  constructor(
+    readonly connection: Database.Database,
+    readonly dependencies: RepositoryDependencies,
+  ) {}
+}

@@ -1,0 +1,13 @@
+/**
+ * Failures of the store itself (not of a request), whichever database runs: the errors plugin
+ * answers them 503 with their own codes, so that a client knows to retry and an operator knows where
+ * to look.
+ */
+
+/** A failed sync: what was committed since the last good sync may be lost, so nothing is acknowledged. */
+export class StoreSyncFailed extends Error {
+  override readonly name = "StoreSyncFailed";
+  constructor(cause: unknown) {
+    super("syncing the database log to disk failed; the store accepts no write until restarted", { cause });
+  }
+}

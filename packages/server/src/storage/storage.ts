@@ -1,0 +1,25 @@
+/**
+ * The storage seam: what the rest of the server knows of the database. Routes, services, policies,
+ * delivery and the CLI talk to a `Storage` and never to a connection, a table or a dialect; the
+ * embedded SQLite store (`sqlite/`) and the PostgreSQL store (`postgres/`) implement it side by side.
+ *
+ * Reads go through the repositories directly. Writes go through `transaction`: `work` gets the
+ * repositories of one transaction, everything it writes commits together, durably, before the
+ * promise resolves, or nothing does (a thrown error rolls it back). `work` must await only the
+ * repositories it is given (no network, no password hashing): the SQLite store runs transactions
+ * one after another in its group commit, and a slow `work` holds the others.
+ */
+import type { CaseStore } from "./case-store.ts";
+
+/**
+ * The repositories of every area (each in its own `<area>-repository.ts`). Outside a transaction
+ * their writes are refused: reads only.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: each area adds its repository here
+export interface Repositories {}
+
+export interface Storage extends CaseStore, Repositories {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs `work` in one durable transaction (see the module comment). */
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T>;
+}
