@@ -7,13 +7,15 @@ import { fileURLToPath } from "node:url";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { MIGRATION_LOCK_KEY } from "./advisory-locks.ts";
 import { assertByteOrderCollation } from "./byte-order-collation.ts";
-import { MIGRATION_LOCK_KEY } from "./migration-lock.ts";
 import * as schema from "./schema/index.ts";
 
 export const PG_MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 
 export type PgDb = NodePgDatabase<typeof schema>;
+/** The database handle inside `db.transaction(async (tx) => …)`. */
+export type PgTx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
 export interface OpenPostgres {
   pool: pg.Pool;
@@ -28,11 +30,11 @@ export interface OpenPostgresOptions {
   /** Shown in `pg_stat_activity` (default `passerelle`): which process holds a connection. */
   applicationName?: string;
   /**
-   * An idle connection failed (the server restarted, a network cut). The pool drops that connection
-   * and opens a new one on the next query; without a listener node-postgres would throw the error
-   * out of the process. The error's message may name the host, never data.
+   * A connection failed (the server restarted, a network cut), idle or in use. The pool drops it
+   * and opens a new one on the next query; a query in flight on it rejects on its own. Without a
+   * listener node-postgres would throw the error out of the process. The error names no data.
    */
-  onIdleError?: (error: Error) => void;
+  onConnectionError?: (error: Error) => void;
 }
 
 export function openPostgres(url: string, options: OpenPostgresOptions = {}): OpenPostgres {
@@ -45,7 +47,11 @@ export function openPostgres(url: string, options: OpenPostgresOptions = {}): Op
     connectionTimeoutMillis: 10_000,
     application_name: options.applicationName ?? "passerelle",
   });
-  pool.on("error", (error) => options.onIdleError?.(error));
+  pool.on("error", (error) => options.onConnectionError?.(error));
+  // A connection lost while checked out (mid-transaction) emits `error` on its client, where the
+  // pool listens only while the client is idle: unheard, it would end the process. The query in
+  // flight rejects with it anyway, so it is only reported here.
+  pool.on("connect", (client) => client.on("error", (error) => options.onConnectionError?.(error)));
   return { pool, db: drizzle(pool, { schema }) };
 }
 
