@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuditDraft } from "../../audit/audit-log.ts";
-import { appendAudit, auditHead, auditPage, verifyAuditChain } from "./audit-chain.ts";
+import { appendAudit, appendAudits, auditHead, auditPage, verifyAuditChain } from "./audit-chain.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
@@ -96,7 +96,7 @@ describe("the audit chain on PostgreSQL", () => {
     expect(switches).toBeGreaterThan(2);
   });
 
-  it("leaves no gap after a rolled-back append, and stores details as the hash read them", async () => {
+  it("leaves no gap after a rolled-back append or batch, appends batches in order, and stores details as the hash read them", async () => {
     await appendOne(1);
     await expect(
       store.db.transaction(async (tx) => {
@@ -105,7 +105,25 @@ describe("the audit chain on PostgreSQL", () => {
       }),
     ).rejects.toThrow("the write it recorded failed");
     await appendOne(3);
-    expect(await verifyAuditChain(store.db, KEY)).toMatchObject({ ok: true, checked: 2 });
+    await expect(
+      store.db.transaction(async (tx) => {
+        await appendAudits(tx, [{ draft: draft(4) }, { draft: draft(5) }], KEY);
+        throw new Error("the batch it recorded failed");
+      }),
+    ).rejects.toThrow("the batch it recorded failed");
+    const batch = await store.db.transaction((tx) =>
+      appendAudits(
+        tx,
+        [
+          { draft: draft(6), set: { targetId: "case-x", at: "2026-03-02T10:00:00.000Z" } },
+          { draft: draft(7) },
+        ],
+        KEY,
+      ),
+    );
+    expect(batch.map((e) => e.seq)).toEqual([3, 4]);
+    expect(batch[0]).toMatchObject({ targetId: "case-x", at: "2026-03-02T10:00:00.000Z" });
+    expect(await verifyAuditChain(store.db, KEY)).toMatchObject({ ok: true, checked: 4, head: { seq: 4 } });
     const [first] = await auditPage(store.db, 0, 1);
     expect(first?.details).toEqual({ a: [1], z: 1 });
     const { rows } = await store.pool.query("SELECT details FROM audit_log WHERE seq = 1");

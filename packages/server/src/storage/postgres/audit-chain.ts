@@ -40,19 +40,53 @@ export async function auditHead(db: PgDb | PgTx): Promise<ChainCursor> {
   return head ?? CHAIN_START;
 }
 
-/**
- * Appends one entry inside `tx` (see the module comment). `set` replaces fields of the draft (the
- * store fills in the target, the revision a write produced and, for an event, its instant).
- */
+/** One entry to append: the draft, and fields the store sets (the target, the revision a write
+ * produced and, for an event, its instant). */
+export interface AuditAppend {
+  draft: AuditDraft;
+  set?: Partial<Pick<AuditFields, "at" | "targetId" | "details">>;
+}
+
+/** Appends one entry inside `tx` (see the module comment). */
 export async function appendAudit(
   tx: PgTx,
   draft: AuditDraft,
   chainKey: Buffer | undefined,
-  set?: Partial<Pick<AuditFields, "at" | "targetId" | "details">>,
+  set?: AuditAppend["set"],
 ): Promise<AuditEntry> {
+  const [entry] = await appendAudits(tx, [set ? { draft, set } : { draft }], chainKey);
+  return entry!;
+}
+
+/**
+ * Appends several entries, in order, inside `tx`: one lock, one head read and one INSERT for all.
+ * Appends are serialised across the commit (the next one must read this one's head), so a writer
+ * that gathers concurrent writes into one transaction pays that wait once per batch, not per entry.
+ */
+export async function appendAudits(
+  tx: PgTx,
+  appends: readonly AuditAppend[],
+  chainKey: Buffer | undefined,
+): Promise<AuditEntry[]> {
+  if (appends.length === 0) return [];
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
-  const head = await auditHead(tx);
-  const fields: AuditFields = {
+  let previous: ChainCursor | undefined = await auditHead(tx);
+  if (previous.seq === 0) previous = undefined;
+  const entries: AuditEntry[] = [];
+  const rows: (typeof auditLog.$inferInsert)[] = [];
+  for (const { draft, set } of appends) {
+    const { entry, detailsJson } = chainEntryWithDetails(previous, fieldsOf(draft, set), chainKey);
+    entries.push(entry);
+    // The canonical details the hash read (sorted keys), stored as they are.
+    rows.push({ ...entry, details: detailsJson });
+    previous = entry;
+  }
+  await tx.insert(auditLog).values(rows);
+  return entries;
+}
+
+function fieldsOf(draft: AuditDraft, set: AuditAppend["set"]): AuditFields {
+  return {
     at: set?.at ?? draft.at ?? new Date().toISOString(),
     actorUserId: draft.actorUserId,
     actorAgencyId: draft.actorAgencyId,
@@ -67,10 +101,6 @@ export async function appendAudit(
     requestId: draft.requestId,
     details: set?.details !== undefined ? set.details : draft.details,
   };
-  const { entry, detailsJson } = chainEntryWithDetails(head.seq === 0 ? undefined : head, fields, chainKey);
-  // The canonical details the hash read (sorted keys), stored as they are.
-  await tx.insert(auditLog).values({ ...entry, details: detailsJson });
-  return entry;
 }
 
 /** Entries after `afterSeq`, in order. `seq > ?` rather than OFFSET: a deleted row shows as a gap. */
