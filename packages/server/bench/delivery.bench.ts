@@ -27,8 +27,8 @@ import { InProcessScheduler } from "../src/delivery/scheduler.ts";
 import { Sweep } from "../src/delivery/sweep.ts";
 import { silentLogger } from "../src/delivery/testing.ts";
 import { createDeliveryWorker } from "../src/delivery/worker.ts";
-import { GroupCommitQueue } from "../src/storage/sqlite/group-commit.ts";
 import { openDatabase } from "../src/storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../src/storage/sqlite/sqlite-case-store.ts";
 
 const TOTAL = Number(process.env.BENCH_DELIVERY_TASKS ?? 1_000_000);
 const DUE = Number(process.env.BENCH_DELIVERY_DUE ?? 100_000);
@@ -41,11 +41,11 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "passerelle-delivery-bench-"));
 const { sqlite } = openDatabase(join(dir, "bench.db"));
-const writer = new GroupCommitQueue(sqlite);
+const store = new SqliteCaseStore(sqlite);
 
 function fill(): number {
   const started = performance.now();
-  // Bulk load only: the measurements below run with the durable settings (synchronous=FULL).
+  // Bulk load only: the measurements below run with the durable settings (the store's sync).
   sqlite.pragma("synchronous = OFF");
   const insert = sqlite.prepare(
     `insert into tasks (id, case_id, key, task_id, kind, state, status, due_at, assignee, assignee_role,
@@ -64,7 +64,7 @@ function fill(): number {
     }
   });
   for (let from = 0; from < TOTAL; from += 50_000) chunk(from, Math.min(TOTAL, from + 50_000));
-  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("synchronous = NORMAL");
   sqlite.exec("analyze");
   return (performance.now() - started) / 1000;
 }
@@ -108,8 +108,8 @@ function delivered(): number {
 async function schedulerRun() {
   const clock = new ManualClock(T - 3_600_000);
   const channel = new MemoryChannel("log");
-  const handler = new DeliveryHandler(sqlite, writer, { channels: [channel], clock });
-  const scheduler = new InProcessScheduler({ sqlite, handler, clock, logger: silentLogger });
+  const handler = new DeliveryHandler(store, { channels: [channel], clock });
+  const scheduler = new InProcessScheduler({ storage: store, handler, clock, logger: silentLogger });
   const emptyPass = await timeRuns(() => scheduler.runDue());
   clock.set(T);
   let last = 0;
@@ -130,8 +130,8 @@ async function bullmqRun() {
   const lead = Number(process.env.BENCH_DELIVERY_LEAD_MS ?? 45_000);
   const dueReal = Date.now() + lead;
   const clock: Clock = { now: () => new Date(Date.now() - dueReal + T) };
-  const relay = new OutboxRelay({ sqlite, writer, queue, clock, logger: silentLogger });
-  const sweep = new Sweep({ sqlite, writer, queue, clock, logger: silentLogger });
+  const relay = new OutboxRelay({ storage: store, queue, clock, logger: silentLogger });
+  const sweep = new Sweep({ storage: store, queue, clock, logger: silentLogger });
   await sweep.sweepOnce();
   const relayStarted = performance.now();
   const relayed = await relay.relayOnce();
@@ -145,7 +145,7 @@ async function bullmqRun() {
   channel.onSend = () => {
     last = Date.now();
   };
-  const handler = new DeliveryHandler(sqlite, writer, { channels: [channel], clock });
+  const handler = new DeliveryHandler(store, { channels: [channel], clock });
   const workerRedis = connectRedis(REDIS_URL, "worker", silentLogger);
   const worker = createDeliveryWorker({
     connection: workerRedis,
@@ -244,7 +244,6 @@ async function main() {
 try {
   await main();
 } finally {
-  await writer.drain();
-  sqlite.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 }

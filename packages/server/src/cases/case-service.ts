@@ -1,7 +1,8 @@
 /**
- * The case use-cases: open a case, apply an event, read. Joins the pure engine to the store, which
- * persists durably under compare-and-swap. An event is decided inside the store's write transaction
- * (`decide-event.ts`), so a refused event writes nothing.
+ * The case use-cases: open a case, apply an event, read. An event's path: read the case, decide the
+ * write with the engine's pure step (`decide-event.ts`; a refusal is thrown before anything is
+ * written), commit it under compare-and-swap on the revision read (a case that moved on meanwhile
+ * is a 409), then build the answer from what was committed. The store never calls back here.
  */
 import { allowedEvents, type CaseContext, type Json, startCase } from "@passerelle/engine";
 import type { AuditDraft } from "../audit/audit-log.ts";
@@ -19,7 +20,7 @@ import type {
   TaskRecord,
 } from "../storage/records.ts";
 import type { CaseListView, CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
-import { contextOf, type EventCommand, pinnedPathway, toWrite } from "./decide-event.ts";
+import { contextOf, type EventCommand, PathwayDecider, pinnedPathway, toWrite } from "./decide-event.ts";
 import { type Identification, type Person, personAttributes } from "./person.ts";
 
 export const OPENING_EVENT = "CASE_OPENED";
@@ -49,10 +50,14 @@ export interface EventInput {
 }
 
 export class CaseService {
+  private readonly decider: PathwayDecider;
+
   constructor(
     private readonly store: CaseStore,
     private readonly pathways: PathwayRegistry,
-  ) {}
+  ) {
+    this.decider = new PathwayDecider(pathways);
+  }
 
   async open(
     input: OpenCaseInput,
@@ -118,7 +123,21 @@ export class CaseService {
     now: Date = new Date(),
     options: EventOptions = {},
   ): Promise<CaseView> {
-    const done = applied(await this.store.applyEvent(eventCommand(id, event, actor, now, options)), event);
+    const base = await this.store.getCase(id);
+    if (!base) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
+    if (base.case.revision !== event.expectedRevision) return stale(event, base.case.revision);
+    const command = eventCommand(id, event, actor, now, options);
+    const write = this.decider.decide(base, command);
+    const done = applied(
+      await this.store.commitEvent({
+        base,
+        write,
+        actor,
+        at: command.at,
+        ...(command.audit && { audit: command.audit }),
+      }),
+      event,
+    );
     return this.view(done.aggregate, now);
   }
 
@@ -194,14 +213,16 @@ function applied(
   event: EventInput,
 ): Exclude<ApplyResult, { status: "notFound" | "stale" }> {
   if (result.status === "notFound") throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-  if (result.status === "stale") {
-    throw new ApiProblem(
-      "PASSERELLE_STALE_REVISION",
-      `expectedRevision ${event.expectedRevision} is stale; the case is at revision ${result.currentRevision}`,
-      { currentRevision: result.currentRevision },
-    );
-  }
+  if (result.status === "stale") return stale(event, result.currentRevision);
   return result;
+}
+
+function stale(event: EventInput, currentRevision: number): never {
+  throw new ApiProblem(
+    "PASSERELLE_STALE_REVISION",
+    `expectedRevision ${event.expectedRevision} is stale; the case is at revision ${currentRevision}`,
+    { currentRevision },
+  );
 }
 
 /** The fields a case and its list summary share (never the person). */

@@ -1,9 +1,9 @@
 /**
- * What one event does to a case, decided from the case as it is inside the write transaction: the
+ * What one event does to a case, decided by the case service from the case as it read it: the
  * sender's role, the engine's pure step, and the write it produces (snapshot, history row, tasks,
- * consents). Plain data in, plain data out, so that it runs wherever the writes run — on the
- * request's thread or in the writer thread (`store/sqlite/writer-thread.ts`). Refusals are thrown
- * as `ApiProblem`: the store rolls back only that event.
+ * consents). Plain data in, plain data out. Refusals are thrown as `ApiProblem` before anything is
+ * written; the store then commits the write only if the case is still at the revision it was read
+ * at (compare-and-swap).
  */
 import { BUILTIN_EVENTS, type ClosedOutcome, type EventSpec } from "@passerelle/definitions";
 import {
@@ -15,6 +15,7 @@ import {
   step,
 } from "@passerelle/engine";
 import type { AuditDraft } from "../audit/audit-log.ts";
+import { grantsEndedBy } from "../consent/sharing.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import type { PathwayRegistry, RegisteredPathway } from "../pathways/pathway-registry.ts";
@@ -37,11 +38,6 @@ export interface EventCommand {
   consent?: Pick<ConsentRow, "guardian" | "purpose">;
   /** Audit entry written in the event's transaction: every write of a case is audited. */
   audit?: AuditDraft;
-  /**
-   * `json`: answer with the case view serialised (the route sends it as is), computed where the
-   * write ran — in the writer thread, off the event loop. Default: the case as stored.
-   */
-  answer?: "json";
 }
 
 /** Decides the write of an event from the current case; throws `ApiProblem` to refuse. */
@@ -146,6 +142,24 @@ export function toWrite(
   at: string,
   consentExtras?: Pick<ConsentRow, "guardian" | "purpose">,
 ): TransitionWrite {
+  const consents = stepped.effects.flatMap((e: Effect): ConsentRow[] =>
+    e.type === "recordConsent"
+      ? [
+          {
+            scope: e.consent.scope,
+            given: e.consent.given,
+            at: e.consent.at,
+            method: e.consent.method,
+            ...(e.consent.interpreterUsed === undefined
+              ? {}
+              : { interpreterUsed: e.consent.interpreterUsed }),
+            actor,
+            ...(consentExtras?.guardian && { guardian: consentExtras.guardian }),
+            ...(consentExtras?.purpose && { purpose: consentExtras.purpose }),
+          },
+        ]
+      : [],
+  );
   return {
     snapshot: stepped.snapshot,
     stage: stepped.stage,
@@ -159,24 +173,12 @@ export function toWrite(
         : [],
     ),
     cancelStates: stepped.effects.flatMap((e) => (e.type === "cancelTasks" ? [e.state] : [])),
-    consents: stepped.effects.flatMap((e: Effect): ConsentRow[] =>
-      e.type === "recordConsent"
-        ? [
-            {
-              scope: e.consent.scope,
-              given: e.consent.given,
-              at: e.consent.at,
-              method: e.consent.method,
-              ...(e.consent.interpreterUsed === undefined
-                ? {}
-                : { interpreterUsed: e.consent.interpreterUsed }),
-              actor,
-              ...(consentExtras?.guardian && { guardian: consentExtras.guardian }),
-              ...(consentExtras?.purpose && { purpose: consentExtras.purpose }),
-            },
-          ]
-        : [],
-    ),
+    consents,
+    // A withdrawal ends, in the same transaction, every referral grant that rested on its scope.
+    endGrants: consents.flatMap((c) => {
+      const ended = c.given ? "none" : grantsEndedBy(c.scope);
+      return ended === "none" ? [] : [{ grants: ended, at: c.at }];
+    }),
   };
 }
 

@@ -105,7 +105,6 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {}, agencies: {} };
   try {
     const pathways = await PathwayRegistry.load(store, dirs, new Date());
-    store.usePathways(pathways);
     const service = new CaseService(store, pathways);
     const plans = pathways
       .countries()

@@ -9,8 +9,8 @@ import type { Command } from "commander";
 import { databaseFile, loadConfig } from "../config.ts";
 import { startDelivery } from "../delivery/runtime.ts";
 import { createLogger } from "../logger.ts";
-import { GroupCommitQueue } from "../storage/sqlite/group-commit.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -27,15 +27,15 @@ export function registerWorkerCommand(program: Command): void {
       }
       const logger = createLogger({ level: config.LOG_LEVEL });
       const { sqlite } = openDatabase(databaseFile(config.DATABASE_URL));
-      const writer = new GroupCommitQueue(sqlite);
-      const runtime = await startDelivery({ role: "worker", config, sqlite, writer, logger });
+      // Delivery reads no personal data: the store needs no keys here.
+      const storage = new SqliteCaseStore(sqlite);
+      const runtime = await startDelivery({ role: "worker", config, storage, logger });
       logger.info("reminder worker started");
       closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
         if (err) logger.error({ err }, "worker closing after an error");
         else logger.info({ signal }, "worker closing: draining in-flight jobs");
         await runtime.close();
-        await writer.drain();
-        sqlite.close();
+        await storage.close();
       });
     });
 }

@@ -89,8 +89,7 @@ describe("API with Redis down", () => {
     const worker: DeliveryRuntime = await startDelivery({
       role: "worker",
       config,
-      sqlite: store.sqlite,
-      writer: store.queue,
+      storage: store,
       logger: silentLogger,
       clock,
       channels: [channel],

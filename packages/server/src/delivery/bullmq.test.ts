@@ -49,8 +49,8 @@ function harness(url: string): Harness {
   const queue = new Queue<DueRung>(DELIVERY_QUEUE, { connection: producer, prefix });
   queue.on("error", () => undefined);
   const channel = new MemoryChannel("log");
-  const handler = new DeliveryHandler(fx.sqlite, fx.store.queue, { channels: [channel], clock });
-  const common = { sqlite: fx.sqlite, writer: fx.store.queue, queue, clock, logger: silentLogger };
+  const handler = new DeliveryHandler(fx.store, { channels: [channel], clock });
+  const common = { storage: fx.store, queue, clock, logger: silentLogger };
   const owned: { worker: Worker; redis: Redis }[] = [];
   const h: Harness = {
     queue,

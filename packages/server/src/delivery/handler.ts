@@ -3,21 +3,18 @@
  * worker and the in-process scheduler. Idempotent by construction:
  * - the rung is identified by (task, step, time); a job for a task that is no longer open, or whose
  *   next rung has moved on (already delivered, snoozed), sends nothing;
- * - each (rung, channel) is claimed in `notifications` (unique key) before sending, with a lease, so
- *   two deliveries of the same job cannot both send; a worker killed mid-send loses its lease and
- *   the retry sends again (webhook receivers deduplicate on the notification id);
+ * - each (rung, channel) is claimed before sending (`channel-sends.ts`), so two deliveries of the
+ *   same job cannot both send; a worker killed mid-send loses its lease and the retry sends again
+ *   (webhook receivers deduplicate on the notification id);
  * - the task moves to its next rung only after every channel has sent or given up (dead letter).
- *
- * Hot-path SQL is prepared once with better-sqlite3 rather than built by drizzle per call: a burst
- * of 100,000 due tasks runs these statements half a million times.
  */
 
-import type { ScheduledEscalation } from "@passerelle/engine";
-import type Database from "better-sqlite3";
+import type { Repositories, Storage } from "../storage/storage.ts";
+import { backoffMs, claimChannels, recordSends, sendThrough } from "./channel-sends.ts";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";
 import type { Clock } from "./clock.ts";
 import { kindOf, notificationKey, rungAfter } from "./ladder.ts";
-import { prepareAgencySees, recipientOf } from "./recipient.ts";
+import { recipientOf } from "./recipient.ts";
 
 /** One rung to deliver, as a BullMQ job or a scheduler pass carries it. */
 export interface DueRung {
@@ -36,14 +33,6 @@ export interface DueRung {
  */
 export type DeliveryOutcome = "sent" | "stale" | "notDue" | "retry" | "busy";
 
-/**
- * The single writer of the database (the store's group-commit queue): delivery writes join the
- * same batches as case transitions, so a burst of reminders costs one fsync per batch.
- */
-export interface Writer {
-  run<T>(write: () => T): Promise<T>;
-}
-
 export interface DeliveryOptions {
   channels: readonly Channel[];
   clock: Clock;
@@ -56,26 +45,6 @@ export interface DeliveryOptions {
   leaseMs?: number;
 }
 
-interface TaskRow {
-  id: string;
-  case_id: string;
-  task_id: string;
-  kind: string;
-  state: string;
-  status: string;
-  due_at: string;
-  escalation: string;
-  label: string;
-  next_step: number | null;
-  next_at: string | null;
-}
-
-interface NotificationRow {
-  status: "sending" | "sent" | "failed" | "dead";
-  attempts: number;
-  claimed_until: string | null;
-}
-
 interface Claim {
   message: NotificationMessage;
   toSend: Channel[];
@@ -83,93 +52,63 @@ interface Claim {
 }
 
 export class DeliveryHandler {
-  readonly #commit: Writer;
+  readonly #storage: Storage;
   readonly #channels: readonly Channel[];
   readonly #clock: Clock;
   readonly #maxAttempts: number;
   readonly #baseBackoffMs: number;
   readonly #maxBackoffMs: number;
   readonly #leaseMs: number;
-  readonly #sql: ReturnType<typeof prepare>;
 
-  constructor(sqlite: Database.Database, commit: Writer, options: DeliveryOptions) {
+  constructor(storage: Storage, options: DeliveryOptions) {
     if (options.channels.length === 0) throw new Error("delivery needs at least one channel");
-    this.#commit = commit;
+    this.#storage = storage;
     this.#channels = options.channels;
     this.#clock = options.clock;
     this.#maxAttempts = options.maxAttempts ?? 8;
     this.#baseBackoffMs = options.baseBackoffMs ?? 30_000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
     this.#leaseMs = options.leaseMs ?? 60_000;
-    this.#sql = prepare(sqlite);
   }
 
   async deliver(rung: DueRung): Promise<DeliveryOutcome> {
-    const claim = await this.#commit.run(() => this.#claim(rung));
+    const claim = await this.#storage.transaction((tx) => this.#claim(tx, rung));
     if (typeof claim === "string") return claim;
-    const results = await Promise.all(
-      claim.toSend.map(async (channel) => {
-        try {
-          await channel.send(claim.message);
-          return { channel: channel.name, error: null };
-        } catch (error) {
-          return { channel: channel.name, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    );
-    return this.#commit.run(() => this.#finish(rung, claim, results));
+    const results = await sendThrough(claim.toSend, claim.message);
+    return this.#storage.transaction((tx) => this.#finish(tx, rung, claim, results));
   }
 
-  #claim(rung: DueRung): Claim | DeliveryOutcome {
-    const task = this.#sql.task.get(rung.taskId) as TaskRow | undefined;
-    if (task?.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at) return "stale";
+  async #claim(tx: Repositories, rung: DueRung): Promise<Claim | DeliveryOutcome> {
+    const task = await tx.delivery.task(rung.taskId);
+    if (task?.status !== "open" || task.nextStep !== rung.step || task.nextAt !== rung.at) return "stale";
     const now = this.#clock.now();
     if (Date.parse(rung.at) > now.getTime()) return "notDue";
-    const ladder = JSON.parse(task.escalation) as ScheduledEscalation[];
-    const current = ladder.find((r) => r.step === rung.step);
+    const current = task.escalation.find((r) => r.step === rung.step);
     if (!current) return "stale";
     const key = notificationKey(task.id, rung.step);
     const nowIso = now.toISOString();
-    const recipient = this.#recipient(task.case_id, current.notify);
-    const leaseUntil = new Date(now.getTime() + this.#leaseMs).toISOString();
-    const toSend: Channel[] = [];
-    let busy = false;
-    for (const channel of this.#channels) {
-      const existing = this.#sql.notification.get(key, channel.name) as NotificationRow | undefined;
-      if (!existing) {
-        this.#sql.insertNotification.run({
-          key,
-          taskId: task.id,
-          caseId: task.case_id,
-          step: rung.step,
-          kind: kindOf(rung.step),
-          channel: channel.name,
-          role: recipient.role,
-          agency: recipient.agency,
-          leaseUntil,
-          now: nowIso,
-        });
-        toSend.push(channel);
-      } else if (existing.status === "sent" || existing.status === "dead") {
-        // Already settled by an earlier delivery of this rung: never send twice.
-      } else if (existing.status === "sending" && existing.claimed_until && existing.claimed_until > nowIso) {
-        busy = true;
-      } else {
-        this.#sql.reclaim.run(leaseUntil, key, channel.name);
-        toSend.push(channel);
-      }
-    }
+    const recipient = await recipientOf(tx, task.caseId, current.notify);
+    const { toSend, busy } = await claimChannels(tx, this.#channels, {
+      key,
+      taskId: task.id,
+      caseId: task.caseId,
+      step: rung.step,
+      kind: kindOf(rung.step),
+      recipient: { role: recipient.role, agency: recipient.agency },
+      leaseUntil: new Date(now.getTime() + this.#leaseMs).toISOString(),
+      at: nowIso,
+    });
     const message: NotificationMessage = {
       id: key,
       type: kindOf(rung.step),
-      caseId: task.case_id,
+      caseId: task.caseId,
       task: {
         id: task.id,
-        definitionId: task.task_id,
+        definitionId: task.taskId,
         kind: task.kind,
         state: task.state,
-        dueAt: task.due_at,
-        label: JSON.parse(task.label) as Record<string, string>,
+        dueAt: task.dueAt,
+        label: task.label,
       },
       step: rung.step,
       recipient,
@@ -178,85 +117,33 @@ export class DeliveryHandler {
     return { message, toSend, busy };
   }
 
-  /** Who the rung goes to: the owner's role, naming the agency that waits, when that one cannot see the case. */
-  #recipient(
-    caseId: string,
-    notify: { role: string; agency?: string | undefined },
-  ): NotificationMessage["recipient"] {
-    return recipientOf(this.#sql.agencySees, caseId, notify);
-  }
-
-  #finish(
+  async #finish(
+    tx: Repositories,
     rung: DueRung,
     claim: Claim,
     results: { channel: string; error: string | null }[],
-  ): DeliveryOutcome {
+  ): Promise<DeliveryOutcome> {
     const now = this.#clock.now();
-    const nowIso = now.toISOString();
-    const key = claim.message.id;
-    let maxRetryAttempts = 0;
-    for (const result of results) {
-      if (result.error === null) {
-        this.#sql.markSent.run(nowIso, key, result.channel);
-        continue;
-      }
-      const row = this.#sql.notification.get(key, result.channel) as NotificationRow;
-      const dead = row.attempts >= this.#maxAttempts;
-      this.#sql.markFailed.run(dead ? "dead" : "failed", result.error.slice(0, 500), key, result.channel);
-      if (!dead) maxRetryAttempts = Math.max(maxRetryAttempts, row.attempts);
-    }
+    const retryAttempts = await recordSends(
+      tx,
+      claim.message.id,
+      results,
+      now.toISOString(),
+      this.#maxAttempts,
+    );
     if (claim.busy) return "busy";
-    const task = this.#sql.task.get(rung.taskId) as TaskRow | undefined;
+    const task = await tx.delivery.task(rung.taskId);
     // Completed, cancelled or snoozed while we were sending: what was sent is recorded, nothing more.
-    if (task?.status !== "open" || task.next_step !== rung.step || task.next_at !== rung.at) return "stale";
-    if (maxRetryAttempts > 0) {
-      const backoff = Math.min(this.#baseBackoffMs * 2 ** (maxRetryAttempts - 1), this.#maxBackoffMs);
-      this.#sql.moveRung.run(
-        rung.step,
-        new Date(now.getTime() + backoff).toISOString(),
-        task.id,
-        rung.step,
-        rung.at,
+    if (task?.status !== "open" || task.nextStep !== rung.step || task.nextAt !== rung.at) return "stale";
+    if (retryAttempts > 0) {
+      const retryAt = new Date(
+        now.getTime() + backoffMs(retryAttempts, this.#baseBackoffMs, this.#maxBackoffMs),
       );
+      await tx.delivery.moveRung(task.id, rung, { step: rung.step, at: retryAt.toISOString() });
       return "retry";
     }
-    const next = rungAfter(JSON.parse(task.escalation) as ScheduledEscalation[], rung.step);
-    this.#sql.moveRung.run(next.nextStep, next.nextAt, task.id, rung.step, rung.at);
+    const next = rungAfter(task.escalation, rung.step);
+    await tx.delivery.moveRung(task.id, rung, { step: next.nextStep, at: next.nextAt });
     return "sent";
   }
-}
-
-function prepare(sqlite: Database.Database) {
-  return {
-    task: sqlite.prepare(
-      `select id, case_id, task_id, kind, state, status, due_at, escalation, label, next_step, next_at
-       from tasks where id = ?`,
-    ),
-    // Whether a pathway agency owns the case or holds a live referral grant on it.
-    agencySees: prepareAgencySees(sqlite),
-    notification: sqlite.prepare(
-      "select status, attempts, claimed_until from notifications where key = ? and channel = ?",
-    ),
-    insertNotification: sqlite.prepare(
-      `insert into notifications (key, task_id, case_id, step, kind, channel, recipient_role, recipient_agency,
-         status, attempts, claimed_until, created_at)
-       values (@key, @taskId, @caseId, @step, @kind, @channel, @role, @agency, 'sending', 1, @leaseUntil, @now)`,
-    ),
-    reclaim: sqlite.prepare(
-      `update notifications set status = 'sending', attempts = attempts + 1, claimed_until = ?
-       where key = ? and channel = ?`,
-    ),
-    markSent: sqlite.prepare(
-      `update notifications set status = 'sent', sent_at = ?, claimed_until = null, last_error = null
-       where key = ? and channel = ?`,
-    ),
-    markFailed: sqlite.prepare(
-      "update notifications set status = ?, last_error = ?, claimed_until = null where key = ? and channel = ?",
-    ),
-    // Compare-and-set on (step, at): a concurrent snooze or completion wins over a late worker.
-    moveRung: sqlite.prepare(
-      `update tasks set next_step = ?, next_at = ?, next_queued_at = null
-       where id = ? and next_step = ? and next_at = ? and status = 'open'`,
-    ),
-  };
 }

@@ -42,9 +42,9 @@ function scheduler(channels: Channel[]) {
   const store = t.app.store as SqliteCaseStore;
   const options = { channels, clock, maxAttempts: 3, baseBackoffMs: 60_000 };
   return new InProcessScheduler({
-    sqlite: store.sqlite,
-    handler: new DeliveryHandler(store.sqlite, store.queue, options),
-    notices: new NoticeHandler(store.sqlite, store.queue, options),
+    storage: store,
+    handler: new DeliveryHandler(store, options),
+    notices: new NoticeHandler(store, options),
     clock,
     logger: silentLogger,
   });

@@ -36,8 +36,7 @@ async function deliveryPlugin(app: FastifyInstance, options: DeliveryPluginOptio
     runtime = await startDelivery({
       role: "api",
       config: options.config,
-      sqlite: store.sqlite,
-      writer: store.queue,
+      storage: store,
       logger: app.log as unknown as Logger,
       ...(options.clock && { clock: options.clock }),
       ...(options.channels && { channels: options.channels }),

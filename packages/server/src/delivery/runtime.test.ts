@@ -53,8 +53,7 @@ describe("delivery runtime", () => {
     const clock = new ManualClock("2026-03-02T09:00:00.000Z");
     const common = {
       config,
-      sqlite: fx.sqlite,
-      writer: fx.store.queue,
+      storage: fx.store,
       logger: silentLogger,
       clock,
       pollIntervalMs: 50,
@@ -94,7 +93,7 @@ describe("delivery runtime", () => {
     });
     const clock = new ManualClock("2026-03-02T09:00:00.000Z");
     // Timers an hour apart: the passes that count are the test's own.
-    const common = { config, sqlite: fx.sqlite, writer: fx.store.queue, logger: silentLogger, clock };
+    const common = { config, storage: fx.store, logger: silentLogger, clock };
     const apiChannel = new MemoryChannel("log");
     const api = await startDelivery({
       ...common,
@@ -138,7 +137,7 @@ describe("delivery runtime", () => {
     const config = loadConfig({});
     const clock = new ManualClock("2026-03-02T09:00:00.000Z");
     const channel = new MemoryChannel("log");
-    const common = { config, sqlite: fx.sqlite, writer: fx.store.queue, logger: silentLogger, clock };
+    const common = { config, storage: fx.store, logger: silentLogger, clock };
     // The timer's first pass runs at start; the next is an hour away: passes are the test's own.
     const api = await startDelivery({
       ...common,

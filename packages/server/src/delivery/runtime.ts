@@ -7,17 +7,17 @@
  * - API process without REDIS_URL: the in-process scheduler over the same tables.
  * `close()` stops timers, drains the worker's in-flight jobs, then closes connections.
  */
-import type Database from "better-sqlite3";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
+import type { Storage } from "../storage/storage.ts";
 import type { Channel } from "./channels/channel.ts";
 import { LogChannel } from "./channels/log.ts";
 import { WebhookChannel } from "./channels/webhook.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { listenToDeliveryEvents } from "./events.ts";
-import { DeliveryHandler, type DueRung, type Writer } from "./handler.ts";
+import { DeliveryHandler, type DueRung } from "./handler.ts";
 import { NoticeHandler, type NoticeReport } from "./notice-handler.ts";
 import { OutboxRelay } from "./producer.ts";
 import { checkRedisSettings, connectRedis, DELIVERY_QUEUE, whenReady } from "./redis.ts";
@@ -39,8 +39,7 @@ export type DeliveryConfig = Pick<
 export interface DeliveryRuntimeOptions {
   role: "api" | "worker";
   config: DeliveryConfig;
-  sqlite: Database.Database;
-  writer: Writer;
+  storage: Storage;
   logger: Logger;
   clock?: Clock;
   /** Replaces the channels built from the configuration (tests, benchmark). */
@@ -69,7 +68,7 @@ export function channelsFromConfig(config: DeliveryConfig, logger: Logger): Chan
 }
 
 export async function startDelivery(options: DeliveryRuntimeOptions): Promise<DeliveryRuntime> {
-  const { config, sqlite, writer, role } = options;
+  const { config, storage, role } = options;
   const logger = options.logger.child({ component: "delivery" });
   const clock = options.clock ?? systemClock;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
@@ -78,13 +77,13 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
     clock,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
   };
-  const handler = new DeliveryHandler(sqlite, writer, deliveryOptions);
-  const notices = new NoticeHandler(sqlite, writer, deliveryOptions);
+  const handler = new DeliveryHandler(storage, deliveryOptions);
+  const notices = new NoticeHandler(storage, deliveryOptions);
 
   if (!config.REDIS_URL) {
     if (role === "worker")
       throw new Error("passerelle worker needs REDIS_URL (without Redis the API process delivers)");
-    const scheduler = new InProcessScheduler({ sqlite, handler, notices, clock, logger });
+    const scheduler = new InProcessScheduler({ storage, handler, notices, clock, logger });
     scheduler.start(pollIntervalMs);
     logger.info("delivery: in-process scheduler");
     return { mode: "inProcess", scheduler, close: () => scheduler.stop() };
@@ -95,8 +94,8 @@ export async function startDelivery(options: DeliveryRuntimeOptions): Promise<De
   const prefix = config.DELIVERY_QUEUE_PREFIX;
   const queue = new Queue<DueRung>(DELIVERY_QUEUE, { connection: producerRedis, prefix });
   queue.on("error", () => undefined); // connectRedis logs connection state once per outage
-  const relay = new OutboxRelay({ sqlite, writer, queue, clock, logger });
-  const sweep = new Sweep({ sqlite, writer, queue, clock, logger });
+  const relay = new OutboxRelay({ storage, queue, clock, logger });
+  const sweep = new Sweep({ storage, queue, clock, logger });
   // One sweep at a time: while Redis is unreachable a sweep waits for it, and must not pile up.
   let sweeping: Promise<void> | undefined;
   const runSweep = () => {

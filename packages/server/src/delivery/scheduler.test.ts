@@ -35,13 +35,13 @@ beforeEach(() => {
 afterEach(() => fx.close());
 
 function scheduler(channels: Channel[], maxAttempts = 3) {
-  const handler = new DeliveryHandler(fx.sqlite, fx.store.queue, {
+  const handler = new DeliveryHandler(fx.store, {
     channels,
     clock,
     maxAttempts,
     baseBackoffMs: 60_000,
   });
-  return new InProcessScheduler({ sqlite: fx.sqlite, handler, clock, logger: silentLogger });
+  return new InProcessScheduler({ storage: fx.store, handler, clock, logger: silentLogger });
 }
 
 describe("in-process scheduler", () => {
@@ -84,7 +84,7 @@ describe("in-process scheduler", () => {
 
   it("a job delivered twice, at once or later, sends once", async () => {
     const log = new MemoryChannel("log");
-    const handler = new DeliveryHandler(fx.sqlite, fx.store.queue, { channels: [log], clock });
+    const handler = new DeliveryHandler(fx.store, { channels: [log], clock });
     const [task] = await fx.openCaseWithTasks([{ due: "2026-03-02T09:00:00.000Z" }]);
     clock.set("2026-03-02T09:00:00.000Z");
     const rung = { taskId: task!.id, step: 0, at: "2026-03-02T09:00:00.000Z" };

@@ -5,15 +5,15 @@
  * memory between passes, so a restart loses nothing: due rungs are simply found again.
  */
 
-import type Database from "better-sqlite3";
 import type { Logger } from "pino";
+import type { Storage } from "../storage/storage.ts";
 import type { Clock } from "./clock.ts";
 import type { DeliveryHandler, DeliveryOutcome } from "./handler.ts";
 import type { NoticeHandler } from "./notice-handler.ts";
 import { RepeatingPass } from "./repeating-pass.ts";
 
 export interface SchedulerOptions {
-  sqlite: Database.Database;
+  storage: Storage;
   handler: DeliveryHandler;
   /** "Case entered your state" notices, delivered in the same pass. */
   notices?: NoticeHandler;
@@ -25,26 +25,15 @@ export interface SchedulerOptions {
 
 export type PassReport = Record<DeliveryOutcome, number> & { notices: number };
 
-interface DueRow {
-  id: string;
-  next_step: number;
-  next_at: string;
-}
-
 export class InProcessScheduler {
   readonly #options: Required<Omit<SchedulerOptions, "notices">>;
   readonly #notices: NoticeHandler | undefined;
-  readonly #due: Database.Statement;
   readonly #loop: RepeatingPass<PassReport>;
 
   constructor(options: SchedulerOptions) {
     const { notices, ...rest } = options;
     this.#options = { batchSize: 1000, ...rest };
     this.#notices = notices;
-    this.#due = options.sqlite.prepare(
-      "select id, next_step, next_at from tasks where status = 'open' and next_at <= ? order by next_at limit ?",
-    );
-
     this.#loop = new RepeatingPass(
       () => this.#pass(),
       (error) => this.#options.logger.error({ err: error }, "scheduler pass failed"),
@@ -57,15 +46,13 @@ export class InProcessScheduler {
   }
 
   async #pass(): Promise<PassReport> {
-    const { handler, clock, batchSize } = this.#options;
+    const { handler, clock, batchSize, storage } = this.#options;
     const report: PassReport = { sent: 0, stale: 0, notDue: 0, retry: 0, busy: 0, notices: 0 };
     if (this.#notices) report.notices = (await this.#notices.deliverDue(batchSize)).sent;
     for (;;) {
-      const rows = this.#due.all(clock.now().toISOString(), batchSize) as DueRow[];
+      const rows = await storage.delivery.dueRungs(clock.now().toISOString(), batchSize);
       if (rows.length === 0) break;
-      const outcomes = await Promise.all(
-        rows.map((row) => handler.deliver({ taskId: row.id, step: row.next_step, at: row.next_at })),
-      );
+      const outcomes = await Promise.all(rows.map((row) => handler.deliver(row)));
       let progress = 0;
       for (const outcome of outcomes) {
         report[outcome]++;

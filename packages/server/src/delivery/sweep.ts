@@ -8,16 +8,16 @@
  *    the task on go back to the outbox. The query walks the (status, next_at) index from the
  *    oldest due rung and stops at `limit`: an empty sweep reads no task row.
  */
-import type Database from "better-sqlite3";
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
+import type { Rung } from "../storage/delivery-repository.ts";
+import type { Storage } from "../storage/storage.ts";
 import type { Clock } from "./clock.ts";
-import type { DueRung, Writer } from "./handler.ts";
+import type { DueRung } from "./handler.ts";
 import { jobIdOf } from "./ladder.ts";
 
 export interface SweepOptions {
-  sqlite: Database.Database;
-  writer: Writer;
+  storage: Storage;
   queue: Queue<DueRung>;
   clock: Clock;
   logger: Logger;
@@ -33,53 +33,34 @@ export interface SweepReport {
   requeued: number;
 }
 
-interface DueRow {
-  id: string;
-  next_step: number;
-  next_at: string;
-}
-
 const LIVE_STATES = new Set(["waiting", "delayed", "active", "prioritized", "waiting-children"]);
 
 export class Sweep {
   readonly #options: Required<SweepOptions>;
-  readonly #overdue: Database.Statement;
-  readonly #unqueue: Database.Statement;
-  readonly #unqueueAll: Database.Statement;
   readonly #sentinelKey: string;
 
   constructor(options: SweepOptions) {
     this.#options = { graceMs: 60_000, batchSize: 1000, ...options };
-    this.#overdue = options.sqlite.prepare(
-      `select id, next_step, next_at from tasks
-       where status = 'open' and next_at <= ? and next_queued_at is not null order by next_at limit ?`,
-    );
-    this.#unqueue = options.sqlite.prepare(
-      "update tasks set next_queued_at = null where id = ? and next_step = ? and next_at = ?",
-    );
-    this.#unqueueAll = options.sqlite.prepare(
-      "update tasks set next_queued_at = null where status = 'open' and next_queued_at is not null",
-    );
     this.#sentinelKey = `${options.queue.qualifiedName}:passerelle-sentinel`;
   }
 
   async sweepOnce(): Promise<SweepReport> {
-    const { queue, writer, clock, logger, graceMs, batchSize } = this.#options;
+    const { queue, storage, clock, logger, graceMs, batchSize } = this.#options;
     const redis = await queue.client;
     const sentinel = await redis.get(this.#sentinelKey);
     let redisReset = false;
     if (sentinel === null) {
-      const changes = await writer.run(() => this.#unqueueAll.run().changes);
+      const changes = await storage.transaction((tx) => tx.delivery.unqueueAll());
       await redis.set(this.#sentinelKey, clock.now().toISOString());
       redisReset = changes > 0;
       if (redisReset)
         logger.warn({ tasks: changes }, "sweep: redis lost its jobs; open tasks returned to the outbox");
     }
     const cutoff = new Date(clock.now().getTime() - graceMs).toISOString();
-    const rows = this.#overdue.all(cutoff, batchSize) as DueRow[];
-    const missing: DueRow[] = [];
+    const rows = await storage.delivery.queuedRungsDueBefore(cutoff, batchSize);
+    const missing: Rung[] = [];
     for (const row of rows) {
-      const jobId = jobIdOf(row.id, row.next_step, row.next_at);
+      const jobId = jobIdOf(row.taskId, row.step, row.at);
       const state = await queue.getJobState(jobId);
       if (LIVE_STATES.has(state)) continue;
       // Finished or failed for good without moving the task on: drop it so the id can be reused.
@@ -87,9 +68,7 @@ export class Sweep {
       missing.push(row);
     }
     if (missing.length > 0) {
-      await writer.run(() => {
-        for (const row of missing) this.#unqueue.run(row.id, row.next_step, row.next_at);
-      });
+      await storage.transaction((tx) => tx.delivery.unqueue(missing));
       logger.warn(
         { rungs: missing.length },
         "sweep: overdue reminders were missing from the queue; requeued",

@@ -15,7 +15,12 @@ import type Database from "better-sqlite3";
 import { aad, decodeText, encodeText, type PersonalDataCodec } from "../crypto/personal-data-codec.ts";
 import type { TaskRecord } from "../storage/records.ts";
 import { toTask } from "../storage/sqlite/rows.ts";
-import type { Writer } from "./handler.ts";
+
+/** The store's group commit: task actions still run as synchronous closures on its connection. */
+interface Writer {
+  run<T>(write: () => T): Promise<T>;
+}
+
 import { reassignLadder, snoozeLadder } from "./ladder.ts";
 
 export interface NotificationRecord {

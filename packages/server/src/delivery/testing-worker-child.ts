@@ -3,8 +3,8 @@
  * middle of a webhook send. Settings come from the environment (no personal data involved).
  */
 
-import { GroupCommitQueue } from "../storage/sqlite/group-commit.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { WebhookChannel } from "./channels/webhook.ts";
 import { systemClock } from "./clock.ts";
 import { DeliveryHandler } from "./handler.ts";
@@ -14,7 +14,7 @@ import { createDeliveryWorker } from "./worker.ts";
 
 const env = process.env as Record<string, string>;
 const { sqlite } = openDatabase(env.DB_FILE!);
-const handler = new DeliveryHandler(sqlite, new GroupCommitQueue(sqlite), {
+const handler = new DeliveryHandler(new SqliteCaseStore(sqlite), {
   channels: [new WebhookChannel({ url: env.WEBHOOK_URL!, secret: env.WEBHOOK_SECRET! })],
   clock: systemClock,
   leaseMs: Number(env.LEASE_MS),

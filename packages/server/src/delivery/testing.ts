@@ -84,6 +84,7 @@ export function openFixture(): DeliveryFixture {
           schedule,
           cancelStates: [],
           consents: [],
+          endGrants: [],
           notices,
         },
       });

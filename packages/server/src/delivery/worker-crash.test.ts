@@ -78,8 +78,7 @@ describe("worker killed mid-job", () => {
       const [task] = await fx.openCaseWithTasks([{ due: "2026-03-02T09:00:00.000Z" }]);
       const clock = new ManualClock("2026-03-02T09:00:00.000Z");
       const relay = new OutboxRelay({
-        sqlite: fx.sqlite,
-        writer: fx.store.queue,
+        storage: fx.store,
         queue,
         clock,
         logger: silentLogger,

@@ -53,7 +53,6 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
     await store.close();
     throw error;
   }
-  store.usePathways(pathways);
   app.decorate("store", store as Storage);
   app.decorate("sqlite", sqlite);
   app.decorate("pathways", pathways);
@@ -61,6 +60,8 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   app.addHook("onClose", async () => {
     await store.close();
   });
+  // After a failed sync, reads would show writes that may not be on disk: nothing is answered.
+  app.addHook("onRequest", (_request, _reply, done) => done(store.failure()));
 }
 
 export default fp(storePlugin, { name: "store" });

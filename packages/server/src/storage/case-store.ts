@@ -6,7 +6,6 @@
  * write carries the actor who made it.
  */
 import type { AuditDraft } from "../audit/audit-log.ts";
-import type { EventCommand } from "../cases/decide-event.ts";
 import type {
   CaseAggregate,
   CaseRecord,
@@ -16,6 +15,7 @@ import type {
   PathwayVersionRecord,
   TaskRecord,
   TaskStatus,
+  TransitionWrite,
 } from "./records.ts";
 
 /** Need-to-know filter of lists: cases owned by, or referred to, this agency. */
@@ -56,6 +56,17 @@ export interface TaskFilter {
   limit: number;
 }
 
+/** An accepted event, as the case service decided it. */
+export interface EventCommit {
+  /** The case the write was decided from; its revision is the one compared. */
+  base: CaseAggregate;
+  write: TransitionWrite;
+  /** User id of the sender, and the instant of the request. */
+  actor: string;
+  at: string;
+  audit?: AuditDraft;
+}
+
 export type ApplyResult =
   | { status: "applied"; aggregate: CaseAggregate }
   | { status: "notFound" }
@@ -80,12 +91,11 @@ export interface CaseStore {
   getCase(id: string): Promise<CaseAggregate | undefined>;
   listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]>;
   /**
-   * Compare-and-swap on `expectedRevision`, then the event decided (`cases/decide-event.ts`) from
-   * the case as it is inside the write transaction — two events on one case in one batch see each
-   * other — with its audit entry, in one durable transaction. A refusal (thrown `ApiProblem`)
-   * writes nothing.
+   * Commits an event the case service decided from `base` (the case as it read it): compare-and-swap
+   * on `base`'s revision, then the write and its audit entry, in one durable transaction. `stale`
+   * when the case moved on meanwhile: nothing is written.
    */
-  applyEvent(command: EventCommand): Promise<ApplyResult>;
+  commitEvent(commit: EventCommit): Promise<ApplyResult>;
   getHistory(caseId: string): Promise<HistoryRecord[]>;
   /** Notes given when the case's tasks were completed, opened: for the audited person read only. */
   getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]>;
@@ -100,6 +110,12 @@ export interface CaseStore {
 
   /** Appends an audit entry in a write transaction of its own (reads, refusals, logins). */
   appendAudit(draft: AuditDraft): Promise<void>;
+
+  /**
+   * A failure after which the store must answer nothing until restarted (a failed sync: what it
+   * would show may not be on disk); undefined while it is sound.
+   */
+  failure(): Error | undefined;
 
   /** Whether the store can take writes now (`GET /health`); the reason names no data. */
   health(): Promise<StoreHealth>;

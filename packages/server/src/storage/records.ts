@@ -96,6 +96,8 @@ export interface TransitionWrite {
   /** States whose open tasks are cancelled (the case left them). */
   cancelStates: string[];
   consents: ConsentRow[];
+  /** Referral grants a consent withdrawal ends: all made on consent, or those abroad. */
+  endGrants: { grants: "allConsent" | "crossBorder"; at: string }[];
   /** Roles told that the case entered a state (the state's `responsible`), delivered after commit. */
   notices?: NoticeToSend[];
 }

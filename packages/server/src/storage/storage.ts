@@ -10,13 +10,15 @@
  * one after another in its group commit, and a slow `work` holds the others.
  */
 import type { CaseStore } from "./case-store.ts";
+import type { DeliveryRepository } from "./delivery-repository.ts";
 
 /**
  * The repositories of every area (each in its own `<area>-repository.ts`). Outside a transaction
  * their writes are refused: reads only.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: each area adds its repository here
-export interface Repositories {}
+export interface Repositories {
+  delivery: DeliveryRepository;
+}
 
 export interface Storage extends CaseStore, Repositories {
   readonly dialect: "sqlite" | "postgres";

@@ -6,16 +6,13 @@
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import { ageBandOf } from "../../cases/age-band.ts";
-import { type EventCommand, PathwayDecider } from "../../cases/decide-event.ts";
 import { personAttributes } from "../../cases/person.ts";
-import { grantsEndedBy } from "../../consent/sharing.ts";
 import { caseKeyWrites } from "../../crypto/case-keys.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { initialDelivery } from "../../delivery/ladder.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
-import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import { consentRevocation } from "../../policy/case-grants.ts";
-import type { ApplyResult, CompleteTaskResult } from "../case-store.ts";
+import type { ApplyResult, CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { changedCase, toConsent, toTask } from "./rows.ts";
 import {
@@ -32,8 +29,6 @@ export interface CaseWritesOptions {
   codec: PersonalDataCodec;
   /** Where audit entries of writes go (none: protections off). */
   audit?: AuditLog | undefined;
-  /** The pathways events are decided with (loaded after the store is opened). */
-  pathways?: () => PathwayRegistry | undefined;
 }
 
 export class CaseWrites {
@@ -41,8 +36,6 @@ export class CaseWrites {
   private readonly writes: CaseWriteStatements;
   private readonly codec: PersonalDataCodec;
   private readonly auditLog: AuditLog | undefined;
-  private readonly pathways: () => PathwayRegistry | undefined;
-  private decider: { pathways: PathwayRegistry; decider: PathwayDecider } | undefined;
   private readonly revocation: ReturnType<typeof consentRevocation>;
   private readonly caseKeys: ReturnType<typeof caseKeyWrites>;
 
@@ -51,7 +44,6 @@ export class CaseWrites {
     this.writes = prepareCaseWrites(sqlite);
     this.codec = options.codec;
     this.auditLog = options.audit;
-    this.pathways = options.pathways ?? (() => undefined);
     this.revocation = consentRevocation(sqlite);
     this.caseKeys = caseKeyWrites(sqlite);
   }
@@ -96,17 +88,12 @@ export class CaseWrites {
     return readAggregate(this.reads, this.codec, input.id)!;
   }
 
-  /** Compare-and-swap on the revision, then the decided write, in the caller's transaction. */
-  applyEvent(command: EventCommand): ApplyResult {
-    const { caseId, expectedRevision, at } = command;
-    const current = readAggregate(this.reads, this.codec, caseId);
-    if (!current) return { status: "notFound" };
-    if (current.case.revision !== expectedRevision)
-      return { status: "stale", currentRevision: current.case.revision };
-    const { decider } = this.deciding();
-    const w = decider.decide(current, command);
+  /** Compare-and-swap on the base's revision, then the decided write, in the caller's transaction. */
+  commitEvent(commit: EventCommit): ApplyResult {
+    const { base: current, write: w, at } = commit;
+    const caseId = current.case.id;
+    const expectedRevision = current.case.revision;
     const next = expectedRevision + 1;
-    // Compare-and-swap: with one writer it cannot miss, but it is the guard a multi-writer store relies on.
     const swap = w.stage === current.case.stage ? this.writes.swapCaseInStage : this.writes.swapCase;
     const swapped = swap.run({
       id: caseId,
@@ -118,8 +105,11 @@ export class CaseWrites {
       updated_at: at,
       outcome: w.outcome,
     });
-    if (swapped.changes !== 1) return { status: "stale", currentRevision: current.case.revision };
-    const audit = command.audit;
+    if (swapped.changes !== 1) {
+      const stored = this.reads.revision.get(caseId) as { revision: number } | undefined;
+      return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
+    }
+    const audit = commit.audit;
     // The audit entry first: the history row links to it (the audit log's per-case lookup of events).
     // Stamped with the event's own instant: the entry and the history row say the same time.
     const auditSeq = this.auditInTransaction(audit, caseId, {
@@ -130,18 +120,10 @@ export class CaseWrites {
       caseId,
       next,
       current.case.pathwayVersion,
-      { ...w, history: { ...w.history, actor: command.actor, at } },
+      { ...w, history: { ...w.history, actor: commit.actor, at } },
       auditSeq,
     );
     return { status: "applied", aggregate: this.afterTransition(current, w, next, at) };
-  }
-
-  private deciding(): { pathways: PathwayRegistry; decider: PathwayDecider } {
-    const pathways = this.pathways();
-    if (!pathways) throw new Error("the store was given no pathways to decide events with");
-    if (this.decider?.pathways !== pathways)
-      this.decider = { pathways, decider: new PathwayDecider(pathways) };
-    return this.decider;
   }
 
   completeTask(
@@ -291,12 +273,10 @@ export class CaseWrites {
             ? null
             : encodeText(this.codec, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
       });
-      // A withdrawal ends, in this same transaction, every referral grant that rested on the scope.
-      if (!c.given) {
-        const ended = grantsEndedBy(c.scope);
-        if (ended === "allConsent") this.revocation.all(caseId, c.at);
-        else if (ended === "crossBorder") this.revocation.abroad(caseId, c.at);
-      }
+    }
+    for (const end of w.endGrants) {
+      if (end.grants === "allConsent") this.revocation.all(caseId, end.at);
+      else this.revocation.abroad(caseId, end.at);
     }
     for (const notice of w.notices ?? []) {
       s.insertNotice.run({

@@ -155,9 +155,9 @@ export class GroupCommitQueue {
     this.stats.largestBatch = Math.max(this.stats.largestBatch, size);
   }
 
-  /** Whether a sync failed (the store accepts no write until restarted). */
-  get syncFailed(): boolean {
-    return this.failed !== undefined;
+  /** The failed sync, if one failed (the store accepts no write until restarted). */
+  get syncFailure(): StoreSyncFailed | undefined {
+    return this.failed;
   }
 
   /** Refuses new jobs and resolves once every queued job has been committed or rejected. */

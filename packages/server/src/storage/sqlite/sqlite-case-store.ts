@@ -7,14 +7,12 @@
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
-import type { EventCommand } from "../../cases/decide-event.ts";
 import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
-import type { PathwayRegistry } from "../../pathways/pathway-registry.ts";
 import type {
   ApplyResult,
   CaseFilter,
-  CaseStore,
   CompleteTaskResult,
+  EventCommit,
   StoreHealth,
   TaskFilter,
 } from "../case-store.ts";
@@ -61,11 +59,10 @@ export class SqliteCaseStore implements Storage {
   private readonly pathwayWrites: ReturnType<typeof preparePathwayWrites>;
   private readonly caseReads: CaseReads;
   private readonly listStatements: StatementCache;
-  private pathways: PathwayRegistry | undefined;
   private readonly writes: CaseWrites;
   /** Reads outside a transaction (`query_only`); the writer connection itself for `:memory:`. */
   private readonly reader: Database.Database;
-  private readonly readRepositories: SqliteRepositories;
+  protected readonly readRepositories: SqliteRepositories;
   private readonly writeRepositories: SqliteRepositories;
   readonly dialect = "sqlite" as const;
 
@@ -87,24 +84,21 @@ export class SqliteCaseStore implements Storage {
     this.codec = protection.codec ?? new PlainCodec();
     this.caseReads = new CaseReads(this.reader, this.codec);
     this.auditLog = protection.audit;
-    // Events need `usePathways` first.
     this.writes = new CaseWrites(sqlite, {
       codec: this.codec,
       audit: this.auditLog,
-      pathways: () => this.pathways,
     });
     const dependencies = { codec: this.codec, auditKey: this.auditLog?.key };
     this.readRepositories = new SqliteRepositories(this.reader, dependencies);
     this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
   }
 
-  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
-    return this.queue.run(() => work(this.writeRepositories));
+  get delivery() {
+    return this.readRepositories.delivery;
   }
 
-  /** The pathways events are decided with. */
-  usePathways(pathways: PathwayRegistry): void {
-    this.pathways = pathways;
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
+    return this.queue.run(() => work(this.writeRepositories));
   }
 
   transact<T>(fn: () => T): Promise<T> {
@@ -168,8 +162,8 @@ export class SqliteCaseStore implements Storage {
     return this.caseReads.listCases(filter);
   }
 
-  applyEvent(command: EventCommand): Promise<ApplyResult> {
-    return this.queue.run(() => this.writes.applyEvent(command));
+  commitEvent(commit: EventCommit): Promise<ApplyResult> {
+    return this.queue.run(() => this.writes.commitEvent(commit));
   }
 
   async getHistory(caseId: string): Promise<HistoryRecord[]> {
@@ -229,8 +223,12 @@ export class SqliteCaseStore implements Storage {
     return this.queue.run(() => this.writes.completeTask(taskId, input));
   }
 
+  failure(): Error | undefined {
+    return this.queue.syncFailure;
+  }
+
   async health(): Promise<StoreHealth> {
-    if (this.queue.syncFailed)
+    if (this.queue.syncFailure)
       return {
         ok: false,
         code: "PASSERELLE_STORE_SYNC_FAILED",

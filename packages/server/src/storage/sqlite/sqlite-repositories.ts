@@ -6,6 +6,7 @@
 import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Repositories } from "../storage.ts";
+import { SqliteDeliveryRepository } from "./delivery-repository.ts";
 
 /** What repositories may need besides their connection. */
 export interface RepositoryDependencies {
@@ -15,8 +16,12 @@ export interface RepositoryDependencies {
 }
 
 export class SqliteRepositories implements Repositories {
+  readonly delivery: SqliteDeliveryRepository;
+
   constructor(
     readonly connection: Database.Database,
     readonly dependencies: RepositoryDependencies,
-  ) {}
+  ) {
+    this.delivery = new SqliteDeliveryRepository(connection);
+  }
 }

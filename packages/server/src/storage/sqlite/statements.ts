@@ -23,6 +23,7 @@ export function prepareCaseReads(sqlite: Database.Database) {
     ),
     consents: sqlite.prepare("SELECT * FROM consents WHERE case_id = ? ORDER BY id"),
     getTask: sqlite.prepare("SELECT * FROM tasks WHERE id = ?"),
+    revision: sqlite.prepare("SELECT revision FROM cases WHERE id = ?"),
   };
 }
 export type CaseReadStatements = ReturnType<typeof prepareCaseReads>;
