@@ -30,7 +30,7 @@ export interface DeliveryPluginOptions {
 async function deliveryPlugin(app: FastifyInstance, options: DeliveryPluginOptions) {
   const store = app.store;
   if (!(store instanceof SqliteCaseStore)) throw new Error("delivery needs the SQLite store");
-  app.decorate("taskActions", new TaskActions(store.sqlite, store.queue, store.codec));
+  app.decorate("taskActions", new TaskActions(store));
   let runtime: DeliveryRuntime | null = null;
   if (options.config) {
     runtime = await startDelivery({

@@ -1,6 +1,6 @@
 /** API views of delivery records: reminders and escalations sent, and actions taken on a task. */
 import { z } from "zod";
-import type { NotificationRecord } from "./task-actions.ts";
+import type { NotificationRecord } from "../storage/task-repository.ts";
 
 export const NotificationView = z
   .object({

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
+import { REPORTABLE } from "../storage/stats-repository.ts";
 import { type CountedRow, protectTables, publishedTable } from "./small-cells.ts";
 import { agencyParts } from "./visible-to.ts";
 
@@ -19,16 +20,7 @@ export const MIN_CELL = 5;
  */
 export const MAX_DIMENSIONS = 2;
 
-const DIMENSIONS = {
-  stage: "stage",
-  outcome: "outcome",
-  sex: "sex",
-  ageBand: "age_band",
-  nationality: "nationality",
-  agency: "agency",
-  pathwayVersion: "pathway_version",
-} as const;
-type Dimension = keyof typeof DIMENSIONS;
+const DIMENSIONS: readonly string[] = REPORTABLE;
 
 const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -44,7 +36,7 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
             .string()
             .regex(/^[a-zA-Z]+(,[a-zA-Z]+)*$/)
             .default("stage")
-            .describe(`Comma-separated: ${Object.keys(DIMENSIONS).join(", ")}`),
+            .describe(`Comma-separated: ${DIMENSIONS.join(", ")}`),
         }),
         response: {
           200: z
@@ -64,7 +56,7 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const dims = request.query.groupBy.split(",");
-      const unknown = dims.filter((d) => !Object.hasOwn(DIMENSIONS, d));
+      const unknown = dims.filter((d) => !DIMENSIONS.includes(d));
       if (unknown.length > 0) {
         throw new ApiProblem("PASSERELLE_VALIDATION_FAILED", "Unknown groupBy dimension", {
           invalidFields: unknown.map((d) => ({
@@ -86,23 +78,15 @@ const aggregateRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const principal = request.principal;
       const own = principal ? agencyParts(principal.agencyId) : undefined;
-      const where: string[] = [];
-      const params: string[] = [];
-      if (own) {
-        where.push("country = ?");
-        params.push(own.country);
-      }
-      if (principal?.role === "supervisor" && own) {
-        where.push("agency = ?");
-        params.push(own.code);
-      }
+      // A committee member sees their country; a supervisor the cases their agency owns.
+      const finest = await app.store.stats.caseCounts({
+        ...(own && { country: own.country }),
+        ...(principal?.role === "supervisor" && own && { agency: own.code }),
+      });
       // Suppression is decided over every breakdown at once (small-cells.ts): the finest grouping
       // first, then every one- and two-way table cut from it.
-      const all = Object.keys(DIMENSIONS) as Dimension[];
-      const columns = all.map((d) => `${DIMENSIONS[d]} AS "${d}"`).join(", ");
-      const sql = `SELECT ${columns}, count(*) AS count FROM cases${where.length ? ` WHERE ${where.join(" AND ")}` : ""} GROUP BY ${all.map((_, i) => i + 1).join(", ")}`;
-      const finest = app.sqlite.prepare(sql).all(...params) as CountedRow[];
-      const sorted = [...dims].sort((a, b) => all.indexOf(a as Dimension) - all.indexOf(b as Dimension));
+      const all = DIMENSIONS;
+      const sorted = [...dims].sort((a, b) => all.indexOf(a) - all.indexOf(b));
       const published = publishedTable(protectTables(finest, all, MIN_CELL), sorted);
       const rows = published.rows.map((r) => ({
         ...Object.fromEntries(dims.map((d) => [d, r[d]!])),

@@ -125,7 +125,7 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
           c.purpose !== undefined ? [{ scope: c.scope, at: c.at, purpose: c.purpose }] : [],
         ),
         taskNotes,
-        taskActionReasons: app.taskActions.reasonsOfCase(request.params.id),
+        taskActionReasons: await app.store.tasks.reasonsOfCase(request.params.id),
       };
     },
   );

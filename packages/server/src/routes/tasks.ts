@@ -193,7 +193,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const now = new Date();
-      const context = app.taskActions.taskCase(request.params.id);
+      const context = await app.store.tasks.caseOf(request.params.id);
       if (!context) throw new ApiProblem("PASSERELLE_TASK_NOT_FOUND", "No task with this id");
       const body = request.body;
       let until: Date;
@@ -251,8 +251,8 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const context = app.taskActions.taskCase(request.params.id);
-      const task = app.taskActions.getTask(request.params.id);
+      const context = await app.store.tasks.caseOf(request.params.id);
+      const task = await app.store.tasks.get(request.params.id);
       if (!context || !task) throw new ApiProblem("PASSERELLE_TASK_NOT_FOUND", "No task with this id");
       const to = request.body.assignee;
       const registered = app.pathways.get(context.country, context.pathwayVersion);
@@ -303,7 +303,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const aggregate = await app.store.getCase(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-      return { items: app.taskActions.notificationsOfCase(request.params.id).map(notificationView) };
+      return { items: (await app.store.tasks.notificationsOfCase(request.params.id)).map(notificationView) };
     },
   );
 
@@ -337,7 +337,10 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const rows = app.taskActions.deadLetters(limit, cursor === undefined ? undefined : Number(cursor));
+      const rows = await app.store.tasks.deadLetters(
+        limit,
+        cursor === undefined ? undefined : Number(cursor),
+      );
       const last = rows.at(-1);
       return {
         items: rows.map(notificationView),
@@ -357,13 +360,13 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     return taskDetail(id);
   }
 
-  function taskDetail(id: string) {
-    const task = app.taskActions.getTask(id);
+  async function taskDetail(id: string) {
+    const task = await app.store.tasks.get(id);
     if (!task) throw new ApiProblem("PASSERELLE_TASK_NOT_FOUND", "No task with this id");
     return {
       ...taskView(task, new Date().toISOString()),
-      notifications: app.taskActions.notificationsOfTask(task.id).map(notificationView),
-      actions: app.taskActions.actionsOfTask(task.id),
+      notifications: (await app.store.tasks.notificationsOfTask(task.id)).map(notificationView),
+      actions: await app.store.tasks.actionsOf(task.id),
     };
   }
 };

@@ -11,6 +11,8 @@
  */
 import type { CaseStore } from "./case-store.ts";
 import type { DeliveryRepository } from "./delivery-repository.ts";
+import type { StatsRepository } from "./stats-repository.ts";
+import type { TaskRepository } from "./task-repository.ts";
 
 /**
  * The repositories of every area (each in its own `<area>-repository.ts`). Outside a transaction
@@ -18,6 +20,8 @@ import type { DeliveryRepository } from "./delivery-repository.ts";
  */
 export interface Repositories {
   delivery: DeliveryRepository;
+  tasks: TaskRepository;
+  stats: StatsRepository;
 }
 
 export interface Storage extends CaseStore, Repositories {

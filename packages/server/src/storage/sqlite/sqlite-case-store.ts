@@ -97,6 +97,14 @@ export class SqliteCaseStore implements Storage {
     return this.readRepositories.delivery;
   }
 
+  get tasks() {
+    return this.readRepositories.tasks;
+  }
+
+  get stats() {
+    return this.readRepositories.stats;
+  }
+
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
   }

@@ -7,6 +7,8 @@ import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Repositories } from "../storage.ts";
 import { SqliteDeliveryRepository } from "./delivery-repository.ts";
+import { SqliteStatsRepository } from "./stats-repository.ts";
+import { SqliteTaskRepository } from "./task-repository.ts";
 
 /** What repositories may need besides their connection. */
 export interface RepositoryDependencies {
@@ -17,11 +19,15 @@ export interface RepositoryDependencies {
 
 export class SqliteRepositories implements Repositories {
   readonly delivery: SqliteDeliveryRepository;
+  readonly tasks: SqliteTaskRepository;
+  readonly stats: SqliteStatsRepository;
 
   constructor(
     readonly connection: Database.Database,
     readonly dependencies: RepositoryDependencies,
   ) {
     this.delivery = new SqliteDeliveryRepository(connection);
+    this.tasks = new SqliteTaskRepository(connection, dependencies.codec);
+    this.stats = new SqliteStatsRepository(connection);
   }
 }
