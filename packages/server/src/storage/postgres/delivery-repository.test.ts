@@ -11,6 +11,7 @@ import type { Channel } from "../../delivery/channels/channel.ts";
 import type { NewChannelSend } from "../delivery-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
+import { PostgresRepositories } from "./postgres-repositories.ts";
 import { caseGrants, cases, notices, notifications, tasks } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
@@ -49,7 +50,7 @@ async function task(id: string, nextAt: string | null, extra: Partial<typeof tas
     dueAt: nextAt ?? T0,
     assignee: JSON.stringify({ role: "caseworker" }),
     assigneeRole: "caseworker",
-    escalation: JSON.stringify([{ step: 0, at: nextAt, to: { role: "caseworker" } }]),
+    escalation: JSON.stringify([{ step: 0, at: nextAt, notify: { role: "caseworker" } }]),
     label: JSON.stringify({ en: "Screen" }),
     occurrence: 1,
     createdAt: T0,
@@ -101,7 +102,7 @@ describe("PostgreSQL delivery repository: outboxes", () => {
       nextAt: at(50),
       label: { en: "Screen" },
     });
-    expect(moved?.escalation).toEqual([{ step: 0, at: at(10), to: { role: "caseworker" } }]);
+    expect(moved?.escalation).toEqual([{ step: 0, at: at(10), notify: { role: "caseworker" } }]);
     expect(await reads.task("nope")).toBeUndefined();
   });
 
@@ -212,7 +213,11 @@ describe("PostgreSQL delivery repository: channel sends", () => {
       const claims = await Promise.allSettled(
         [store, other].map((db) =>
           db.db.transaction((tx) =>
-            claimChannels({ delivery: new PostgresDeliveryRepository(tx, true) }, [log], send(key, at(5))),
+            claimChannels(
+              new PostgresRepositories(tx, true, { keyring: undefined }),
+              [log],
+              send(key, at(5)),
+            ),
           ),
         ),
       );

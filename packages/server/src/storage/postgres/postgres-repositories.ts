@@ -1,0 +1,29 @@
+/**
+ * Every area's PostgreSQL repository, bound to one handle: the pool (reads outside a transaction)
+ * or one transaction (what `transaction` gives its work). Each area adds its repository here and to
+ * `Repositories`.
+ */
+import type { Keyring } from "../../crypto/keyring.ts";
+import type { Repositories } from "../storage.ts";
+import { PostgresDeliveryRepository } from "./delivery-repository.ts";
+import type { PgDb, PgTx } from "./open.ts";
+import { PostgresStatsRepository } from "./stats-repository.ts";
+import { PostgresTaskRepository } from "./task-repository.ts";
+
+/** What repositories may need besides their handle. */
+export interface PostgresRepositoryDependencies {
+  /** The data keys; undefined only without protections (personal values stored plain). */
+  keyring: Keyring | undefined;
+}
+
+export class PostgresRepositories implements Repositories {
+  readonly delivery: PostgresDeliveryRepository;
+  readonly tasks: PostgresTaskRepository;
+  readonly stats: PostgresStatsRepository;
+
+  constructor(db: PgDb | PgTx, inTransaction: boolean, dependencies: PostgresRepositoryDependencies) {
+    this.delivery = new PostgresDeliveryRepository(db, inTransaction);
+    this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
+    this.stats = new PostgresStatsRepository(db);
+  }
+}
