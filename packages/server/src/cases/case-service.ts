@@ -19,6 +19,7 @@ import type {
   HistoryRecord,
   TaskRecord,
 } from "../storage/records.ts";
+import { ageBandOf } from "./age-band.ts";
 import type { CaseListView, CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
 import { contextOf, type EventCommand, PathwayDecider, pinnedPathway, toWrite } from "./decide-event.ts";
 import { type Identification, type Person, personAttributes } from "./person.ts";
@@ -104,6 +105,9 @@ export class CaseService {
       agency: input.identification.agency,
       person: input.person as Record<string, Json>,
       identification: input.identification as Record<string, Json>,
+      // Computed by the server, never taken from the client: a free-text band would be a label that
+      // statistics show and that could carry anything.
+      ageBand: ageBandOf(ctx.person, now),
       opening: toWrite(started, OPENING_EVENT, {}, [], actor, at),
       ...(options.audit && { audit: options.audit }),
     });

@@ -16,6 +16,7 @@ import {
 } from "@passerelle/engine";
 import type { AuditDraft } from "../audit/audit-log.ts";
 import { grantsEndedBy } from "../consent/sharing.ts";
+import { initialDelivery } from "../delivery/ladder.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import type { PathwayRegistry, RegisteredPathway } from "../pathways/pathway-registry.ts";
@@ -166,7 +167,9 @@ export function toWrite(
     state: stepped.to,
     outcome: (stepped.outcome as ClosedOutcome | undefined) ?? null,
     history: { eventType, data, personalFields, fromState: stepped.from, toState: stepped.to, actor, at },
-    schedule: stepped.effects.flatMap((e) => (e.type === "scheduleTask" ? [e.task] : [])),
+    schedule: stepped.effects.flatMap((e) =>
+      e.type === "scheduleTask" ? [{ ...e.task, firstRung: initialDelivery(e.task.escalation) }] : [],
+    ),
     notices: stepped.effects.flatMap((e) =>
       e.type === "notify"
         ? [{ state: e.state, role: e.to.role, agency: e.to.agency ?? null, label: e.label }]

@@ -9,7 +9,7 @@ const ladder = [
 
 describe("ladder", () => {
   it("starts at rung 0 in the outbox and walks the rungs in order", () => {
-    expect(initialDelivery(ladder)).toEqual({ nextStep: 0, nextAt: ladder[0]!.at, nextQueuedAt: null });
+    expect(initialDelivery(ladder)).toEqual({ nextStep: 0, nextAt: ladder[0]!.at });
     expect(rungAfter(ladder, 0)).toEqual({ nextStep: 1, nextAt: ladder[1]!.at });
     expect(rungAfter(ladder, 2)).toEqual({ nextStep: null, nextAt: null });
   });

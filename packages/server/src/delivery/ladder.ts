@@ -13,11 +13,9 @@ export interface NextRung {
 }
 
 /** Delivery fields for a newly created task: rung 0, waiting for the relay. */
-export function initialDelivery(
-  escalation: readonly ScheduledEscalation[],
-): NextRung & { nextQueuedAt: null } {
+export function initialDelivery(escalation: readonly ScheduledEscalation[]): NextRung {
   const first = escalation[0];
-  return { nextStep: first ? first.step : null, nextAt: first ? first.at : null, nextQueuedAt: null };
+  return { nextStep: first ? first.step : null, nextAt: first ? first.at : null };
 }
 
 /** The rung after `step` (null when the ladder is exhausted). */

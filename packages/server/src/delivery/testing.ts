@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Assignee } from "@passerelle/definitions";
-import type { ScheduledEscalation, TaskToSchedule } from "@passerelle/engine";
+import type { ScheduledEscalation } from "@passerelle/engine";
 import { pino } from "pino";
 import { newCaseId } from "../ids.ts";
-import type { NoticeToSend, TaskRecord } from "../storage/records.ts";
+import type { NoticeToSend, TaskRecord, TransitionWrite } from "../storage/records.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
 import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
+import { initialDelivery } from "./ladder.ts";
 
 export const silentLogger = pino({ level: "silent" });
 
@@ -44,9 +45,10 @@ export function openFixture(): DeliveryFixture {
     store,
     sqlite,
     async openCaseWithTasks(specs, at = new Date(0).toISOString(), notices = []) {
-      const schedule: TaskToSchedule[] = specs.map((spec, i) => {
+      const schedule: TransitionWrite["schedule"] = specs.map((spec, i) => {
         const assignee = spec.assignee ?? { role: "caseworker", agency: "police" };
         const rungs = spec.escalation ?? [{ at: spec.due, notify: assignee }];
+        const escalation = rungs.map((rung, step) => ({ ...rung, step }));
         return {
           key: `identification/${spec.id ?? "task"}-${i}#1`,
           taskId: spec.id ?? "task",
@@ -54,9 +56,10 @@ export function openFixture(): DeliveryFixture {
           state: "identification",
           due: spec.due,
           assignee,
-          escalation: rungs.map((rung, step) => ({ ...rung, step })),
+          escalation,
           label: { en: "Deadline" },
           occurrence: 1,
+          firstRung: initialDelivery(escalation),
         };
       });
       const aggregate = await store.createCase({
@@ -67,6 +70,7 @@ export function openFixture(): DeliveryFixture {
         agency: "police",
         person: {},
         identification: {},
+        ageBand: null,
         opening: {
           snapshot: { state: "identification", facts: {}, enteredAt: { identification: at } },
           stage: "identification",

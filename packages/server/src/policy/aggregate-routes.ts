@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
 import { REPORTABLE } from "../storage/stats-repository.ts";
-import { type CountedRow, protectTables, publishedTable } from "./small-cells.ts";
+import { protectTables, publishedTable } from "./small-cells.ts";
 import { agencyParts } from "./visible-to.ts";
 
 /** Counts below this are withheld. */

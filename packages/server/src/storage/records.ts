@@ -92,7 +92,8 @@ export interface TransitionWrite {
   state: string;
   outcome: string | null;
   history: Omit<HistoryRecord, "seq" | "pathwayVersion">;
-  schedule: TaskToSchedule[];
+  /** Tasks to open, each with the rung of its ladder that waits first in the delivery outbox. */
+  schedule: (TaskToSchedule & { firstRung: { nextStep: number | null; nextAt: string | null } })[];
   /** States whose open tasks are cancelled (the case left them). */
   cancelStates: string[];
   consents: ConsentRow[];
@@ -118,6 +119,8 @@ export interface NewCase {
   agency: string | null;
   person: Record<string, Json>;
   identification: Record<string, Json>;
+  /** Computed by the server from the person, never taken from the client (statistics show it). */
+  ageBand: string | null;
   /** The opening: snapshot, history row (seq 1), tasks of the initial states. */
   opening: TransitionWrite;
   /** Audit entry of the opening, appended in the same transaction. */

@@ -5,11 +5,8 @@
 
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
-import { ageBandOf } from "../../cases/age-band.ts";
-import { personAttributes } from "../../cases/person.ts";
 import { caseKeyWrites } from "../../crypto/case-keys.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
-import { initialDelivery } from "../../delivery/ladder.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
 import { consentRevocation } from "../../policy/case-grants.ts";
 import type { ApplyResult, CompleteTaskResult, EventCommit } from "../case-store.ts";
@@ -68,9 +65,7 @@ export class CaseWrites {
       // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
       sex: typeof input.person.sex === "string" ? input.person.sex : null,
       nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
-      // Computed by the server, never taken from the client: a free-text band would be a label that
-      // statistics show and that could carry anything.
-      age_band: ageBandOf(personAttributes(input.person), new Date(at)),
+      age_band: input.ageBand,
       created_at: at,
       updated_at: at,
       outcome: w.outcome,
@@ -234,7 +229,7 @@ export class CaseWrites {
     });
     for (const state of w.cancelStates) s.cancelTasks.run({ case_id: caseId, state, at: h.at });
     for (const task of w.schedule) {
-      const delivery = initialDelivery(task.escalation);
+      const delivery = task.firstRung;
       s.insertTask.run({
         id: newTaskId(),
         case_id: caseId,
