@@ -14,6 +14,7 @@ import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { verifyAuditChain } from "./audit-chain.ts";
 import { type CaseCommitDependencies, commitEventRows, createCaseRows } from "./case-commits.ts";
+import { readCaseAggregate, readHistory } from "./case-reads.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { caseGrants, caseHistory, casePersonal, cases, consents, notices, tasks } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
@@ -244,5 +245,37 @@ describe("case writes on PostgreSQL", () => {
     expect(history?.personalData).toMatch(/^pse/);
     const [personal] = await first.db.select().from(casePersonal).where(eq(casePersonal.caseId, "case-fx"));
     expect(JSON.stringify(personal)).not.toContain("Ama");
+  });
+
+  it("reads the case back: personal values opened, open tasks, consents, history with personal fields", async () => {
+    const aggregate = await readCaseAggregate(first.db, keyring, "case-fx");
+    expect(aggregate?.case).toMatchObject({
+      id: "case-fx",
+      revision: 3,
+      stage: "assessment",
+      nextDueAt: at(90),
+    });
+    expect(aggregate?.case.person).toEqual({ name: "Ama Mensah", sex: "female" });
+    expect(aggregate?.case.identification).toEqual({ by: "police" });
+    expect(aggregate?.openTasks.map((t) => t.key)).toEqual(["new"]);
+    expect(aggregate?.consents).toEqual([
+      {
+        scope: "crossBorderTransfer",
+        given: false,
+        method: "verbal",
+        at: at(2),
+        actor: "user-1",
+        guardian: { name: "Kofi Mensah", relationship: "father" },
+        purpose: "Told about transfer abroad",
+      },
+    ]);
+    const history = await readHistory(first.db, keyring, "case-fx");
+    expect(history.map((h) => [h.seq, h.actor, h.at])).toEqual([
+      [1, "user-1", T0],
+      [2, "user-1", at(1)],
+      [3, "user-2", at(2)],
+    ]);
+    expect(history[2]?.data).toEqual({ code: "A", note: "private words" });
+    expect(await readCaseAggregate(first.db, keyring, "case-none")).toBeUndefined();
   });
 });
