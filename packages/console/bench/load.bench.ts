@@ -37,7 +37,20 @@ for (let i = 0; i < 5; i += 1) {
 const browser = await launch();
 const KBIT = 1000 / 8;
 
-async function throttled(context: BrowserContext): Promise<{ page: Page; bytes: Map<string, number> }> {
+/** One request of a page load: when it started and ended (seconds from the first request), and how. */
+interface Fetch {
+  method: string;
+  path: string;
+  start: number;
+  end?: number;
+  status?: number;
+  bytes?: number;
+  cached?: boolean;
+}
+
+async function throttled(
+  context: BrowserContext,
+): Promise<{ page: Page; bytes: Map<string, number>; waterfall: Fetch[] }> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
@@ -50,12 +63,42 @@ async function throttled(context: BrowserContext): Promise<{ page: Page; bytes: 
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   const bytes = new Map<string, number>();
   const urls = new Map<string, string>();
-  cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, new URL(e.response.url).pathname));
+  // The request waterfall, to see what a screen waits for (CDP timestamps are in seconds).
+  const waterfall: Fetch[] = [];
+  const byId = new Map<string, Fetch>();
+  let base: number | undefined;
+  cdp.on("Network.requestWillBeSent", (e) => {
+    base ??= e.timestamp;
+    const fetch: Fetch = {
+      method: e.request.method,
+      path: new URL(e.request.url).pathname,
+      start: e.timestamp - base,
+    };
+    byId.set(e.requestId, fetch);
+    waterfall.push(fetch);
+  });
+  cdp.on("Network.requestServedFromCache", (e) => {
+    const fetch = byId.get(e.requestId);
+    if (fetch) fetch.cached = true;
+  });
+  cdp.on("Network.responseReceived", (e) => {
+    urls.set(e.requestId, new URL(e.response.url).pathname);
+    const fetch = byId.get(e.requestId);
+    if (fetch) {
+      fetch.status = e.response.status;
+      if (e.response.fromDiskCache || e.response.fromPrefetchCache) fetch.cached = true;
+    }
+  });
   cdp.on("Network.loadingFinished", (e) => {
     const url = urls.get(e.requestId);
     if (url) bytes.set(url, (bytes.get(url) ?? 0) + e.encodedDataLength);
+    const fetch = byId.get(e.requestId);
+    if (fetch && base !== undefined) {
+      fetch.end = e.timestamp - base;
+      fetch.bytes = e.encodedDataLength;
+    }
   });
-  return { page, bytes };
+  return { page, bytes, waterfall };
 }
 
 async function journey(page: Page, bytes: Map<string, number>) {
@@ -88,6 +131,7 @@ const apiAtHome = [...atHome].filter(([path]) => path.startsWith("/v1/"));
 await cold.page.close();
 const warm = await throttled(context);
 const { times: warmTimes } = await journey(warm.page, warm.bytes);
+const warmWaterfall = [...warm.waterfall];
 await warm.page.close();
 await context.close();
 await browser.close();
@@ -124,6 +168,14 @@ for (const [name, t] of [
 ] as const) {
   console.log(
     `  ${name}: sign-in screen usable ${s(t.signIn)}; home usable ${s(t.home)} from navigation (${s(t.afterSignIn)} of it after pressing Sign in); case page usable ${s(t.casePage)} after the click`,
+  );
+}
+console.log("\nWarm load, requests up to the case page (seconds from the first request; cached = not sent):");
+for (const f of warmWaterfall) {
+  const end = f.end === undefined ? "   —  " : f.end.toFixed(2).padStart(6);
+  const how = f.cached ? "cached" : `${f.status ?? "—"} ${kb(f.bytes ?? 0)}`;
+  console.log(
+    `  ${f.start.toFixed(2).padStart(6)} → ${end}  ${f.method.padEnd(5)} ${f.path.padEnd(34)} ${how}`,
   );
 }
 console.log(JSON.stringify({ firstLoadBytes: total, cold: coldTimes, warm: warmTimes }));

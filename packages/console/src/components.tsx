@@ -1,4 +1,5 @@
 /** Small pieces shared by the screens. */
+import { STAGE_IDS, type StageId } from "@passerelle/definitions/codes";
 import { useEffect, useState } from "react";
 import { useIntl } from "react-intl";
 import { useT } from "./i18n/use-t.ts";
@@ -7,16 +8,6 @@ import { dueWords, formatInZone } from "./lib/due.ts";
 import { pick } from "./lib/labels.ts";
 import { pathwayDefinition } from "./lib/pathways.ts";
 import type { PathwayDefinition } from "./lib/types.ts";
-
-export const STAGES = [
-  "identification",
-  "screening",
-  "shelter",
-  "assistance",
-  "return",
-  "reintegration",
-  "closed",
-] as const;
 
 /** The definition of a pathway version, or undefined while it loads. */
 export function usePathway(country: string | undefined, version: number | undefined) {
@@ -145,10 +136,10 @@ export function StageBar({
   language: string;
 }) {
   const t = useT();
-  const current = STAGES.indexOf(stage as (typeof STAGES)[number]);
+  const current = STAGE_IDS.indexOf(stage as StageId);
   return (
     <ol className="stages" aria-label={t("case.stages")}>
-      {STAGES.map((id, index) => {
+      {STAGE_IDS.map((id, index) => {
         const status =
           index === current
             ? "current"

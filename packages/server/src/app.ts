@@ -16,6 +16,7 @@ import { keySettingsFromEnv, protectStore } from "./crypto/protect-store.ts";
 import deliveryPlugin, { type DeliveryPluginOptions } from "./delivery/plugin.ts";
 import { createLoggers, type LoggerOptions, OneLinePerRequest } from "./logger.ts";
 import actorPlugin from "./plugins/actor.ts";
+import compressionPlugin from "./plugins/compression.ts";
 import consolePlugin, { type ConsolePluginOptions } from "./plugins/console.ts";
 import errorsPlugin from "./plugins/errors.ts";
 import jsonBodyPlugin from "./plugins/json-body.ts";
@@ -58,6 +59,11 @@ export interface AppOptions {
    * without it every client has the proxy's address, and shares its login limit.
    */
   trustProxy?: string[];
+  /**
+   * API answers smaller than this are sent uncompressed (default COMPRESSION_THRESHOLD_BYTES);
+   * tests pass 0 to see which answers are never compressed whatever their size.
+   */
+  compressionThreshold?: number;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -94,6 +100,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(jsonBodyPlugin);
   await app.register(actorPlugin);
   await app.register(securityPlugin);
+  // Before every route plugin: it decides per route, when the route is added.
+  await app.register(compressionPlugin, {
+    ...(options.compressionThreshold !== undefined && { threshold: options.compressionThreshold }),
+  });
   const keys = options.keys ?? keySettingsFromEnv(options.databaseFile);
   await app.register(storePlugin, {
     databaseFile: options.databaseFile,

@@ -13,7 +13,10 @@ export const OPENAPI_FILE = fileURLToPath(new URL("../../../docs/api/openapi.jso
 
 export async function openApiText(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-openapi-"));
-  const app = await buildApp({ databaseFile: join(dir, "openapi.db"), logger: { level: "silent" } });
+  const app = await buildApp({
+    databaseFile: join(dir, "openapi.db"),
+    logger: { level: "silent" },
+  });
   try {
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;
   } finally {

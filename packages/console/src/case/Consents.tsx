@@ -1,19 +1,11 @@
 /** Consent records of the case (the latest per scope decides), and recording or withdrawing one. */
+import { CONSENT_SCOPES } from "@passerelle/definitions/codes";
 import { type FormEvent, useState } from "react";
 import { ProblemNote } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
 import { ApiError, get, post } from "../lib/api.ts";
 import type { CaseView } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
-
-export const CONSENT_SCOPES = [
-  "assistance",
-  "referral",
-  "dataSharing",
-  "crossBorderTransfer",
-  "return",
-  "lawEnforcementContact",
-];
 
 interface Consent {
   scope: string;

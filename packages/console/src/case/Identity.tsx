@@ -3,21 +3,11 @@
  * the audit log (`GET /v1/cases/{id}/person?purpose=`), and the identity is dropped from memory
  * when the page is left or the tab is hidden (a shared laptop left open shows no name).
  */
+import { PERSON_READ_PURPOSES } from "@passerelle/definitions/codes";
 import { type FormEvent, useEffect, useState } from "react";
 import { ProblemNote } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
 import { get, query } from "../lib/api.ts";
-
-/** Why the identity is read: a code the audit log records (never free text in a URL). */
-const PURPOSES = [
-  "caseWork",
-  "referral",
-  "followUp",
-  "safetyCheck",
-  "legalProceedings",
-  "supervision",
-  "dataSubjectRequest",
-];
 
 interface PersonAnswer {
   person: Record<string, unknown>;
@@ -74,7 +64,7 @@ export default function Identity({ caseId }: { caseId: string }) {
           <p className="notice">{t("identity.warning")}</p>
           <label htmlFor="purpose">{t("identity.purpose")}</label>
           <select id="purpose" name="purpose" defaultValue="caseWork">
-            {PURPOSES.map((p) => (
+            {PERSON_READ_PURPOSES.map((p) => (
               <option key={p} value={p}>
                 {t(`purpose.${p}`)}
               </option>

@@ -2,6 +2,7 @@
  * Agencies the case is shared with; referring it (the server checks consent, or for a child without
  * it a supervisor's best-interests decision) and revoking a referral (the owning agency).
  */
+import { BEST_INTERESTS_GROUNDS, REVOKE_REASONS } from "@passerelle/definitions/codes";
 import { type FormEvent, useState } from "react";
 import { useIntl } from "react-intl";
 import { ProblemNote } from "../components.tsx";
@@ -11,24 +12,6 @@ import { pick } from "../lib/labels.ts";
 import { useUser } from "../lib/session.tsx";
 import type { CaseView, PathwayDefinition } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
-
-/** Coded grounds of a best-interests decision, and coded reasons to revoke: never free text. */
-const BEST_INTERESTS_GROUNDS = [
-  "immediateProtection",
-  "medicalCare",
-  "alternativeCare",
-  "familyTracing",
-  "childProtectionAuthority",
-  "safeReturn",
-] as const;
-const REVOKE_REASONS = [
-  "consentWithdrawn",
-  "personRequest",
-  "serviceCompleted",
-  "referredInError",
-  "safetyConcern",
-  "agencyNoLongerInvolved",
-] as const;
 
 interface Grant {
   id: number;

@@ -41,7 +41,16 @@ export function whenUnauthorized(handler: (() => void) | null): void {
  */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+export function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return call<T>(method, path, body, "no-store");
+}
+
+/**
+ * The HTTP cache is bypassed (`no-store`) for every request but those the server marks cacheable
+ * itself: a published pathway version (`private, immutable`, no personal data) is then read from
+ * the browser's cache on the next page load instead of crossing a slow network again.
+ */
+async function call<T>(method: string, path: string, body: unknown, cache: RequestCache): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (token) headers.authorization = `Bearer ${token}`;
@@ -50,7 +59,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     headers,
     ...(body !== undefined && { body: JSON.stringify(body) }),
     credentials: "omit",
-    cache: "no-store",
+    cache,
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (response.status === 204) return undefined as T;
@@ -68,6 +77,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const get = <T>(path: string) => api<T>("GET", path);
+/** A GET the browser may answer from its cache when the server's answer allowed it (see `call`). */
+export const getCacheable = <T>(path: string) => call<T>("GET", path, undefined, "default");
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, body ?? {});
 
 /** Query string from defined values only. */

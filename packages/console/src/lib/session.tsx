@@ -5,6 +5,7 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { api, post, setToken, whenUnauthorized } from "./api.ts";
+import { forgetPrefetched, prefetchHome } from "./home-lists.ts";
 import type { User } from "./types.ts";
 
 export type EndReason = "signedOut" | "idle" | "expired";
@@ -41,6 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async (reason: EndReason = "signedOut") => {
     if (reason !== "expired") await post("/v1/auth/logout").catch(() => undefined);
     setToken(null);
+    forgetPrefetched();
     setUser(null);
     setEnded(reason);
     window.location.hash = "#/";
@@ -49,6 +51,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (login: string, password: string) => {
     const answer = await post<{ token: string; user: User }>("/v1/auth/login", { login, password });
     setToken(answer.token);
+    // Before the home renders: its lists are then already on their way.
+    prefetchHome(answer.user);
     setUser(answer.user);
     setEnded(null);
   }, []);

@@ -2,24 +2,18 @@
  * "My work": open tasks (overdue first) and the cases in reach, filtered by country, stage,
  * assignee and overdue. Lists carry pseudonymous ids only, never a name.
  */
+import { STAGE_IDS } from "@passerelle/definitions/codes";
 import { useState } from "react";
 import { useIntl } from "react-intl";
-import { Due, Loading, ProblemNote, STAGES, usePathway } from "../components.tsx";
+import { Due, Loading, ProblemNote, usePathway } from "../components.tsx";
 import { useT } from "../i18n/use-t.ts";
-import { get, query } from "../lib/api.ts";
+import { casesPath, getList, type HomeFilters, initialFilters, tasksPath } from "../lib/home-lists.ts";
 import { pick, stateLabels } from "../lib/labels.ts";
 import { latestDefinition } from "../lib/pathways.ts";
 import { href } from "../lib/router.ts";
 import { useUser } from "../lib/session.tsx";
-import type { CaseSummary, Page, Task } from "../lib/types.ts";
+import type { CaseSummary, Task } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
-
-interface Filters {
-  country: string;
-  stage: string;
-  assignee: string;
-  overdue: string;
-}
 
 const byUrgency =
   <T extends { overdue: boolean }>(due: (x: T) => string | null) =>
@@ -29,39 +23,16 @@ const byUrgency =
 export default function Home() {
   const t = useT();
   const user = useUser();
-  const [filters, setFilters] = useState<Filters>({
-    country: user.country,
-    stage: "",
-    assignee: "",
-    overdue: "",
-  });
-  const set = (key: keyof Filters) => (e: { target: { value: string } }) =>
+  const [filters, setFilters] = useState<HomeFilters>(() => initialFilters(user));
+  const set = (key: keyof HomeFilters) => (e: { target: { value: string } }) =>
     setFilters((f) => ({ ...f, [key]: e.target.value }));
 
   const cases = useAsync(
-    () =>
-      get<Page<CaseSummary>>(
-        `/v1/cases${query({
-          country: filters.country || undefined,
-          stage: filters.stage || undefined,
-          assignee: filters.assignee === "me" ? user.userId : undefined,
-          overdue: filters.overdue || undefined,
-          limit: 100,
-        })}`,
-      ),
+    () => getList<CaseSummary>(casesPath(user, filters)),
     [filters.country, filters.stage, filters.assignee, filters.overdue],
   );
   const tasks = useAsync(
-    () =>
-      get<Page<Task>>(
-        `/v1/tasks${query({
-          status: "open",
-          country: filters.country || undefined,
-          overdue: filters.overdue || undefined,
-          assignee: filters.assignee === "me" ? `${user.role}@${user.agencyId.split(":")[1]}` : undefined,
-          limit: 100,
-        })}`,
-      ),
+    () => getList<Task>(tasksPath(user, filters)),
     [filters.country, filters.overdue, filters.assignee],
   );
 
@@ -95,7 +66,7 @@ export default function Home() {
           {t("home.filter.stage")}
           <select value={filters.stage} onChange={set("stage")}>
             <option value="">{t("home.filter.any")}</option>
-            {STAGES.map((s) => (
+            {STAGE_IDS.map((s) => (
               <option key={s} value={s}>
                 {t(`stage.${s}`)}
               </option>

@@ -3,6 +3,7 @@
  * agency in its country (the server refuses any other). A person whose age is uncertain — or whose
  * birth date is unknown — is treated as a child, and the form says so before it is sent.
  */
+import { IDENTIFICATION_METHODS } from "@passerelle/definitions/codes";
 import { type FormEvent, useState } from "react";
 import { useIntl } from "react-intl";
 import { Loading, ProblemNote } from "../components.tsx";
@@ -15,17 +16,6 @@ import { useUser } from "../lib/session.tsx";
 import type { CaseView } from "../lib/types.ts";
 import { useAsync } from "../lib/use-async.ts";
 
-const METHODS = [
-  "selfReferral",
-  "outreach",
-  "lawEnforcement",
-  "borderControl",
-  "labourInspection",
-  "hotline",
-  "healthService",
-  "ngoReferral",
-  "other",
-];
 const SEXES = ["female", "male", "intersex", "unknown"];
 
 export default function Register() {
@@ -153,7 +143,7 @@ export default function Register() {
             <option value="" disabled>
               {t("register.choose")}
             </option>
-            {METHODS.map((m) => (
+            {IDENTIFICATION_METHODS.map((m) => (
               <option key={m} value={m}>
                 {t(`method.${m}`)}
               </option>

@@ -4,7 +4,8 @@
  * sets its own CSP (hashes of its inline code) on its pages, so the docs still work. No CORS plugin
  * is registered: browsers on other origins cannot call the API unless an operator adds one.
  * Responses are `Cache-Control: no-store`: they may carry personal data, which must not linger in
- * caches.
+ * caches. Only a route's own onSend hook, which runs after this one, may say otherwise: a published
+ * pathway version (routes/pathways.ts) and the console's hashed files (plugins/console.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import rateLimit from "@fastify/rate-limit";

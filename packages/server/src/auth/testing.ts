@@ -25,7 +25,7 @@ export interface ProtectedApp extends TestApp {
 }
 
 export async function buildProtected(
-  options: { file?: string; dir?: string; trustProxy?: string[] } = {},
+  options: { file?: string; dir?: string; trustProxy?: string[]; compressionThreshold?: number } = {},
 ): Promise<ProtectedApp> {
   const t = await build({ ...options, shipped: false, protections: true });
   const d = t.app.directory;

@@ -3,6 +3,7 @@
  * (prs_*, cas_* referral fields) in camelCase. Personal data: stored in its own column, never
  * logged, never in lists or URLs; only the non-identifying attributes reach the engine.
  */
+import { IDENTIFICATION_METHODS } from "@passerelle/definitions";
 import type { PersonAttributes } from "@passerelle/engine";
 import { z } from "zod";
 
@@ -58,18 +59,6 @@ export const Person = z
   .strict()
   .describe("The presumed victim (HTCDS Person section). Personal data: encrypted at rest, never logged");
 export type Person = z.infer<typeof Person>;
-
-export const IDENTIFICATION_METHODS = [
-  "selfReferral",
-  "outreach",
-  "lawEnforcement",
-  "borderControl",
-  "labourInspection",
-  "hotline",
-  "healthService",
-  "ngoReferral",
-  "other",
-] as const;
 
 export const Identification = z
   .object({

@@ -8,7 +8,7 @@ import { AuditLog } from "../audit/audit-log.ts";
 import { generateDataKey } from "../crypto/data-key.ts";
 import { addKeyToFile, loadKeyring, pruneKeyFile } from "../crypto/keyring.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
-import { keysInUse, rotateRecords } from "../crypto/rotate.ts";
+import { keysInUse, rotateRecords } from "../storage/sqlite/key-rotation.ts";
 import {
   CLI_ACTOR,
   DATABASE_URL_FLAGS,

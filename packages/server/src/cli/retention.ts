@@ -1,10 +1,10 @@
 /** `passerelle retention apply [--dry-run]`: erase personal data of closed cases past their period. */
 
 import type { Command } from "commander";
-import { caseSalts } from "../crypto/case-keys.ts";
 import { SealingCodec } from "../crypto/personal-data-codec.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
 import { applyRetention } from "../retention/apply.ts";
+import { caseSalts } from "../storage/sqlite/case-keys.ts";
 import {
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,

@@ -1,20 +1,5 @@
-import type { Pathway } from "@passerelle/definitions";
+import { BEST_INTERESTS_GROUNDS, type Pathway } from "@passerelle/definitions";
 import { z } from "zod";
-
-/**
- * Coded grounds of a best-interests decision to refer a child without consent. Codes, not free
- * text: the decision is kept with the grant and shown in referral lists, where a sentence about
- * the child would be personal data.
- */
-export const BEST_INTERESTS_GROUNDS = [
-  "immediateProtection",
-  "medicalCare",
-  "alternativeCare",
-  "familyTracing",
-  "childProtectionAuthority",
-  "safeReturn",
-] as const;
-export type BestInterestsGrounds = (typeof BEST_INTERESTS_GROUNDS)[number];
 
 export const BestInterestsDecision = z
   .object({

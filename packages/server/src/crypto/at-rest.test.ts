@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
+import { keysInUse, rotateRecords } from "../storage/sqlite/key-rotation.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { sealedKeyId } from "./cipher.ts";
 import { addKeyToFile } from "./keyring.ts";
-import { keysInUse, rotateRecords } from "./rotate.ts";
 
 const NAME = ADULT.familyName; // "Testperson"
 const NOTE = "met near the Tamale bus station";

@@ -8,7 +8,7 @@
  * does not open. The AAD's second part is always the case id: with protections on, values are
  * sealed under the case's own key (see cipher.ts), so that erasing the case's salt erases them.
  */
-import type { CaseSalts } from "./case-keys.ts";
+import type { CaseSalts } from "./case-salts.ts";
 import { open, SealError, seal, sealedKeyId, sealForCase } from "./cipher.ts";
 import type { Keyring } from "./keyring.ts";
 

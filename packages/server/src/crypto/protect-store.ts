@@ -8,8 +8,8 @@ import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { FastifyBaseLogger } from "fastify";
 import { AuditLog } from "../audit/audit-log.ts";
+import { caseSalts } from "../storage/sqlite/case-keys.ts";
 import type { StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
-import { caseSalts } from "./case-keys.ts";
 import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "./keyring.ts";
 import { SealingCodec } from "./personal-data-codec.ts";
 

@@ -2,20 +2,14 @@
  * Referral grants: which other agencies may see a case. Written in the same transaction as the
  * referral's (or the revocation's) audit entry.
  */
-import type { ConsentScope } from "@passerelle/definitions";
+import {
+  BEST_INTERESTS_GROUNDS,
+  type BestInterestsGrounds,
+  type ConsentScope,
+  REVOKE_REASONS,
+  type RevokeReason,
+} from "@passerelle/definitions";
 import type Database from "better-sqlite3";
-import { BEST_INTERESTS_GROUNDS, type BestInterestsGrounds } from "../consent/best-interests.ts";
-
-/** Why a referral was revoked; `consentWithdrawn` is also what a withdrawal records by itself. */
-export const REVOKE_REASONS = [
-  "consentWithdrawn",
-  "personRequest",
-  "serviceCompleted",
-  "referredInError",
-  "safetyConcern",
-  "agencyNoLongerInvolved",
-] as const;
-export type RevokeReason = (typeof REVOKE_REASONS)[number];
 
 export interface CaseGrant {
   id: number;

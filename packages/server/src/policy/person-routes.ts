@@ -3,23 +3,13 @@
  * fields of its events, guardians' names and task notes — the only route that returns them. Need-to-know (case roles of the owning
  * or a referred agency), and every read is in the audit log with its stated purpose.
  */
+import { PERSON_READ_PURPOSES } from "@passerelle/definitions";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { auditDraft } from "../auth/request-audit.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
-
-/** Why a person read is made: coded, so that no free text travels in the URL, the logs or the audit log. */
-export const PERSON_READ_PURPOSES = [
-  "caseWork",
-  "referral",
-  "followUp",
-  "safetyCheck",
-  "legalProceedings",
-  "supervision",
-  "dataSubjectRequest",
-] as const;
 
 const personRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

@@ -3,22 +3,18 @@
  * recorded best-interests decision), its revocation, and reassignment within the owning agency
  * (supervisors). Each grant and revocation is written with its audit entry in one transaction.
  */
+import { BEST_INTERESTS_GROUNDS, REVOKE_REASONS } from "@passerelle/definitions";
 import { isMinor } from "@passerelle/engine";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { agencyKey } from "../auth/directory.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { personAttributes } from "../cases/person.ts";
-import {
-  BEST_INTERESTS_GROUNDS,
-  BestInterestsDecision,
-  bestInterestsDeciders,
-} from "../consent/best-interests.ts";
+import { BestInterestsDecision, bestInterestsDeciders } from "../consent/best-interests.ts";
 import { mayShare, type SharingDecision } from "../consent/sharing.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
-import { REVOKE_REASONS } from "./case-grants.ts";
 
 const GrantView = z
   .object({

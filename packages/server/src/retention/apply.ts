@@ -7,8 +7,8 @@
 import { Pathway } from "@passerelle/definitions";
 import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
-import { caseKeyWrites } from "../crypto/case-keys.ts";
 import { aad, isSealed, type PersonalDataCodec, PlainCodec } from "../crypto/personal-data-codec.ts";
+import { caseKeyWrites } from "../storage/sqlite/case-keys.ts";
 import { erasureDueAt } from "./due.ts";
 
 /** What an erased case keeps of its identification: how and by whom, not where or who referred. */

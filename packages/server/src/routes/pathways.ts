@@ -1,6 +1,12 @@
 /**
  * Pathway versions: what each country has, the definition of one version, and its diagram.
  * Diagram: `text/vnd.mermaid` by default; JSON `{ mermaid }` when the client accepts only JSON.
+ *
+ * A published version never changes (the server refuses to start if one's hash did), and a
+ * definition holds no personal data: `/versions/:version` of a published version may be kept by
+ * the browser (`private, immutable`, ETag = its hash, 304 when the client has it), so a slow
+ * network carries it once per device. Drafts, the country's answer (its latest published version
+ * moves on when one is published) and every other answer stay `no-store`.
  */
 import { CountryCode } from "@passerelle/definitions";
 import { toMermaid } from "@passerelle/engine";
@@ -41,6 +47,22 @@ const VersionParams = z.object({
   country: CountryCode,
   version: z.coerce.number().int().min(1).describe("Version number"),
 });
+
+/**
+ * Caching of a published version: `private` (the answer needs a token, so no shared cache keeps
+ * it), a year, `immutable` (a reload does not even revalidate it).
+ */
+export const PUBLISHED_VERSION_CACHE = "private, max-age=31536000, immutable";
+
+/** Weak: the same definition is sent as brotli, gzip or plain, each its own bytes. */
+export const versionETag = (hash: string) => `W/"${hash}"`;
+
+/** If-None-Match (weak comparison, RFC 9110 §13.1.2): `*` or any listed tag equal to ours. */
+function matchesETag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
 
 function summary(p: RegisteredPathway) {
   return {
@@ -117,15 +139,35 @@ const pathwayRoutes: FastifyPluginAsyncZod = async (app) => {
     "/v1/pathways/:country/versions/:version",
     {
       config: { policy: "pathway:read" },
+      // A route's own onSend runs after the security plugin's `no-store`: only an answer about a
+      // published version (the handler gave it its ETag) is made cacheable.
+      onSend: (_request, reply, payload, done) => {
+        if (reply.hasHeader("etag") && (reply.statusCode === 200 || reply.statusCode === 304))
+          reply.header("cache-control", PUBLISHED_VERSION_CACHE);
+        done(null, payload);
+      },
       schema: {
         tags: ["pathways"],
         summary: "One pathway version with its definition",
+        description:
+          "A published version never changes: it is sent with `Cache-Control: private, max-age=31536000, immutable` and `ETag` (weak, its content hash), and `If-None-Match` with that tag is answered `304`. A draft is `no-store`.",
         params: VersionParams,
-        response: { 200: VersionDetail, ...problems(400, 404) },
+        response: {
+          200: VersionDetail,
+          304: z.null().describe("Not modified: the client's copy (If-None-Match) is this version"),
+          ...problems(400, 404),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const found = versionOf(request.params.country, request.params.version);
+      if (found.status === "published") {
+        const etag = versionETag(found.hash);
+        reply.header("etag", etag);
+        // No body at all (a `null` would be serialised as four bytes).
+        if (matchesETag(request.headers["if-none-match"], etag))
+          return reply.code(304).send(undefined as unknown as null);
+      }
       return { ...summary(found), country: found.pathway.country, definition: found.definition };
     },
   );

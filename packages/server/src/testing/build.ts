@@ -37,6 +37,7 @@ export async function build(
     protections?: boolean;
     trustProxy?: string[];
     durability?: AppOptions["durability"];
+    compressionThreshold?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
@@ -58,6 +59,7 @@ export async function build(
     keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
     ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
     ...(options.durability && { durability: options.durability }),
+    ...(options.compressionThreshold !== undefined && { compressionThreshold: options.compressionThreshold }),
   });
   return {
     app,

@@ -5,12 +5,12 @@
 
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
-import { caseKeyWrites } from "../../crypto/case-keys.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
 import { consentRevocation } from "../../policy/case-grants.ts";
 import type { ApplyResult, CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
+import { caseKeyWrites } from "./case-keys.ts";
 import { changedCase, toConsent, toTask } from "./rows.ts";
 import {
   type CaseReadStatements,

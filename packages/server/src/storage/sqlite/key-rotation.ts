@@ -5,10 +5,10 @@
  */
 
 import type Database from "better-sqlite3";
+import { sealedKeyId } from "../../crypto/cipher.ts";
+import type { Keyring } from "../../crypto/keyring.ts";
+import { aad, isSealed, SealingCodec } from "../../crypto/personal-data-codec.ts";
 import { caseSalts } from "./case-keys.ts";
-import { sealedKeyId } from "./cipher.ts";
-import type { Keyring } from "./keyring.ts";
-import { aad, isSealed, SealingCodec } from "./personal-data-codec.ts";
 
 interface SealedColumn {
   table: string;

@@ -5,10 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";
-
-export interface CaseSalts {
-  of(caseId: string): Buffer | undefined;
-}
+import type { CaseSalts } from "../../crypto/case-salts.ts";
 
 export function caseSalts(sqlite: Database.Database): CaseSalts {
   const get = sqlite.prepare("SELECT salt FROM case_keys WHERE case_id = ?").pluck();
