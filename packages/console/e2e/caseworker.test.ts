@@ -103,9 +103,9 @@ describe("caseworker journeys", () => {
     await page.getByRole("button", { name: "Show identity", exact: true }).click();
     await page.getByTestId("identity").getByText("Demoson").waitFor();
     await screen(t, "adult", "identity-shown");
-    const reads = server.app.auditLog
-      .list({ limit: 1000, targetType: "case", targetId: adultCase })
-      .filter((entry) => entry.action === "person.read");
+    const reads = (
+      await server.app.store.audit.list({ limit: 1000, targetType: "case", targetId: adultCase })
+    ).filter((entry) => entry.action === "person.read");
     expect(reads.map((entry) => entry.reason)).toEqual(["followUp"]);
     await page.getByRole("link", { name: "My work" }).click();
     await page.getByRole("heading", { name: "My work" }).waitFor();

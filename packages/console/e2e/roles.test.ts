@@ -192,7 +192,7 @@ describe("idle session", () => {
     const refused = page.locator('[data-code="PASSERELLE_AGENCY_NOT_IN_PATHWAY"]');
     await refused.waitFor();
     expect(await refused.textContent()).toContain("mogcsp");
-    expect(server.app.directory.getAgency("GH:polcie-ahtu")).toBeUndefined();
+    expect(await server.app.store.directory.getAgency("GH:polcie-ahtu")).toBeUndefined();
 
     await page.getByLabel("Login", { exact: true }).fill("kojo-made-by-admin");
     await page.getByLabel("Role").selectOption("caseworker");

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../server/src/app.ts";
-import { Directory } from "../../server/src/auth/directory.ts";
+import { createAgency, createUser } from "../../server/src/auth/directory.ts";
 import { hashPassword } from "../../server/src/auth/password.ts";
 import type { Role } from "../../server/src/auth/roles.ts";
 import { tempDir } from "../../server/src/testing/build.ts";
@@ -33,14 +33,12 @@ export async function startServer(options: { idleMinutes?: number } = {}): Promi
     logger: { level: "warn" },
     protections: true,
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },
-    writer: "inline",
     console: {
       dir: CONSOLE_DIST,
       ...(options.idleMinutes !== undefined && { idleMinutes: options.idleMinutes }),
     },
   });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  const directory = new Directory(app.sqlite);
   const passwordHash = await hashPassword(PASSWORD);
   let n = 0;
   return {
@@ -48,12 +46,18 @@ export async function startServer(options: { idleMinutes?: number } = {}): Promi
     url: address,
     async user(role, agency = "mogcsp", country = "GH") {
       const agencyId = `${country}:${agency}`;
-      if (!directory.getAgency(agencyId)) {
-        directory.createAgency({ country, code: agency, name: `${agency} (test)`, kind: "government" });
-      }
       n += 1;
       const login = `${role}${n}`;
-      directory.createUser({ agencyId, login, role, passwordHash });
+      await app.store.transaction(async (tx) => {
+        if (!(await tx.directory.getAgency(agencyId)))
+          await createAgency(tx.directory, {
+            country,
+            code: agency,
+            name: `${agency} (test)`,
+            kind: "government",
+          });
+        await createUser(tx.directory, { agencyId, login, role, passwordHash });
+      });
       return login;
     },
     async close() {

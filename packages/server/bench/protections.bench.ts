@@ -64,7 +64,7 @@ async function startServer(mode: Mode) {
     LOG_LEVEL,
     PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
   };
-  auth.token = mode === "on" ? provisionToken(file, { country: "ZZ", agency: "police" }) : "";
+  auth.token = mode === "on" ? await provisionToken(file, { country: "ZZ", agency: "police" }) : "";
   const server = await startProcess(
     mode === "on" ? "src/server.ts" : "bench/servers/unprotected.ts",
     env,

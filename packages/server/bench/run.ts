@@ -92,7 +92,7 @@ async function eventThroughput() {
   log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);
   const steal = stealMeter();
   const file = join(dir, "events.db");
-  auth.token = provisionToken(file, { country: "ZZ", agency: "police" });
+  auth.token = await provisionToken(file, { country: "ZZ", agency: "police" });
   const real = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
   // Warm-up and measured run use separate cases: requests cut off at the end of the warm-up leave
   // their cases at a revision the load generator never saw.
@@ -186,7 +186,7 @@ async function readsAtScale() {
     .pluck()
     .all(agency) as string[];
   db.close();
-  auth.token = provisionToken(file, { country: "GH", agency });
+  auth.token = await provisionToken(file, { country: "GH", agency });
   const server = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
   const lists = [
     "/v1/cases",

@@ -68,14 +68,16 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 describe("crash", () => {
   it("keeps every acknowledged event and no half-written case after SIGKILL mid-burst", async () => {
     const file = join(tempDir(), "crash.db");
-    token = provisionToken(file, { country: "ZZ", agency: "police" });
+    token = await provisionToken(file, { country: "ZZ", agency: "police" });
     // The server needs a token: a caseworker of the test pathway's `police` agency.
-    token = provisionUser(file, {
-      country: "ZZ",
-      agency: "police",
-      login: "crash-test",
-      role: "caseworker",
-    }).token;
+    token = (
+      await provisionUser(file, {
+        country: "ZZ",
+        agency: "police",
+        login: "crash-test",
+        role: "caseworker",
+      })
+    ).token;
     const { child, url } = await startServer(file);
     const caseIds: string[] = [];
     for (let i = 0; i < 12; i++) {

@@ -124,7 +124,7 @@ describe("starting on a store the server cannot use", () => {
 async function sealedStore(): Promise<{ file: string; dir: string }> {
   const first = await build({ protections: true });
   await first.close({ keepFile: true });
-  const token = provisionToken(first.file, { country: "ZZ", agency: "police" });
+  const token = await provisionToken(first.file, { country: "ZZ", agency: "police" });
   const t = await build({ file: first.file, dir: first.dir, protections: true });
   const opened = await t.app.inject({
     method: "POST",

@@ -25,9 +25,9 @@ async function loggedDatabase() {
   fx = await buildProtected();
   for (let i = 0; i < 3; i++) {
     const { id } = await fx.openCase(ADULT);
-    await fx.app.inject({ url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    await fx.app.inject({ url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") });
   }
-  const verified = await fx.app.inject({ url: "/v1/audit/verify", headers: fx.headers("auditor") });
+  const verified = await fx.app.inject({ url: "/v1/audit/verify", headers: await fx.headers("auditor") });
   const { checkpoint } = verified.json();
   const { file, dir } = fx;
   await fx.close({ keepFile: true });
@@ -118,7 +118,7 @@ describe("anchoring the audit chain", () => {
     fx = await buildProtected({ file, dir });
     const res = await fx.app.inject({
       url: `/v1/audit/verify?knownSeq=${checkpoint.seq}&knownHash=${checkpoint.hash}`,
-      headers: fx.headers("auditor"),
+      headers: await fx.headers("auditor"),
     });
     // The restarted server appends again: the known head is either missing or holds another entry.
     expect(res.json().ok).toBe(false);

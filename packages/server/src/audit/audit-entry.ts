@@ -1,4 +1,7 @@
 import { z } from "zod";
+import type { AuditFields as StoredAuditFields } from "../storage/audit-repository.ts";
+
+export type { AuditEntry } from "../storage/audit-repository.ts";
 
 /**
  * What an audit entry records: who, what, when, from where, why. Ids only — never a name or any
@@ -37,17 +40,9 @@ export const AuditFields = z
       .describe("Extra non-personal context (e.g. event type, from/to state, agency referred to)"),
   })
   .strict();
-export type AuditFields = z.infer<typeof AuditFields>;
-
-/** A stored entry: fields plus its place in the chain. */
-export interface AuditEntry extends AuditFields {
-  /** 1-based, contiguous: a gap is a deleted entry. */
-  seq: number;
-  /** Hash of the previous entry (GENESIS for the first). */
-  prevHash: string;
-  /** SHA-256 over prevHash and the canonical entry. */
-  hash: string;
-}
+/** What the schema accepts is what storage keeps, and the other way round (else this fails to compile). */
+type Same<A extends B, B extends A2, A2 = A> = A & B;
+export type AuditFields = Same<z.infer<typeof AuditFields>, StoredAuditFields>;
 
 /** The previous hash of the first entry. */
 export const GENESIS_HASH = "0".repeat(64);

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT } from "../testing/fixtures.ts";
+import { verifyAudit } from "./audit-trail.ts";
 
 let fx: ProtectedApp | undefined;
 afterEach(async () => {
@@ -13,16 +14,16 @@ describe("audit routes", () => {
   it("records case reads and writes, and refusals, with who, what, when, from where and why", async () => {
     fx = await buildProtected();
     const { id } = await fx.openCase(ADULT, OWN);
-    await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") });
     await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${id}`,
-      headers: fx.headers("caseworker", "welfare"),
+      headers: await fx.headers("caseworker", "welfare"),
     });
     const res = await fx.app.inject({
       method: "GET",
       url: `/v1/audit?caseId=${id}`,
-      headers: fx.headers("auditor"),
+      headers: await fx.headers("auditor"),
     });
     expect(res.statusCode).toBe(200);
     const items = res.json().items as {
@@ -47,7 +48,8 @@ describe("audit routes", () => {
     expect(JSON.stringify(items)).not.toContain(ADULT.familyName);
     // Only auditors read it.
     expect(
-      (await fx.app.inject({ method: "GET", url: "/v1/audit", headers: fx.headers("admin") })).statusCode,
+      (await fx.app.inject({ method: "GET", url: "/v1/audit", headers: await fx.headers("admin") }))
+        .statusCode,
     ).toBe(403);
   });
 
@@ -57,7 +59,7 @@ describe("audit routes", () => {
     const event = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/events`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: {
         type: "RECORD_CONSENT",
         data: { scope: "referral", given: true, method: "oral" },
@@ -69,12 +71,16 @@ describe("audit routes", () => {
       await fx.app.inject({
         method: "GET",
         url: `/v1/cases/${id}/history`,
-        headers: fx.headers("caseworker"),
+        headers: await fx.headers("caseworker"),
       })
     ).json().items as { seq: number; at: string; event: string }[];
     const row = history.find((h) => h.event === "RECORD_CONSENT")!;
     const items = (
-      await fx.app.inject({ method: "GET", url: `/v1/audit?caseId=${id}`, headers: fx.headers("auditor") })
+      await fx.app.inject({
+        method: "GET",
+        url: `/v1/audit?caseId=${id}`,
+        headers: await fx.headers("auditor"),
+      })
     ).json().items as { action: string; at: string; details: { event?: string; revision?: number } }[];
     const entry = items.find((e) => e.action === "case.event")!;
     expect(entry.details).toMatchObject({ event: "RECORD_CONSENT", revision: row.seq });
@@ -85,11 +91,11 @@ describe("audit routes", () => {
     fx = await buildProtected();
     const { id } = await fx.openCase(ADULT, OWN);
     for (let i = 0; i < 3; i++)
-      await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+      await fx.app.inject({ method: "GET", url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") });
     const intact = await fx.app.inject({
       method: "GET",
       url: "/v1/audit/verify",
-      headers: fx.headers("auditor"),
+      headers: await fx.headers("auditor"),
     });
     expect(intact.json()).toMatchObject({ ok: true });
     const { seq } = intact.json().head;
@@ -103,7 +109,7 @@ describe("audit routes", () => {
     const broken = await fx.app.inject({
       method: "GET",
       url: "/v1/audit/verify",
-      headers: fx.headers("auditor"),
+      headers: await fx.headers("auditor"),
     });
     expect(broken.json()).toMatchObject({
       ok: false,
@@ -120,11 +126,11 @@ describe("audit of other case writes", () => {
     const res = await fx.app.inject({
       method: "POST",
       url: `/v1/tasks/${tasks[0]!.id}/snooze`,
-      headers: fx.headers("supervisor"),
+      headers: await fx.headers("supervisor"),
       payload: { for: "P1D", reason: "waiting for the interpreter" },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    const entries = await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id });
     expect(entries.at(-1)).toMatchObject({
       action: "task.write",
       outcome: "allowed",
@@ -138,7 +144,7 @@ describe("audit of refused case writes", () => {
   it("a write refused after its policy allowed it is recorded once, with its code and no body", async () => {
     fx = await buildProtected();
     const { id, revision, tasks } = await fx.openCase(ADULT, OWN);
-    const caseworker = fx.headers("caseworker");
+    const caseworker = await fx.headers("caseworker");
     const task = tasks[0]!.id;
     const complete = (note: string) =>
       fx!.app.inject({
@@ -168,7 +174,7 @@ describe("audit of refused case writes", () => {
     });
     expect(stale.statusCode).toBe(409);
 
-    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    const entries = await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id });
     const refused = entries.filter((e) => e.action.endsWith(".refused"));
     expect(refused.map((e) => [e.action, e.outcome, e.reason])).toEqual([
       ["task.write.refused", "failed", "PASSERELLE_TASK_NOT_OPEN"],
@@ -181,6 +187,6 @@ describe("audit of refused case writes", () => {
     });
     expect(refused[1]!.details).toEqual({ route: "/v1/cases/:id/events", status: 400 });
     expect(JSON.stringify(entries)).not.toContain(ADULT.familyName);
-    expect(fx.app.auditLog.verify()).toMatchObject({ ok: true });
+    expect(await verifyAudit(fx.app.store.audit)).toMatchObject({ ok: true });
   });
 });

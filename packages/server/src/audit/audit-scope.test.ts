@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgency, createUser, issueToken } from "../auth/directory.ts";
 import { buildProtected, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT } from "../testing/fixtures.ts";
 
@@ -10,19 +11,23 @@ afterAll(async () => {
   await fx?.close();
 });
 
-function auditorOf(country: string) {
-  const d = fx.app.directory;
+async function auditorOf(country: string) {
   const agencyId = `${country}:audit`;
-  if (!d.getAgency(agencyId)) d.createAgency({ country, code: "audit", name: "audit", kind: "government" });
-  const user = d.createUser({ agencyId, login: `auditor-${country}-${Math.random()}`, role: "auditor" });
-  return { authorization: `Bearer ${d.issueToken({ userId: user.id, kind: "api", expiresAt: null }).token}` };
+  const { token } = await fx.app.store.transaction(async (tx) => {
+    if (!(await tx.directory.getAgency(agencyId)))
+      await createAgency(tx.directory, { country, code: "audit", name: "audit", kind: "government" });
+    const login = `auditor-${country}-${Math.random()}`;
+    const user = await createUser(tx.directory, { agencyId, login, role: "auditor" });
+    return issueToken(tx.directory, { userId: user.id, kind: "api", expiresAt: null });
+  });
+  return { authorization: `Bearer ${token}` };
 }
 
 describe("audit reads are scoped to the auditor's country", () => {
   it("an auditor of another country sees none of this country's entries, by page or by case", async () => {
     const { id } = await fx.openCase(ADULT);
-    await fx.app.inject({ url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
-    const ghana = auditorOf("GH");
+    await fx.app.inject({ url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") });
+    const ghana = await auditorOf("GH");
     // Something of Ghana's own happens: its auditor reads the log (itself an audited action).
     const all = await fx.app.inject({ url: "/v1/audit?limit=1000", headers: ghana });
     expect(all.statusCode).toBe(200);
@@ -32,7 +37,7 @@ describe("audit reads are scoped to the auditor's country", () => {
     const byCase = await fx.app.inject({ url: `/v1/audit?caseId=${id}`, headers: ghana });
     expect(byCase.json().items).toEqual([]);
 
-    const own = await fx.app.inject({ url: `/v1/audit?caseId=${id}`, headers: fx.headers("auditor") });
+    const own = await fx.app.inject({ url: `/v1/audit?caseId=${id}`, headers: await fx.headers("auditor") });
     const actions = own.json().items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["case.create", "case.read"]));
   });

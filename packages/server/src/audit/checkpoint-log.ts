@@ -6,23 +6,27 @@
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { auditHead } from "./audit-trail.ts";
 import { signCheckpoint } from "./checkpoint.ts";
 
 export const AUDIT_CHECKPOINT_INTERVAL_MS = 60 * 60_000;
 
 async function checkpointLogPlugin(app: FastifyInstance, options: { intervalMs?: number }) {
-  const key = app.auditLog.key;
+  const audit = app.store.audit;
+  const key = audit.chainKey;
   if (!key) return;
-  const publish = () => {
-    const checkpoint = signCheckpoint(app.auditLog.head(), new Date(), key);
+  const publish = async () => {
+    const checkpoint = signCheckpoint(await auditHead(audit), new Date(), key);
     app.log.info({ auditCheckpoint: checkpoint }, "audit checkpoint");
   };
-  const timer = setInterval(publish, options.intervalMs ?? AUDIT_CHECKPOINT_INTERVAL_MS);
+  const timer = setInterval(() => {
+    publish().catch((error: unknown) => app.log.error({ err: error }, "audit checkpoint failed"));
+  }, options.intervalMs ?? AUDIT_CHECKPOINT_INTERVAL_MS);
   timer.unref();
-  app.addHook("onReady", async () => publish());
+  app.addHook("onReady", publish);
   app.addHook("preClose", async () => {
     clearInterval(timer);
-    publish();
+    await publish();
   });
 }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { agencyParts } from "../policy/visible-to.ts";
 import { problems } from "../routes/responses.ts";
 import { AuditFields } from "./audit-entry.ts";
+import { verifyAudit } from "./audit-trail.ts";
 import { Checkpoint, signCheckpoint } from "./checkpoint.ts";
 
 const AuditEntryView = AuditFields.extend({
@@ -45,7 +46,7 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      const items = app.auditLog.list({
+      const items = await app.store.audit.list({
         limit: q.limit,
         ...(q.afterSeq !== undefined && { afterSeq: q.afterSeq }),
         ...(q.caseId !== undefined && { targetType: "case", targetId: q.caseId }),
@@ -116,11 +117,11 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { knownSeq, knownHash } = request.query;
-      const result = app.auditLog.verify({
+      const result = await verifyAudit(app.store.audit, {
         ...(knownSeq !== undefined &&
           knownHash !== undefined && { knownHeads: [{ seq: knownSeq, hash: knownHash }] }),
       });
-      const key = app.auditLog.key;
+      const key = app.store.audit.chainKey;
       return result.ok && key
         ? { ...result, checkpoint: signCheckpoint(result.head, new Date(), key) }
         : result;

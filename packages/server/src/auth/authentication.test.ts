@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser, issueToken, revokeToken } from "./directory.ts";
 import { hashPassword } from "./password.ts";
 import { buildProtected, type ProtectedApp } from "./testing.ts";
 
@@ -24,27 +25,27 @@ describe("authentication", () => {
   });
 
   it("refuses an expired token and a revoked one", async () => {
-    const d = fx.app.directory;
     const userId = fx.users.police.caseworker.id;
-    const expired = d.issueToken({ userId, kind: "api", expiresAt: new Date(Date.now() - 1000) });
+    const issue = (expiresAt: Date) =>
+      fx.app.store.transaction((tx) => issueToken(tx.directory, { userId, kind: "api", expiresAt }));
+    const expired = await issue(new Date(Date.now() - 1000));
     expect((await me({ authorization: `Bearer ${expired.token}` })).json()).toMatchObject({
       reason: "expired",
     });
-    const live = d.issueToken({ userId, kind: "api", expiresAt: new Date(Date.now() + 60_000) });
+    const live = await issue(new Date(Date.now() + 60_000));
     expect((await me({ authorization: `Bearer ${live.token}` })).statusCode).toBe(200);
-    d.revokeToken(live.record.id);
+    await fx.app.store.transaction((tx) => revokeToken(tx.directory, live.record.id));
+    // Revoked in this process: its authenticator is told, as the admin and logout routes do.
+    fx.app.authenticator.forget();
     expect((await me({ authorization: `Bearer ${live.token}` })).json()).toMatchObject({ reason: "revoked" });
   });
 
   it("logs in with a password, issues an expiring token, and logs out", async () => {
-    const d = fx.app.directory;
-    const agency = d.getAgency("ZZ:police")!;
-    d.createUser({
-      agencyId: agency.id,
-      login: "ama-login",
-      role: "supervisor",
-      passwordHash: await hashPassword("a long enough secret"),
-    });
+    const agency = (await fx.app.store.directory.getAgency("ZZ:police"))!;
+    const passwordHash = await hashPassword("a long enough secret");
+    await fx.app.store.transaction((tx) =>
+      createUser(tx.directory, { agencyId: agency.id, login: "ama-login", role: "supervisor", passwordHash }),
+    );
     const login = await fx.app.inject({
       method: "POST",
       url: "/v1/auth/login",
@@ -91,7 +92,7 @@ describe("authentication", () => {
   });
 
   it("records logins and refusals in the audit log without the login name or password", async () => {
-    const entries = fx.app.auditLog.list({ limit: 1000 });
+    const entries = await fx.app.store.audit.list({ limit: 1000 });
     expect(entries.some((e) => e.action === "auth.login" && e.outcome === "allowed")).toBe(true);
     expect(
       entries.some(

@@ -1,43 +1,39 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../storage/sqlite/open.ts";
+import { openStorage } from "../storage/open-storage.ts";
 import { tempDir } from "../testing/build.ts";
-import { FREE_FAILURES, LoginThrottle, MAX_LOCK_MS } from "./login-throttle.ts";
+import { createUser } from "./directory.ts";
+import { FREE_FAILURES, loginFailed, loginGate, MAX_LOCK_MS } from "./login-throttle.ts";
 import { hashPassword } from "./password.ts";
 import { buildProtected, type ProtectedApp } from "./testing.ts";
 
-describe("LoginThrottle", () => {
-  it("locks after the free failures, doubling to a cap; attempts while locked do not extend it", () => {
-    const { sqlite } = openDatabase(join(tempDir(), "throttle.db"));
-    const throttle = new LoginThrottle(sqlite);
+describe("login throttle", () => {
+  it("locks after the free failures, doubling to a cap; attempts while locked do not extend it", async () => {
+    const store = openStorage(join(tempDir(), "throttle.db"), { protections: false });
+    const failed = (at: Date) => store.transaction((tx) => loginFailed(tx.loginThrottle, "u1", at));
+    const gate = (at: Date) => loginGate(store.loginThrottle, "u1", "10.0.0.9", at);
     let now = new Date("2026-12-01T08:00:00Z");
-    for (let i = 0; i < FREE_FAILURES - 1; i++) throttle.failed("u1", now);
-    expect(throttle.gate("u1", "10.0.0.9", now)).toEqual({ open: true });
-    throttle.failed("u1", now);
-    expect(throttle.gate("u1", "10.0.0.9", now)).toEqual({ open: false, retryAfterSeconds: 60 });
+    for (let i = 0; i < FREE_FAILURES - 1; i++) await failed(now);
+    expect(await gate(now)).toEqual({ open: true });
+    await failed(now);
+    expect(await gate(now)).toEqual({ open: false, retryAfterSeconds: 60 });
     // Checking the gate while locked changes nothing; the lock ends on time.
-    for (let i = 0; i < 100; i++) throttle.gate("u1", "10.0.0.9", now);
+    for (let i = 0; i < 100; i++) await gate(now);
     now = new Date(now.getTime() + 60_000);
-    expect(throttle.gate("u1", "10.0.0.9", now).open).toBe(true);
-    for (let i = 0; i < 20; i++) throttle.failed("u1", now);
-    expect(throttle.gate("u1", "10.0.0.9", now)).toEqual({
-      open: false,
-      retryAfterSeconds: MAX_LOCK_MS / 1000,
-    });
-    sqlite.close();
+    expect((await gate(now)).open).toBe(true);
+    for (let i = 0; i < 20; i++) await failed(now);
+    expect(await gate(now)).toEqual({ open: false, retryAfterSeconds: MAX_LOCK_MS / 1000 });
+    await store.close();
   });
 });
 
 let fx: ProtectedApp;
 beforeAll(async () => {
   fx = await buildProtected({ trustProxy: ["127.0.0.1"] });
-  const d = fx.app.directory;
-  d.createUser({
-    agencyId: "ZZ:police",
-    login: "kofi",
-    role: "caseworker",
-    passwordHash: await hashPassword("the right secret"),
-  });
+  const passwordHash = await hashPassword("the right secret");
+  await fx.app.store.transaction((tx) =>
+    createUser(tx.directory, { agencyId: "ZZ:police", login: "kofi", role: "caseworker", passwordHash }),
+  );
 });
 afterAll(async () => {
   await fx?.close();
@@ -77,10 +73,10 @@ describe("login limits per account", () => {
   it("with TRUST_PROXY, the client address comes from X-Forwarded-For (limits per client, not per proxy)", async () => {
     const res = await fx.app.inject({
       url: "/v1/auth/me",
-      headers: { ...fx.headers("caseworker"), "x-forwarded-for": "192.0.2.77" },
+      headers: { ...(await fx.headers("caseworker")), "x-forwarded-for": "192.0.2.77" },
     });
     expect(res.statusCode).toBe(200);
-    const entry = fx.app.auditLog.list({ limit: 10_000 }).at(-1);
+    const entry = (await fx.app.store.audit.list({ limit: 10_000 })).at(-1);
     expect(entry?.ip).toBe("192.0.2.77");
   });
 });

@@ -15,18 +15,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import type { AuditDraft } from "../audit/audit-log.ts";
-import { AuditLog } from "../audit/audit-log.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { refusedEventDraft, type SentEvent } from "../audit/refused-event.ts";
 import { forbiddenDetail } from "../errors/forbidden-detail.ts";
 import { ApiProblem } from "../errors/problem.ts";
-import { CaseAccessLookup } from "../policy/case-access.ts";
-import { CaseGrants } from "../policy/case-grants.ts";
+import { CaseAccessLookup, type CaseAccessOf } from "../policy/case-access.ts";
 import { type CaseRelation, decide } from "../policy/decide.ts";
 import { isPolicyName, POLICIES, type PolicyName, refusalStatuses } from "../policy/policies.ts";
 import { problems } from "../routes/responses.ts";
-import { Directory } from "./directory.ts";
-import { LoginThrottle } from "./login-throttle.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
+import { type Authentication, Authenticator } from "./authenticator.ts";
 import { auditDraft } from "./request-audit.ts";
 import type { Principal } from "./roles.ts";
 import { routeConfig } from "./route-config.ts";
@@ -51,11 +49,10 @@ declare module "fastify" {
     refusedEvent: SentEvent | null;
   }
   interface FastifyInstance {
-    directory: Directory;
-    auditLog: AuditLog;
-    grants: CaseGrants;
+    /** Checks bearer tokens against the store's directory (with a short cache). */
+    authenticator: Authenticator;
+    /** Who may reach a case (with a cache the referral and consent routes keep right). */
     caseAccess: CaseAccessLookup;
-    loginThrottle: LoginThrottle;
     /** Whether auth, authorisation, encryption and audit are on (off only for the benchmark baseline). */
     protections: boolean;
     /** Every route with its policy, as registered (the authorisation matrix test is generated from it). */
@@ -107,17 +104,12 @@ export function routePolicy(method: string | string[], url: string, config: unkn
 }
 
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
-  const sqlite = app.sqlite;
   app.decorate("protections", options.protections);
-  app.decorate("directory", new Directory(sqlite));
-  // The store's own audit log when protections are on: it holds the chain key.
-  app.decorate("auditLog", (app.store as { auditLog?: AuditLog }).auditLog ?? new AuditLog(sqlite));
-  app.decorate("grants", new CaseGrants(sqlite));
-  app.decorate("caseAccess", new CaseAccessLookup(sqlite));
-  app.decorate("loginThrottle", new LoginThrottle(sqlite));
+  app.decorate("authenticator", new Authenticator(app.store.directory));
+  app.decorate("caseAccess", new CaseAccessLookup(app.store.caseAccess));
   app.decorate("routeTable", [] as RouteEntry[]);
   app.decorate("audit", async (draft: AuditDraft) => {
-    if (app.protections) await app.store.appendAudit(draft);
+    if (app.protections) await app.store.transaction((tx) => appendAudit(tx.audit, draft));
   });
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);
@@ -190,13 +182,29 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     if (!policy.authenticated) return done();
     const token = bearerToken(request.headers.authorization);
     if (!token) return refused(refuse(request, 401, "missing"), done);
-    const result = app.directory.authenticate(token);
-    if (!result.ok) return refused(refuse(request, 401, result.rejection), done);
+    // A token checked moments ago is decided without a read, in this same call.
+    const cached = app.authenticator.cached(token);
+    if (cached) return admit(request, cached, done);
+    app.authenticator.authenticate(token).then((result) => admit(request, result, done), done);
+  });
+
+  /** The rest of onRequest once the token is checked: role-only policies, and the token's use recorded. */
+  function admit(request: FastifyRequest, result: Authentication, done: (error?: Error) => void): void {
+    const config = routeConfig(request);
+    const policyName = config.policy!;
+    const policy = POLICIES[policyName];
+    if (!result.ok) {
+      refused(refuse(request, 401, result.rejection), done);
+      return;
+    }
     request.principal = result.principal;
     request.actor = result.principal.userId;
     if (policy.scope === "none" || policy.scope === "reach") {
       const decision = decide(result.principal, policyName);
-      if (!decision.allow) return refused(refuse(request, decision.status, decision.reason), done);
+      if (!decision.allow) {
+        refused(refuse(request, decision.status, decision.reason), done);
+        return;
+      }
       // Token use on routes that are not about one case (lists, pathways, stats, admin) is recorded
       // here; case routes record their read or write with the case as target.
       auditBeforeSend(
@@ -209,7 +217,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       );
     }
     done();
-  });
+  }
 
   app.addHook("preValidation", (request, _reply, done) => {
     const config = routeConfig(request);
@@ -218,10 +226,28 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const policy = POLICIES[policyName];
     if (policy.scope !== "case" && policy.scope !== "task") return done();
     const id = String((request.params as { id?: unknown }).id ?? "");
-    const target = { type: policy.scope, id };
+    const cached = policy.scope === "case" ? app.caseAccess.cached(id) : undefined;
+    if (cached) return reach(request, id, cached, done);
     const access = policy.scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    access.then((found) => reach(request, id, found, done), done);
+  });
+
+  /** The rest of preValidation once the case is looked up: 404, 403, or the read recorded. */
+  function reach(
+    request: FastifyRequest,
+    id: string,
+    access: CaseAccessOf | undefined,
+    done: (error?: Error) => void,
+  ): void {
+    const config = routeConfig(request);
+    const policyName = config.policy!;
+    const policy = POLICIES[policyName];
+    const target = { type: policy.scope, id };
     const decision = decide(request.principal ?? undefined, policyName, access);
-    if (!decision.allow) return refused(refuse(request, decision.status, decision.reason, target), done);
+    if (!decision.allow) {
+      refused(refuse(request, decision.status, decision.reason, target), done);
+      return;
+    }
     request.caseRelation = decision.relation ?? null;
     // Reads are recorded before any data leaves; writes record themselves in their own transaction.
     // HEAD answers what GET would (its headers tell whether the case exists): audited the same.
@@ -238,7 +264,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       );
     }
     done();
-  });
+  }
 
   /**
    * Starts the audit entry of a request and lets the handler run while the group commit makes it
@@ -307,7 +333,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const config = routeConfig(request);
     const scope = POLICIES[config.policy!].scope;
     const id = String((request.params as { id?: unknown }).id ?? "");
-    const access = scope === "case" ? app.caseAccess.forCase(id) : app.caseAccess.forTask(id);
+    const access = scope === "case" ? await app.caseAccess.forCase(id) : await app.caseAccess.forTask(id);
     const targetId = access?.caseId ?? null;
     const event = refused === undefined ? null : request.refusedEvent;
     if (event) {

@@ -1,10 +1,11 @@
 /**
- * Create an agency (if missing), a user and an API token directly in a database file — what
- * `passerelle users bootstrap-admin` does, and what tests and the benchmark use to obtain a token for
- * a server they start as a separate process.
+ * Create an agency (if missing), a user and an API token — what `passerelle users bootstrap-admin`
+ * does, and what tests and the benchmark use to obtain a token for a server they start as a
+ * separate process.
  */
-import { openDatabase } from "../storage/sqlite/open.ts";
-import { agencyKey, Directory } from "./directory.ts";
+import type { DirectoryRepository } from "../storage/directory-repository.ts";
+import { openStorage } from "../storage/open-storage.ts";
+import { agencyKey, createAgency, createUser, issueToken } from "./directory.ts";
 import type { AgencyKind, Role } from "./roles.ts";
 
 export interface ProvisionInput {
@@ -21,23 +22,24 @@ export interface ProvisionInput {
   label?: string;
 }
 
-export function provisionInDirectory(directory: Directory, input: ProvisionInput) {
+/** Provision with a transaction's directory. */
+export async function provisionInDirectory(directory: DirectoryRepository, input: ProvisionInput) {
   const id = agencyKey(input.country, input.agency);
   const agency =
-    directory.getAgency(id) ??
-    directory.createAgency({
+    (await directory.getAgency(id)) ??
+    (await createAgency(directory, {
       country: input.country,
       code: input.agency,
       name: input.agencyName ?? input.agency,
       kind: input.agencyKind ?? "government",
-    });
-  const user = directory.createUser({
+    }));
+  const user = await createUser(directory, {
     agencyId: agency.id,
     login: input.login,
     role: input.role,
     ...(input.passwordHash && { passwordHash: input.passwordHash }),
   });
-  const { token, record } = directory.issueToken({
+  const { token, record } = await issueToken(directory, {
     userId: user.id,
     kind: "api",
     expiresAt: input.expiresAt ?? null,
@@ -46,12 +48,15 @@ export function provisionInDirectory(directory: Directory, input: ProvisionInput
   return { agency, user, token, tokenId: record.id };
 }
 
-/** Provision in a database file (migrations applied), then close it. */
-export function provisionUser(databaseFile: string, input: ProvisionInput) {
-  const { sqlite } = openDatabase(databaseFile);
+/**
+ * Provision in a database file (migrations applied), then close it. Directory rows hold nothing
+ * sealed and no audit entry is written, so the keyring is not needed.
+ */
+export async function provisionUser(databaseFile: string, input: ProvisionInput) {
+  const storage = openStorage(databaseFile, { protections: false });
   try {
-    return sqlite.transaction(() => provisionInDirectory(new Directory(sqlite), input)).immediate();
+    return await storage.transaction((tx) => provisionInDirectory(tx.directory, input));
   } finally {
-    sqlite.close();
+    await storage.close();
   }
 }

@@ -21,7 +21,7 @@ describe("audit of reads", () => {
     const count = fx.app.sqlite.prepare("SELECT count(*) FROM audit_log WHERE outcome = 'allowed'").pluck();
     for (const url of reads()) {
       const before = count.get() as number;
-      const res = await fx.app.inject({ method: "GET", url, headers: fx.headers("caseworker") });
+      const res = await fx.app.inject({ method: "GET", url, headers: await fx.headers("caseworker") });
       expect(res.statusCode, url).toBe(200);
       expect(count.get(), url).toBe(before + 1);
     }
@@ -33,7 +33,7 @@ describe("audit of reads", () => {
     );
     try {
       for (const url of reads()) {
-        const res = await fx.app.inject({ method: "GET", url, headers: fx.headers("caseworker") });
+        const res = await fx.app.inject({ method: "GET", url, headers: await fx.headers("caseworker") });
         expect(res.statusCode, url).toBe(500);
         expect(res.body, url).not.toContain(caseId);
       }

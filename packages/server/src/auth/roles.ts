@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { AGENCY_KINDS, ROLES } from "../storage/directory-repository.ts";
+
+export { AGENCY_KINDS, ROLES } from "../storage/directory-repository.ts";
 
 /**
  * What a user does, which decides what they may see. One role per user: a supervisor can do what a
  * caseworker does; committee, auditor and admin see no case at all (need-to-know).
  */
-export const ROLES = ["caseworker", "supervisor", "committee", "auditor", "admin"] as const;
 export const Role = z
   .enum(ROLES)
   .describe(
@@ -13,7 +15,6 @@ export const Role = z
 export type Role = z.infer<typeof Role>;
 
 /** Kinds of agency, as HTCDS groups organisations. */
-export const AGENCY_KINDS = ["government", "ngo", "international", "community"] as const;
 export const AgencyKind = z.enum(AGENCY_KINDS).describe("Type of organisation");
 export type AgencyKind = z.infer<typeof AgencyKind>;
 

@@ -3,9 +3,11 @@
 import { hash } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "../routes/responses.ts";
-import { FREE_FAILURES, MAX_LOCK_MS } from "./login-throttle.ts";
+import { issueToken, revokeToken } from "./directory.ts";
+import { FREE_FAILURES, loginFailed, loginGate, loginSucceeded, MAX_LOCK_MS } from "./login-throttle.ts";
 import { dummyPasswordHash, verifyPassword } from "./password.ts";
 import { auditDraft } from "./request-audit.ts";
 import { Role } from "./roles.ts";
@@ -61,11 +63,11 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { login, password } = request.body;
-      const found = app.directory.credentialsOf(login);
+      const found = await app.store.directory.credentialsOf(login);
       // Unknown logins are throttled under a key of their own, so a lock does not tell that a login exists.
       const throttleKey = found?.user.id ?? `unknown:${hash("sha256", login, "hex")}`;
       const now = new Date();
-      const gate = app.loginThrottle.gate(throttleKey, request.ip, now);
+      const gate = await loginGate(app.store.loginThrottle, throttleKey, request.ip, now);
       if (!gate.open) {
         await app.audit(
           auditDraft(request, {
@@ -87,7 +89,7 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const ok = await verifyPassword(password, found?.passwordHash ?? (await dummyPasswordHash()));
       const user = found?.user;
       if (!ok || !user || !found?.passwordHash || user.disabledAt) {
-        if (!ok) await app.store.transact(() => app.loginThrottle.failed(throttleKey, now));
+        if (!ok) await app.store.transaction((tx) => loginFailed(tx.loginThrottle, throttleKey, now));
         await app.audit(
           auditDraft(request, {
             action: "auth.login",
@@ -99,10 +101,12 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         throw new ApiProblem("PASSERELLE_LOGIN_FAILED", "Wrong login or password");
       }
-      await app.store.transact(() => app.loginThrottle.succeeded(throttleKey, request.ip, now));
-      const agency = app.directory.getAgency(user.agencyId)!;
       const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-      const { token, record } = app.directory.issueToken({ userId: user.id, kind: "session", expiresAt });
+      const { token, record } = await app.store.transaction(async (tx) => {
+        await loginSucceeded(tx.loginThrottle, throttleKey, request.ip, now);
+        return issueToken(tx.directory, { userId: user.id, kind: "session", expiresAt });
+      });
+      const agency = (await app.store.directory.getAgency(user.agencyId))!;
       await app.audit({
         ...auditDraft(request, {
           action: "auth.login",
@@ -136,15 +140,17 @@ const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const principal = request.principal!;
-      app.directory.revokeToken(principal.tokenId);
-      await app.audit(
-        auditDraft(request, {
-          action: "token.revoke",
-          outcome: "allowed",
-          targetType: "token",
-          targetId: principal.tokenId,
-        }),
-      );
+      const draft = auditDraft(request, {
+        action: "token.revoke",
+        outcome: "allowed",
+        targetType: "token",
+        targetId: principal.tokenId,
+      });
+      await app.store.transaction(async (tx) => {
+        await revokeToken(tx.directory, principal.tokenId);
+        await appendAudit(tx.audit, draft);
+      });
+      app.authenticator.forget();
       return reply.code(204).send(null);
     },
   );

@@ -6,7 +6,7 @@
  */
 import { build, type TestApp } from "../testing/build.ts";
 import { IDENTIFICATION } from "../testing/fixtures.ts";
-import type { UserRecord } from "./directory.ts";
+import { createAgency, createUser, issueToken, type UserRecord } from "./directory.ts";
 import { ROLES, type Role } from "./roles.ts";
 
 export const OWN = "police";
@@ -16,7 +16,7 @@ export type Side = typeof OWN | typeof OTHER;
 
 export interface ProtectedApp extends TestApp {
   users: Record<Side, Record<Role, UserRecord>>;
-  headers(role: Role, agency?: Side): { authorization: string };
+  headers(role: Role, agency?: Side): Promise<{ authorization: string }>;
   /** Open a ZZ case owned by `agency`, as its caseworker. */
   openCase(
     person: Record<string, unknown>,
@@ -28,22 +28,31 @@ export async function buildProtected(
   options: { file?: string; dir?: string; trustProxy?: string[]; compressionThreshold?: number } = {},
 ): Promise<ProtectedApp> {
   const t = await build({ ...options, shipped: false, protections: true });
-  const d = t.app.directory;
-  const users = {} as Record<Side, Record<Role, UserRecord>>;
-  for (const code of [OWN, OTHER, TARGET]) {
-    if (!d.getAgency(`ZZ:${code}`)) d.createAgency({ country: "ZZ", code, name: code, kind: "government" });
-  }
-  for (const side of [OWN, OTHER] as const) {
-    users[side] = {} as Record<Role, UserRecord>;
-    for (const role of ROLES) {
-      const login = `${role}-${side}`;
-      users[side][role] =
-        d.credentialsOf(login)?.user ?? d.createUser({ agencyId: `ZZ:${side}`, login, role });
+  const store = t.app.store;
+  const users = await store.transaction(async (tx) => {
+    const made = {} as Record<Side, Record<Role, UserRecord>>;
+    for (const code of [OWN, OTHER, TARGET]) {
+      if (!(await tx.directory.getAgency(`ZZ:${code}`)))
+        await createAgency(tx.directory, { country: "ZZ", code, name: code, kind: "government" });
     }
-  }
-  const headers = (role: Role, agency: Side = OWN) => ({
-    authorization: `Bearer ${d.issueToken({ userId: users[agency][role].id, kind: "api", expiresAt: null }).token}`,
+    for (const side of [OWN, OTHER] as const) {
+      made[side] = {} as Record<Role, UserRecord>;
+      for (const role of ROLES) {
+        const login = `${role}-${side}`;
+        made[side][role] =
+          (await tx.directory.credentialsOf(login))?.user ??
+          (await createUser(tx.directory, { agencyId: `ZZ:${side}`, login, role }));
+      }
+    }
+    return made;
   });
+  const headers = async (role: Role, agency: Side = OWN) => {
+    const userId = users[agency][role].id;
+    const { token } = await store.transaction((tx) =>
+      issueToken(tx.directory, { userId, kind: "api", expiresAt: null }),
+    );
+    return { authorization: `Bearer ${token}` };
+  };
   return {
     ...t,
     users,
@@ -52,7 +61,7 @@ export async function buildProtected(
       const res = await t.app.inject({
         method: "POST",
         url: "/v1/cases",
-        headers: headers("caseworker", agency),
+        headers: await headers("caseworker", agency),
         payload: { country: "ZZ", person, identification: { ...IDENTIFICATION, agency } },
       });
       if (res.statusCode !== 201) throw new Error(`open case: ${res.statusCode} ${res.body}`);

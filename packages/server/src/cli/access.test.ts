@@ -8,8 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { Directory } from "../auth/directory.ts";
-import { openDatabase } from "../storage/sqlite/open.ts";
+import { Authenticator } from "../auth/authenticator.ts";
+import { openStorage } from "../storage/open-storage.ts";
 import { build, tempDir } from "../testing/build.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/passerelle.mjs", import.meta.url));
@@ -27,7 +27,7 @@ function passerelle(databaseUrl: string, args: string[], input?: string) {
 }
 
 describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_000 }, () => {
-  it("bootstraps an admin once, manages users and tokens, and verifies the audit chain", () => {
+  it("bootstraps an admin once, manages users and tokens, and verifies the audit chain", async () => {
     const dir = tempDir();
     const file = join(dir, "cli.db");
     const url = `file:${file}`;
@@ -73,14 +73,17 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     const tokenId = /token (tok_\w+)/.exec(issued.stderr)?.[1];
     expect(tokenId).toBeDefined();
 
-    const { sqlite } = openDatabase(file);
-    const directory = new Directory(sqlite);
-    expect(directory.authenticate(adminToken)).toMatchObject({
+    const storage = openStorage(file, { protections: false });
+    const authenticator = new Authenticator(storage.directory);
+    expect(await authenticator.authenticate(adminToken)).toMatchObject({
       ok: true,
       principal: { role: "admin", agencyId: "GH:mogcsp" },
     });
-    expect(directory.authenticate(token)).toMatchObject({ ok: true, principal: { role: "caseworker" } });
-    sqlite.close();
+    expect(await authenticator.authenticate(token)).toMatchObject({
+      ok: true,
+      principal: { role: "caseworker" },
+    });
+    await storage.close();
 
     expect(passerelle(url, ["tokens", "revoke", tokenId!]).code).toBe(0);
     expect(passerelle(url, ["tokens", "list", "--login", "kofi"]).stdout).toContain("revoked");

@@ -5,13 +5,13 @@
  */
 import { appendFileSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { verifyAudit } from "../audit/audit-trail.ts";
 import { readCheckpoints, signCheckpoint } from "../audit/checkpoint.ts";
 import {
-  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
 
 export function registerAuditCommands(program: Command): void {
@@ -28,11 +28,10 @@ export function registerAuditCommands(program: Command): void {
       "File of signed checkpoints (from `audit checkpoint`) kept outside the database",
     )
     .action(async (opts: DatabaseOption & { checkpoints?: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const log = cliAuditLog(sqlite, file);
+      await withStorage(opts, async ({ audit: log }) => {
         let knownHeads: { seq: number; hash: string }[] = [];
         if (opts.checkpoints) {
-          const read = readCheckpoints(readFileSync(opts.checkpoints, "utf8"), log.key!);
+          const read = readCheckpoints(readFileSync(opts.checkpoints, "utf8"), log.chainKey!);
           for (const r of read.rejected) {
             process.stdout.write(
               `checkpoint file ${opts.checkpoints}, line ${r.line}: ${r.reason === "badSignature" ? "signature does not match (forged or altered): ignored" : "not a checkpoint: ignored"}\n`,
@@ -41,7 +40,7 @@ export function registerAuditCommands(program: Command): void {
           if (read.rejected.length > 0) process.exitCode = 1;
           knownHeads = read.heads;
         }
-        const result = log.verify({ knownHeads });
+        const result = await verifyAudit(log, { knownHeads });
         if (result.ok) {
           process.stdout.write(
             `audit log intact: ${result.checked} entries; head seq ${result.head.seq} hash ${result.head.hash}` +
@@ -68,15 +67,14 @@ export function registerAuditCommands(program: Command): void {
       "Checkpoint file (one JSON line per checkpoint), on another disk or host",
     )
     .action(async (opts: DatabaseOption & { file: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const log = cliAuditLog(sqlite, file);
-        const result = log.verify();
+      await withStorage(opts, async ({ audit: log }) => {
+        const result = await verifyAudit(log);
         if (!result.ok) {
           process.stdout.write(`audit log BROKEN at entry ${result.broken.seq}: no checkpoint written\n`);
           process.exitCode = 1;
           return;
         }
-        const checkpoint = signCheckpoint(result.head, new Date(), log.key!);
+        const checkpoint = signCheckpoint(result.head, new Date(), log.chainKey!);
         appendFileSync(opts.file, `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
         process.stdout.write(
           `checkpoint: seq ${checkpoint.seq} hash ${checkpoint.hash} appended to ${opts.file}\n`,

@@ -3,7 +3,9 @@ import type Database from "better-sqlite3";
 import { AuditLog } from "../audit/audit-log.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
+import { openStorage } from "../storage/open-storage.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import type { Storage } from "../storage/storage.ts";
 
 export interface DatabaseOption {
   databaseUrl?: string;
@@ -12,12 +14,30 @@ export interface DatabaseOption {
 export const DATABASE_URL_FLAGS = "--database-url <url>";
 export const DATABASE_URL_HELP = "SQLite file URL (default: DATABASE_URL, or file:./data/passerelle.db)";
 
-export function cliDatabaseFile(opts: DatabaseOption): string {
-  const config = loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) });
-  return databaseFile(config.DATABASE_URL);
+/** The database URL of a command: `--database-url`, else DATABASE_URL, else the default file. */
+export function cliDatabaseUrl(opts: DatabaseOption): string {
+  return loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) })
+    .DATABASE_URL;
 }
 
-/** Open the database (migrations applied) for a command, and close it afterwards. */
+export function cliDatabaseFile(opts: DatabaseOption): string {
+  return databaseFile(cliDatabaseUrl(opts));
+}
+
+/** Open the storage (migrations applied, protections on) for a command, and close it afterwards. */
+export async function withStorage<T>(
+  opts: DatabaseOption,
+  fn: (storage: Storage) => T | Promise<T>,
+): Promise<T> {
+  const storage = openStorage(cliDatabaseUrl(opts));
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Open the database file (migrations applied) for a command that works on SQLite itself, and close it afterwards. */
 export async function withDatabase<T>(
   opts: DatabaseOption,
   fn: (db: ReturnType<typeof openDatabase>, file: string) => T | Promise<T>,

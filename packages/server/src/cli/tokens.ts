@@ -1,13 +1,13 @@
 /** `passerelle tokens …`: API tokens. A token is printed once; only its hash is stored. */
 import type { Command } from "commander";
-import { Directory } from "../auth/directory.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
+import { issueToken, revokeToken } from "../auth/directory.ts";
 import {
   CLI_ACTOR,
-  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
 
 export function registerTokensCommands(program: Command): void {
@@ -21,30 +21,27 @@ export function registerTokensCommands(program: Command): void {
     .option("--label <label>", "what the token is for (e.g. the integration using it)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string; days: number; label?: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const directory = new Directory(sqlite);
-        const found = directory.credentialsOf(opts.login);
+      await withStorage(opts, async (storage) => {
+        const found = await storage.directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        const issued = sqlite
-          .transaction(() => {
-            const t = directory.issueToken({
-              userId: found.user.id,
-              kind: "api",
-              expiresAt: opts.days > 0 ? new Date(Date.now() + opts.days * 86_400_000) : null,
-              ...(opts.label && { label: opts.label }),
-            });
-            cliAuditLog(sqlite, file).appendInTransaction({
-              ...CLI_ACTOR,
-              action: "token.create",
-              targetType: "token",
-              targetId: t.record.id,
-              outcome: "allowed",
-              reason: "cli",
-              details: { user: found.user.id, expiresAt: t.record.expiresAt },
-            });
-            return t;
-          })
-          .immediate();
+        const issued = await storage.transaction(async (tx) => {
+          const t = await issueToken(tx.directory, {
+            userId: found.user.id,
+            kind: "api",
+            expiresAt: opts.days > 0 ? new Date(Date.now() + opts.days * 86_400_000) : null,
+            ...(opts.label && { label: opts.label }),
+          });
+          await appendAudit(tx.audit, {
+            ...CLI_ACTOR,
+            action: "token.create",
+            targetType: "token",
+            targetId: t.record.id,
+            outcome: "allowed",
+            reason: "cli",
+            details: { user: found.user.id, expiresAt: t.record.expiresAt },
+          });
+          return t;
+        });
         process.stderr.write(
           `token ${issued.record.id} (shown once; expires ${issued.record.expiresAt ?? "never"}):\n`,
         );
@@ -58,11 +55,10 @@ export function registerTokensCommands(program: Command): void {
     .option("--login <login>", "only this user's tokens")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login?: string }) => {
-      await withDatabase(opts, ({ sqlite }) => {
-        const directory = new Directory(sqlite);
-        const userId = opts.login ? directory.credentialsOf(opts.login)?.user.id : undefined;
+      await withStorage(opts, async ({ directory }) => {
+        const userId = opts.login ? (await directory.credentialsOf(opts.login))?.user.id : undefined;
         if (opts.login && !userId) throw new Error("no user with this login");
-        for (const t of directory.listTokens(userId)) {
+        for (const t of await directory.listTokens(userId)) {
           const state = t.revokedAt
             ? "revoked"
             : t.expiresAt && Date.parse(t.expiresAt) <= Date.now()
@@ -80,21 +76,19 @@ export function registerTokensCommands(program: Command): void {
     .description("Revoke a token: it stops working at once")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (tokenId: string, opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        sqlite
-          .transaction(() => {
-            new Directory(sqlite).revokeToken(tokenId);
-            cliAuditLog(sqlite, file).appendInTransaction({
-              ...CLI_ACTOR,
-              action: "token.revoke",
-              targetType: "token",
-              targetId: tokenId,
-              outcome: "allowed",
-              reason: "cli",
-              details: null,
-            });
-          })
-          .immediate();
-      });
+      await withStorage(opts, (storage) =>
+        storage.transaction(async (tx) => {
+          await revokeToken(tx.directory, tokenId);
+          await appendAudit(tx.audit, {
+            ...CLI_ACTOR,
+            action: "token.revoke",
+            targetType: "token",
+            targetId: tokenId,
+            outcome: "allowed",
+            reason: "cli",
+            details: null,
+          });
+        }),
+      );
     });
 }

@@ -2,21 +2,21 @@
  * `passerelle users …`: bootstrap the first admin, manage agencies and users. Passwords are read
  * from standard input (never from the command line, which shell history and `ps` would keep).
  */
-import type Database from "better-sqlite3";
 import type { Command } from "commander";
-import { Directory } from "../auth/directory.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
+import { createAgency, createUser, disableUser, setPassword } from "../auth/directory.ts";
 import { hashPassword } from "../auth/password.ts";
 import { provisionInDirectory } from "../auth/provision.ts";
 import { AgencyKind, Role } from "../auth/roles.ts";
+import { pathwayAgencyCodes, unknownAgencyMessage } from "../pathways/agency-codes.ts";
+import type { Repositories, Storage } from "../storage/storage.ts";
 import {
   CLI_ACTOR,
-  cliAuditLog,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
-import { pathwayAgencies, unknownAgencyMessage } from "./pathway-agencies.ts";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -48,35 +48,31 @@ export function registerUsersCommands(program: Command): void {
           days: number;
         },
       ) => {
-        await withDatabase(opts, ({ sqlite }, file) => {
-          if (refuseUnknownAgency(sqlite, opts.country, opts.agency)) return;
-          const directory = new Directory(sqlite);
-          const audit = cliAuditLog(sqlite, file);
-          const result = sqlite
-            .transaction(() => {
-              // Only for an empty server: afterwards admins create users with their own tokens.
-              if (directory.countUsers() > 0) return undefined;
-              const made = provisionInDirectory(directory, {
-                country: opts.country,
-                agency: opts.agency,
-                agencyName: opts.agencyName ?? opts.agency,
-                login: opts.login,
-                role: "admin",
-                expiresAt: new Date(Date.now() + opts.days * 86_400_000),
-                label: "bootstrap",
-              });
-              audit.appendInTransaction({
-                ...CLI_ACTOR,
-                action: "users.bootstrap-admin",
-                targetType: "user",
-                targetId: made.user.id,
-                outcome: "allowed",
-                reason: "cli",
-                details: { agency: made.agency.id, tokenId: made.tokenId },
-              });
-              return made;
-            })
-            .immediate();
+        await withStorage(opts, async (storage) => {
+          if (await refuseUnknownAgency(storage, opts.country, opts.agency)) return;
+          const result = await storage.transaction(async (tx) => {
+            // Only for an empty server: afterwards admins create users with their own tokens.
+            if ((await tx.directory.countUsers()) > 0) return undefined;
+            const made = await provisionInDirectory(tx.directory, {
+              country: opts.country,
+              agency: opts.agency,
+              agencyName: opts.agencyName ?? opts.agency,
+              login: opts.login,
+              role: "admin",
+              expiresAt: new Date(Date.now() + opts.days * 86_400_000),
+              label: "bootstrap",
+            });
+            await appendAudit(tx.audit, {
+              ...CLI_ACTOR,
+              action: "users.bootstrap-admin",
+              targetType: "user",
+              targetId: made.user.id,
+              outcome: "allowed",
+              reason: "cli",
+              details: { agency: made.agency.id, tokenId: made.tokenId },
+            });
+            return made;
+          });
           if (!result) {
             process.stderr.write("users already exist: bootstrap-admin only works on an empty server\n");
             process.exitCode = 1;
@@ -99,29 +95,27 @@ export function registerUsersCommands(program: Command): void {
     .option("--kind <kind>", "government, ngo, international or community", "government")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { country: string; code: string; name: string; kind: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        if (refuseUnknownAgency(sqlite, opts.country, opts.code)) return;
+      await withStorage(opts, async (storage) => {
+        if (await refuseUnknownAgency(storage, opts.country, opts.code)) return;
         const kind = AgencyKind.parse(opts.kind);
-        const agency = sqlite
-          .transaction(() => {
-            const a = new Directory(sqlite).createAgency({
-              country: opts.country,
-              code: opts.code,
-              name: opts.name,
-              kind,
-            });
-            cliAuditLog(sqlite, file).appendInTransaction({
-              ...CLI_ACTOR,
-              action: "agencies.add",
-              targetType: "agency",
-              targetId: a.id,
-              outcome: "allowed",
-              reason: "cli",
-              details: null,
-            });
-            return a;
-          })
-          .immediate();
+        const agency = await storage.transaction(async (tx) => {
+          const a = await createAgency(tx.directory, {
+            country: opts.country,
+            code: opts.code,
+            name: opts.name,
+            kind,
+          });
+          await appendAudit(tx.audit, {
+            ...CLI_ACTOR,
+            action: "agencies.add",
+            targetType: "agency",
+            targetId: a.id,
+            outcome: "allowed",
+            reason: "cli",
+            details: null,
+          });
+          return a;
+        });
         process.stdout.write(`${agency.id}\n`);
       });
     });
@@ -140,27 +134,25 @@ export function registerUsersCommands(program: Command): void {
       ) => {
         const role = Role.parse(opts.role);
         const passwordHash = opts.passwordStdin ? await hashPassword(await readStdin()) : undefined;
-        await withDatabase(opts, ({ sqlite }, file) => {
-          const user = sqlite
-            .transaction(() => {
-              const u = new Directory(sqlite).createUser({
-                agencyId: opts.agency,
-                login: opts.login,
-                role,
-                ...(passwordHash && { passwordHash }),
-              });
-              cliAuditLog(sqlite, file).appendInTransaction({
-                ...CLI_ACTOR,
-                action: "users.add",
-                targetType: "user",
-                targetId: u.id,
-                outcome: "allowed",
-                reason: "cli",
-                details: { agency: u.agencyId, role: u.role },
-              });
-              return u;
-            })
-            .immediate();
+        await withStorage(opts, async (storage) => {
+          const user = await storage.transaction(async (tx) => {
+            const u = await createUser(tx.directory, {
+              agencyId: opts.agency,
+              login: opts.login,
+              role,
+              ...(passwordHash && { passwordHash }),
+            });
+            await appendAudit(tx.audit, {
+              ...CLI_ACTOR,
+              action: "users.add",
+              targetType: "user",
+              targetId: u.id,
+              outcome: "allowed",
+              reason: "cli",
+              details: { agency: u.agencyId, role: u.role },
+            });
+            return u;
+          });
           process.stdout.write(`${user.id}\n`);
         });
       },
@@ -173,12 +165,11 @@ export function registerUsersCommands(program: Command): void {
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string }) => {
       const passwordHash = await hashPassword(await readStdin());
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const directory = new Directory(sqlite);
-        const found = directory.credentialsOf(opts.login);
+      await withStorage(opts, async (storage) => {
+        const found = await storage.directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        changeUser(sqlite, file, found.user.id, "users.set-password", () =>
-          directory.setPasswordHash(found.user.id, passwordHash),
+        await changeUser(storage, found.user.id, "users.set-password", (tx) =>
+          setPassword(tx.directory, found.user.id, passwordHash),
         );
       });
     });
@@ -189,11 +180,12 @@ export function registerUsersCommands(program: Command): void {
     .requiredOption("--login <login>", "login name")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { login: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const directory = new Directory(sqlite);
-        const found = directory.credentialsOf(opts.login);
+      await withStorage(opts, async (storage) => {
+        const found = await storage.directory.credentialsOf(opts.login);
         if (!found) throw new Error("no user with this login");
-        changeUser(sqlite, file, found.user.id, "users.disable", () => directory.disableUser(found.user.id));
+        await changeUser(storage, found.user.id, "users.disable", async (tx) => {
+          await disableUser(tx.directory, found.user.id);
+        });
       });
     });
 
@@ -202,11 +194,10 @@ export function registerUsersCommands(program: Command): void {
     .description("List agencies and users (ids, logins, roles)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }) => {
-        const directory = new Directory(sqlite);
-        for (const a of directory.listAgencies()) {
+      await withStorage(opts, async ({ directory }) => {
+        for (const a of await directory.listAgencies()) {
           process.stdout.write(`${a.id}\t${a.kind}\t${a.name}\n`);
-          for (const u of directory.listUsers(a.id)) {
+          for (const u of await directory.listUsers(a.id)) {
             process.stdout.write(`  ${u.id}\t${u.login}\t${u.role}${u.disabledAt ? "\tdisabled" : ""}\n`);
           }
         }
@@ -215,8 +206,8 @@ export function registerUsersCommands(program: Command): void {
 }
 
 /** Prints why the agency is not one of the country's pathway and sets exit code 1; true if so. */
-function refuseUnknownAgency(sqlite: Database.Database, country: string, code: string): boolean {
-  const message = unknownAgencyMessage(pathwayAgencies(sqlite), country, code);
+async function refuseUnknownAgency(storage: Storage, country: string, code: string): Promise<boolean> {
+  const message = unknownAgencyMessage(await pathwayAgencyCodes(storage), country, code);
   if (message === undefined) return false;
   process.stderr.write(`${message}\n`);
   process.exitCode = 1;
@@ -224,26 +215,22 @@ function refuseUnknownAgency(sqlite: Database.Database, country: string, code: s
 }
 
 /** Changes a user from the CLI, with its audit entry in the same transaction. */
-function changeUser(
-  sqlite: Database.Database,
-  file: string,
+async function changeUser(
+  storage: Storage,
   userId: string,
   action: string,
-  change: () => void,
-): void {
-  const audit = cliAuditLog(sqlite, file);
-  sqlite
-    .transaction(() => {
-      change();
-      audit.appendInTransaction({
-        ...CLI_ACTOR,
-        action,
-        targetType: "user",
-        targetId: userId,
-        outcome: "allowed",
-        reason: "cli",
-        details: null,
-      });
-    })
-    .immediate();
+  change: (tx: Repositories) => Promise<void>,
+): Promise<void> {
+  await storage.transaction(async (tx) => {
+    await change(tx);
+    await appendAudit(tx.audit, {
+      ...CLI_ACTOR,
+      action,
+      targetType: "user",
+      targetId: userId,
+      outcome: "allowed",
+      reason: "cli",
+      details: null,
+    });
+  });
 }

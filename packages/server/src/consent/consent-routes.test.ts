@@ -14,17 +14,17 @@ async function consent(caseId: string, body: object) {
   const res = await fx.app.inject({
     method: "POST",
     url: `/v1/cases/${caseId}/consents`,
-    headers: fx.headers("caseworker"),
+    headers: await fx.headers("caseworker"),
     payload: body,
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().revision as number;
 }
-const refer = (caseId: string, agency: string = OTHER) =>
+const refer = async (caseId: string, agency: string = OTHER) =>
   fx.app.inject({
     method: "POST",
     url: `/v1/cases/${caseId}/referrals`,
-    headers: fx.headers("caseworker"),
+    headers: await fx.headers("caseworker"),
     payload: { agency, purpose: "assistance" },
   });
 
@@ -60,18 +60,18 @@ describe("consent", () => {
     const grants = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${id}/referrals`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(grants.json().items.map((g: { agencyId: string }) => g.agencyId)).toEqual([`ZZ:${OTHER}`]);
-    const denied = fx.app.auditLog
-      .list({ limit: 100, targetType: "case", targetId: id })
-      .filter((e) => e.action === "case.refer");
+    const denied = (await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id })).filter(
+      (e) => e.action === "case.refer",
+    );
     expect(denied.map((e) => e.outcome)).toEqual(["denied", "allowed", "denied"]);
     // The history shows the withdrawal like any event.
     const history = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${id}/history`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(history.json().items.filter((h: { event: string }) => h.event === "RECORD_CONSENT")).toHaveLength(
       2,
@@ -91,7 +91,7 @@ describe("consent", () => {
     const consents = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(consents.json().items[0]).toMatchObject({
       scope: "assistance",
@@ -107,7 +107,7 @@ describe("consent", () => {
     const res = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { scope: "assistance", given: true, method: "guardian", expectedRevision: 1 },
     });
     expect(res.statusCode).toBe(400);
@@ -115,7 +115,7 @@ describe("consent", () => {
     const withdrawn = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { scope: "assistance", given: false, method: "guardian", expectedRevision: 1 },
     });
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
@@ -126,11 +126,11 @@ describe("consent", () => {
     const res = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { scope: "referral", given: true, method: "written", expectedRevision: revision + 5 },
     });
     expect(res.statusCode).toBe(409);
-    const entries = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: id });
+    const entries = await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id });
     expect(entries.filter((e) => e.action === "case.event.refused")).toMatchObject([
       {
         outcome: "failed",
@@ -139,7 +139,7 @@ describe("consent", () => {
       },
     ]);
     expect(entries.some((e) => e.action === "consent.give")).toBe(false);
-    const read = await fx.app.inject({ url: `/v1/cases/${id}`, headers: fx.headers("caseworker") });
+    const read = await fx.app.inject({ url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") });
     expect(read.json().revision).toBe(revision);
   });
 });

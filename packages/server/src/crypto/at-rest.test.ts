@@ -34,7 +34,7 @@ async function caseWithPersonalData(app: ProtectedApp) {
     { ...ADULT, identityNumber: "GH-ID-99812", mobilePhone: "+233200000001" },
     OWN,
   );
-  const headers = app.headers("caseworker");
+  const headers = await app.headers("caseworker");
   await app.app.inject({
     method: "POST",
     url: `/v1/cases/${opened.id}/consents`,
@@ -70,19 +70,19 @@ describe("personal data at rest", () => {
     const read = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${caseId}/person?purpose=followUp`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(read.statusCode).toBe(200);
     expect(read.json()).toMatchObject({
       person: { familyName: NAME, identityNumber: "GH-ID-99812" },
       events: [{ event: "SCREENING_COMPLETED", fields: { notes: NOTE } }],
     });
-    const audited = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: caseId });
+    const audited = await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: caseId });
     expect(audited.some((e) => e.action === "person.read" && e.reason === "followUp")).toBe(true);
     const outside = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${caseId}/person`,
-      headers: fx.headers("supervisor", "welfare"),
+      headers: await fx.headers("supervisor", "welfare"),
     });
     expect(outside.statusCode).toBe(404);
     await fx.close({ keepFile: true });
@@ -131,13 +131,13 @@ describe("personal data at rest", () => {
       const history = await fx.app.inject({
         method: "GET",
         url: `/v1/cases/${id}/history`,
-        headers: fx.headers("caseworker"),
+        headers: await fx.headers("caseworker"),
       });
       expect(history.statusCode).toBe(200);
       const person = await fx.app.inject({
         method: "GET",
         url: `/v1/cases/${id}/person`,
-        headers: fx.headers("caseworker"),
+        headers: await fx.headers("caseworker"),
       });
       expect(person.json().guardians[0].name).toBe("Guardianname Example");
     }

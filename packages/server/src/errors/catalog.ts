@@ -252,6 +252,12 @@ export const ERROR_CATALOG = {
     description:
       "The disk refused to sync the store's log, so writes committed since the last good sync may not survive a crash: the request was not acknowledged, and the store accepts no write until the server is restarted. Retry on another instance or after the restart. Operators: check the disk and the server log, then restart; what a 2xx acknowledged before is on disk.",
   },
+  PASSERELLE_STORE_UNAVAILABLE: {
+    status: 503,
+    title: "Database unreachable",
+    description:
+      "The database could not be reached (restarting, a network cut, every connection busy). Nothing of the request was written. Retry after the number of seconds in the `Retry-After` header, with the same body (a stale `expectedRevision` is then refused with 409, never applied twice).",
+  },
   PASSERELLE_UNAVAILABLE: {
     status: 503,
     title: "Shutting down",

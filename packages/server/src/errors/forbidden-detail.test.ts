@@ -16,7 +16,7 @@ const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe("403 details", () => {
   it("an admin listing cases learns that case data is need-to-know and how to get a caseworker's token", async () => {
-    const admin = provisionToken(t.file, { country: "GH", agency: "mogcsp", role: "admin" });
+    const admin = await provisionToken(t.file, { country: "GH", agency: "mogcsp", role: "admin" });
     const res = await t.app.inject({ url: "/v1/cases", headers: as(admin) });
     expect(res.statusCode).toBe(403);
     const problem = res.json();
@@ -30,7 +30,7 @@ describe("403 details", () => {
   });
 
   it("other refusals say what the route protects and who may use it", async () => {
-    const caseworker = provisionToken(t.file, { country: "GH", agency: "mogcsp", role: "caseworker" });
+    const caseworker = await provisionToken(t.file, { country: "GH", agency: "mogcsp", role: "caseworker" });
     const res = await t.app.inject({ url: "/v1/audit", headers: as(caseworker) });
     expect(res.statusCode).toBe(403);
     expect(res.json().detail).toMatch(/: allowed to auditor, not to a caseworker token\.$/);

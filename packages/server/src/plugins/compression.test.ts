@@ -5,6 +5,7 @@
 import { request } from "node:http";
 import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../auth/directory.ts";
 import { hashPassword } from "../auth/password.ts";
 import { buildProtected, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT, IDENTIFICATION } from "../testing/fixtures.ts";
@@ -50,12 +51,10 @@ const PASSWORD = "a long enough secret";
 
 async function serve(compressionThreshold?: number) {
   const fx = await buildProtected(compressionThreshold === undefined ? {} : { compressionThreshold });
-  fx.app.directory.createUser({
-    agencyId: "ZZ:police",
-    login: LOGIN,
-    role: "caseworker",
-    passwordHash: await hashPassword(PASSWORD),
-  });
+  const passwordHash = await hashPassword(PASSWORD);
+  await fx.app.store.transaction((tx) =>
+    createUser(tx.directory, { agencyId: "ZZ:police", login: LOGIN, role: "caseworker", passwordHash }),
+  );
   const url = await fx.app.listen({ port: 0, host: "127.0.0.1" });
   return { fx, url };
 }
@@ -76,7 +75,7 @@ describe("API compression", () => {
   it("sends a pathway version as brotli or gzip to a client that accepts it, the same JSON", async () => {
     const { fx, url } = usual;
     const path = "/v1/pathways/ZZ/versions/1";
-    const auth = fx.headers("caseworker");
+    const auth = await fx.headers("caseworker");
     const plain = await send(url, "GET", path, auth);
     expect(plain.headers["content-encoding"]).toBeUndefined();
     const json = JSON.parse(plain.body.toString("utf8"));
@@ -97,7 +96,7 @@ describe("API compression", () => {
   it("leaves answers under the threshold as they are", async () => {
     const { fx, url } = usual;
     const me = await send(url, "GET", "/v1/cases?limit=1", {
-      ...fx.headers("caseworker"),
+      ...(await fx.headers("caseworker")),
       "accept-encoding": "br",
     });
     expect(me.status).toBe(200);
@@ -108,7 +107,7 @@ describe("API compression", () => {
   it("never compresses an answer with a token or a person's identity, even with no threshold", async () => {
     const { fx, url } = eager;
     const accept = { "accept-encoding": "br, gzip" };
-    const auth = { ...fx.headers("caseworker"), ...accept };
+    const auth = { ...(await fx.headers("caseworker")), ...accept };
     // The control: with no threshold a small answer of another route is compressed.
     const opened = await fx.openCase(ADULT);
     const view = await send(url, "GET", `/v1/cases/${opened.id}`, auth);
@@ -134,7 +133,7 @@ describe("API compression", () => {
       url,
       "POST",
       `/v1/admin/users/${encodeURIComponent(userId)}/tokens`,
-      { ...fx.headers("admin"), ...accept },
+      { ...(await fx.headers("admin")), ...accept },
       { days: 1 },
     );
     expect(issued.status).toBe(201);
@@ -149,11 +148,11 @@ describe("API compression", () => {
       url,
       "POST",
       "/v1/cases",
-      { ...fx.headers("caseworker"), "content-encoding": "gzip" },
+      { ...(await fx.headers("caseworker")), "content-encoding": "gzip" },
       gzipSync(JSON.stringify(body)),
     );
     expect(res.status).toBe(400);
-    const plain = await send(url, "POST", "/v1/cases", fx.headers("caseworker"), body);
+    const plain = await send(url, "POST", "/v1/cases", await fx.headers("caseworker"), body);
     expect(plain.status).toBe(201);
   });
 });

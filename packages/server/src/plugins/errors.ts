@@ -8,7 +8,7 @@ import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem, toProblemBody } from "../errors/problem.ts";
-import { StoreSyncFailed } from "../storage/storage-errors.ts";
+import { StoreSyncFailed, StoreUnavailable } from "../storage/storage-errors.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -61,6 +61,10 @@ function toApiProblem(error: FastifyError, request: FastifyRequest, bodyLimit: n
       mapped,
       mapped === "PASSERELLE_EMPTY_BODY" ? "The body is empty" : "The body is not valid JSON",
     );
+  if (error instanceof StoreUnavailable) {
+    request.log.warn("the database is unreachable: 503 with a retry hint");
+    return new ApiProblem("PASSERELLE_STORE_UNAVAILABLE", "The database cannot be reached; retry shortly");
+  }
   if (error instanceof StoreSyncFailed) {
     request.log.error({ err: error }, "the store's sync failed: writes refused until restart");
     return new ApiProblem("PASSERELLE_STORE_SYNC_FAILED", "The store could not make writes durable");
@@ -88,6 +92,8 @@ async function errorsPlugin(app: FastifyInstance) {
     request.problemCode = problem.code;
     if (problem.status < 500)
       request.log.info({ code: problem.code, status: problem.status }, "request refused");
+    // The database comes back within seconds (a restart, a failover): say when to try again.
+    if (problem.code === "PASSERELLE_STORE_UNAVAILABLE") reply.header("retry-after", "2");
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((_request, reply) =>

@@ -19,7 +19,7 @@ describe("aggregates", () => {
     const res = await fx.app.inject({
       method: "GET",
       url: "/v1/stats/cases?groupBy=sex,stage",
-      headers: fx.headers("committee"),
+      headers: await fx.headers("committee"),
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -36,17 +36,22 @@ describe("aggregates", () => {
     const res = await fx.app.inject({
       method: "GET",
       url: "/v1/stats/cases?groupBy=agency",
-      headers: fx.headers("supervisor", OTHER),
+      headers: await fx.headers("supervisor", OTHER),
     });
     expect(res.json()).toMatchObject({ rows: [], withheldCells: 1 });
     expect(
-      (await fx.app.inject({ method: "GET", url: "/v1/stats/cases", headers: fx.headers("caseworker") }))
-        .statusCode,
+      (
+        await fx.app.inject({
+          method: "GET",
+          url: "/v1/stats/cases",
+          headers: await fx.headers("caseworker"),
+        })
+      ).statusCode,
     ).toBe(403);
     const bad = await fx.app.inject({
       method: "GET",
       url: "/v1/stats/cases?groupBy=familyName",
-      headers: fx.headers("committee"),
+      headers: await fx.headers("committee"),
     });
     expect(bad.statusCode).toBe(400);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyAudit } from "../audit/audit-trail.ts";
 import { buildProtected, OTHER, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT } from "../testing/fixtures.ts";
 
@@ -32,33 +33,41 @@ describe("need-to-know", () => {
       { method: "POST", url: `/v1/tasks/${taskId}/complete`, payload: {} },
     ] as const;
     for (const a of attempts) {
-      const res = await fx.app.inject({ ...a, headers: as("supervisor", OTHER) });
+      const res = await fx.app.inject({ ...a, headers: await as("supervisor", OTHER) });
       expect(res.statusCode, `${a.method} ${a.url}`).toBe(404);
     }
     // …and the same answer as for a case that does not exist at all.
     const missing = await fx.app.inject({
       method: "GET",
       url: "/v1/cases/case_00000000000000000000000000",
-      headers: as("caseworker", OTHER),
+      headers: await as("caseworker", OTHER),
     });
     const hidden = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${caseId}`,
-      headers: as("caseworker", OTHER),
+      headers: await as("caseworker", OTHER),
     });
     expect({ ...hidden.json(), instance: null }).toEqual({ ...missing.json(), instance: null });
     // Nothing changed: the case is still at revision 1.
-    const own = await fx.app.inject({ method: "GET", url: `/v1/cases/${caseId}`, headers: as("caseworker") });
+    const own = await fx.app.inject({
+      method: "GET",
+      url: `/v1/cases/${caseId}`,
+      headers: await as("caseworker"),
+    });
     expect(own.json().revision).toBe(1);
   });
 
   it("lists show only cases and tasks in reach", async () => {
     const other = await fx.openCase(ADULT, OTHER);
-    const list = await fx.app.inject({ method: "GET", url: "/v1/cases", headers: as("caseworker") });
+    const list = await fx.app.inject({ method: "GET", url: "/v1/cases", headers: await as("caseworker") });
     const ids = list.json().items.map((c: { id: string }) => c.id);
     expect(ids).toContain(caseId);
     expect(ids).not.toContain(other.id);
-    const tasks = await fx.app.inject({ method: "GET", url: "/v1/tasks", headers: as("caseworker", OTHER) });
+    const tasks = await fx.app.inject({
+      method: "GET",
+      url: "/v1/tasks",
+      headers: await as("caseworker", OTHER),
+    });
     const taskCases = tasks.json().items.map((t: { caseId: string }) => t.caseId);
     expect(taskCases).toContain(other.id);
     expect(taskCases).not.toContain(caseId);
@@ -68,7 +77,7 @@ describe("need-to-know", () => {
     const res = await fx.app.inject({
       method: "POST",
       url: "/v1/cases",
-      headers: as("caseworker"),
+      headers: await as("caseworker"),
       payload: {
         country: "ZZ",
         person: ADULT,
@@ -82,14 +91,14 @@ describe("need-to-know", () => {
     const consent = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${caseId}/consents`,
-      headers: as("caseworker"),
+      headers: await as("caseworker"),
       payload: { scope: "referral", given: true, method: "written", expectedRevision: 1 },
     });
     expect(consent.statusCode).toBe(200);
     const referral = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${caseId}/referrals`,
-      headers: as("caseworker"),
+      headers: await as("caseworker"),
       payload: { agency: OTHER, purpose: "psychosocial support" },
     });
     expect(referral.statusCode).toBe(201);
@@ -97,17 +106,17 @@ describe("need-to-know", () => {
     const read = await fx.app.inject({
       method: "GET",
       url: `/v1/cases/${caseId}`,
-      headers: as("caseworker", OTHER),
+      headers: await as("caseworker", OTHER),
     });
     expect(read.statusCode).toBe(200);
     const onward = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${caseId}/referrals`,
-      headers: as("caseworker", OTHER),
+      headers: await as("caseworker", OTHER),
       payload: { agency: "shelter-ngo", purpose: "shelter" },
     });
     expect(onward.statusCode).toBe(403);
-    const audit = fx.app.auditLog.list({ limit: 100, targetType: "case", targetId: caseId });
+    const audit = await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: caseId });
     expect(audit.some((e) => e.action === "case.refer" && e.outcome === "allowed")).toBe(true);
     expect(audit.some((e) => e.action === "case.read" && e.actorAgencyId === `ZZ:${OTHER}`)).toBe(true);
   });
@@ -116,7 +125,12 @@ describe("need-to-know", () => {
     const opened = await fx.openCase(ADULT, OWN);
     let revision = opened.revision;
     const post = async (role: "caseworker" | "supervisor", payload: object) =>
-      fx.app.inject({ method: "POST", url: `/v1/cases/${opened.id}/events`, headers: as(role), payload });
+      fx.app.inject({
+        method: "POST",
+        url: `/v1/cases/${opened.id}/events`,
+        headers: await as(role),
+        payload,
+      });
     revision = (
       await post("caseworker", {
         type: "RECORD_CONSENT",
@@ -150,9 +164,9 @@ describe("need-to-know", () => {
     // Refused on its revision before its type is looked at: still no free text in the log.
     const unknownStale = await post("caseworker", { type: "JANE_DOE", expectedRevision: revision - 1 });
     expect(unknownStale.statusCode).toBe(409);
-    const refusals = fx.app.auditLog
-      .list({ limit: 100, targetType: "case", targetId: opened.id })
-      .filter((e) => e.action === "case.event.refused");
+    const refusals = (
+      await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: opened.id })
+    ).filter((e) => e.action === "case.event.refused");
     expect(refusals.map((e) => [e.outcome, e.reason, e.actorRole, e.details])).toEqual([
       ["denied", "PASSERELLE_FORBIDDEN", "caseworker", { event: "RG_DECISION", expectedRevision: revision }],
       [
@@ -164,7 +178,7 @@ describe("need-to-know", () => {
       ["failed", "PASSERELLE_EVENT_UNKNOWN", "caseworker", { expectedRevision: revision }],
       ["failed", "PASSERELLE_STALE_REVISION", "caseworker", { expectedRevision: revision - 1 }],
     ]);
-    expect(fx.app.auditLog.verify().ok).toBe(true);
+    expect((await verifyAudit(fx.app.store.audit)).ok).toBe(true);
     const accepted = await post("supervisor", {
       type: "RG_DECISION",
       data: { decision: "positive" },
@@ -177,20 +191,26 @@ describe("need-to-know", () => {
     const url = `/v1/cases/${caseId}/assignee`;
     const target = fx.users.police.caseworker.id;
     expect(
-      (await fx.app.inject({ method: "POST", url, headers: as("caseworker"), payload: { assignee: target } }))
-        .statusCode,
+      (
+        await fx.app.inject({
+          method: "POST",
+          url,
+          headers: await as("caseworker"),
+          payload: { assignee: target },
+        })
+      ).statusCode,
     ).toBe(403);
     const ok = await fx.app.inject({
       method: "POST",
       url,
-      headers: as("supervisor"),
+      headers: await as("supervisor"),
       payload: { assignee: target },
     });
     expect(ok.statusCode).toBe(200);
     const outside = await fx.app.inject({
       method: "POST",
       url,
-      headers: as("supervisor"),
+      headers: await as("supervisor"),
       payload: { assignee: fx.users.welfare.caseworker.id },
     });
     expect(outside.statusCode).toBe(403);

@@ -22,15 +22,15 @@ describe("personal data outside the audited person read", () => {
     const done = await fx.app.inject({
       method: "POST",
       url: `/v1/tasks/${tasks[0]!.id}/complete`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { note: NOTE },
     });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.body).not.toContain("Zanele");
     const lists = [
-      await fx.app.inject({ url: "/v1/tasks?status=done", headers: fx.headers("caseworker") }),
-      await fx.app.inject({ url: `/v1/tasks/${tasks[0]!.id}`, headers: fx.headers("caseworker") }),
-      await fx.app.inject({ url: `/v1/cases/${id}`, headers: fx.headers("caseworker") }),
+      await fx.app.inject({ url: "/v1/tasks?status=done", headers: await fx.headers("caseworker") }),
+      await fx.app.inject({ url: `/v1/tasks/${tasks[0]!.id}`, headers: await fx.headers("caseworker") }),
+      await fx.app.inject({ url: `/v1/cases/${id}`, headers: await fx.headers("caseworker") }),
     ];
     for (const res of lists) {
       expect(res.statusCode).toBe(200);
@@ -40,12 +40,12 @@ describe("personal data outside the audited person read", () => {
     expect(listed).toMatchObject({ hasNote: true });
     const person = await fx.app.inject({
       url: `/v1/cases/${id}/person?purpose=followUp`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(person.json().taskNotes).toEqual([{ taskId: tasks[0]!.id, note: NOTE }]);
-    const read = fx.app.auditLog
-      .list({ limit: 100, targetType: "case", targetId: id })
-      .filter((e) => e.action === "person.read");
+    const read = (await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id })).filter(
+      (e) => e.action === "person.read",
+    );
     expect(read.map((e) => e.reason)).toEqual(["followUp"]);
   });
 
@@ -55,14 +55,20 @@ describe("personal data outside the audited person read", () => {
     const res = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { scope: "referral", given: true, method: "oral", purpose, expectedRevision: 1 },
     });
     expect(res.statusCode).toBe(200);
-    const list = await fx.app.inject({ url: `/v1/cases/${id}/consents`, headers: fx.headers("caseworker") });
+    const list = await fx.app.inject({
+      url: `/v1/cases/${id}/consents`,
+      headers: await fx.headers("caseworker"),
+    });
     expect(list.body).not.toContain("Kumasi");
     expect(list.json().items[0]).toMatchObject({ scope: "referral", hasPurpose: true });
-    const person = await fx.app.inject({ url: `/v1/cases/${id}/person`, headers: fx.headers("caseworker") });
+    const person = await fx.app.inject({
+      url: `/v1/cases/${id}/person`,
+      headers: await fx.headers("caseworker"),
+    });
     expect(person.json().consentPurposes).toMatchObject([{ scope: "referral", purpose }]);
     const raw = fx.app.sqlite
       .prepare("SELECT purpose FROM consents WHERE case_id = ?")
@@ -75,19 +81,19 @@ describe("personal data outside the audited person read", () => {
     const { id } = await fx.openCase(ADULT);
     const res = await fx.app.inject({
       url: `/v1/cases/${id}/person?purpose=${encodeURIComponent("asked by Zanele's brother")}`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain("brother");
     expect(fx.logs.join("")).not.toContain("brother");
-    expect(JSON.stringify(fx.app.auditLog.list({ limit: 10_000 }))).not.toContain("brother");
+    expect(JSON.stringify(await fx.app.store.audit.list({ limit: 10_000 }))).not.toContain("brother");
   });
 
   it("the age band is computed by the server, never taken as free text from the client", async () => {
     const res = await fx.app.inject({
       method: "POST",
       url: "/v1/cases",
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: {
         country: "ZZ",
         person: { ...ADULT, ageBand: "Zanele from Soweto" },
@@ -98,7 +104,7 @@ describe("personal data outside the audited person read", () => {
     await fx.openCase(CHILD);
     const stats = await fx.app.inject({
       url: "/v1/stats/cases?groupBy=ageBand",
-      headers: fx.headers("committee"),
+      headers: await fx.headers("committee"),
     });
     expect(stats.statusCode).toBe(200);
     const labels = stats.json().rows.map((r: { ageBand: string | null }) => r.ageBand);
@@ -106,10 +112,10 @@ describe("personal data outside the audited person read", () => {
   });
 
   it("a token sent in a query string is never written to the log", async () => {
-    const token = fx.headers("caseworker").authorization.slice("Bearer ".length);
+    const token = (await fx.headers("caseworker")).authorization.slice("Bearer ".length);
     await fx.app.inject({
       url: `/v1/cases?access_token=${token}&country=ZZ`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     await fx.app.inject({ url: `/v1/cases?token=${token}` });
     const logs = fx.logs.join("");
@@ -122,12 +128,12 @@ describe("personal data outside the audited person read", () => {
     const res = await fx.app.inject({
       method: "HEAD",
       url: `/v1/cases/${id}`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
     });
     expect(res.statusCode).toBe(200);
-    const reads = fx.app.auditLog
-      .list({ limit: 100, targetType: "case", targetId: id })
-      .filter((e) => e.action === "case.read");
+    const reads = (await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id })).filter(
+      (e) => e.action === "case.read",
+    );
     expect(reads).toHaveLength(1);
   });
 });

@@ -3,7 +3,9 @@
  * presumption used to skip consent, access that could never be taken back, and a receiving agency
  * recording consent on the owner's behalf.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgency } from "../auth/directory.ts";
 import type { Role } from "../auth/roles.ts";
 import { buildProtected, OTHER, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT, CHILD } from "../testing/fixtures.ts";
@@ -12,18 +14,20 @@ let fx: ProtectedApp;
 beforeAll(async () => {
   fx = await buildProtected();
   // An agency abroad, for cross-border referrals.
-  if (!fx.app.directory.getAgency("GH:dsw"))
-    fx.app.directory.createAgency({ country: "GH", code: "dsw", name: "dsw", kind: "government" });
+  if (!(await fx.app.store.directory.getAgency("GH:dsw")))
+    await fx.app.store.transaction((tx) =>
+      createAgency(tx.directory, { country: "GH", code: "dsw", name: "dsw", kind: "government" }),
+    );
 });
 afterAll(async () => {
   await fx?.close();
 });
 
-const refer = (caseId: string, body: Record<string, unknown>, role: Role = "caseworker") =>
+const refer = async (caseId: string, body: Record<string, unknown>, role: Role = "caseworker") =>
   fx.app.inject({
     method: "POST",
     url: `/v1/cases/${caseId}/referrals`,
-    headers: fx.headers(role),
+    headers: await fx.headers(role),
     payload: { agency: OTHER, purpose: "assistance", ...body },
   });
 
@@ -31,15 +35,15 @@ async function consent(caseId: string, revision: number, scope: string, given: b
   const res = await fx.app.inject({
     method: "POST",
     url: `/v1/cases/${caseId}/consents`,
-    headers: fx.headers("caseworker"),
+    headers: await fx.headers("caseworker"),
     payload: { scope, given, method: "written", expectedRevision: revision },
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().revision as number;
 }
 
-const readAs = (caseId: string, path = "", side: typeof OWN | typeof OTHER = OTHER) =>
-  fx.app.inject({ url: `/v1/cases/${caseId}${path}`, headers: fx.headers("caseworker", side) });
+const readAs = async (caseId: string, path = "", side: typeof OWN | typeof OTHER = OTHER) =>
+  fx.app.inject({ url: `/v1/cases/${caseId}${path}`, headers: await fx.headers("caseworker", side) });
 
 describe("the child presumption protects and never strips protection", () => {
   for (const [label, person] of [
@@ -66,9 +70,9 @@ describe("the child presumption protects and never strips protection", () => {
         decisionGrounds: "immediateProtection",
         scopes: [],
       });
-      const audited = fx.app.auditLog
-        .list({ limit: 100, targetType: "case", targetId: id })
-        .filter((e) => e.action === "case.refer" && e.outcome === "allowed");
+      const audited = (
+        await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id })
+      ).filter((e) => e.action === "case.refer" && e.outcome === "allowed");
       expect(audited[0]?.details).toMatchObject({ basis: "bestInterests", grounds: "immediateProtection" });
     });
   }
@@ -86,14 +90,14 @@ describe("the child presumption protects and never strips protection", () => {
   });
 
   it("refuses a birth date in the future or before 1900, and stores nothing", async () => {
-    const before = (await fx.app.inject({ url: "/v1/cases", headers: fx.headers("caseworker") })).json().items
-      .length;
+    const before = (await fx.app.inject({ url: "/v1/cases", headers: await fx.headers("caseworker") })).json()
+      .items.length;
     const tomorrow = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     for (const birthDate of [tomorrow, "1899-12-31", "0001-01-01"]) {
       const res = await fx.app.inject({
         method: "POST",
         url: "/v1/cases",
-        headers: fx.headers("caseworker"),
+        headers: await fx.headers("caseworker"),
         payload: {
           country: "ZZ",
           person: { ...ADULT, birthDate },
@@ -104,8 +108,8 @@ describe("the child presumption protects and never strips protection", () => {
       expect(res.json().code).toBe("PASSERELLE_VALIDATION_FAILED");
       expect(res.body).not.toContain(birthDate);
     }
-    const after = (await fx.app.inject({ url: "/v1/cases", headers: fx.headers("caseworker") })).json().items
-      .length;
+    const after = (await fx.app.inject({ url: "/v1/cases", headers: await fx.headers("caseworker") })).json()
+      .items.length;
     expect(after).toBe(before);
   });
 });
@@ -122,23 +126,23 @@ describe("access can be taken back", () => {
     const byReceiver = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/referrals/${grant.id}/revoke`,
-      headers: fx.headers("caseworker", OTHER),
+      headers: await fx.headers("caseworker", OTHER),
       payload: { reason: "serviceCompleted" },
     });
     expect(byReceiver.statusCode).toBe(403);
     const noReason = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/referrals/${grant.id}/revoke`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { reason: "because I said so" },
     });
     expect(noReason.statusCode).toBe(400);
 
-    const revoke = () =>
+    const revoke = async () =>
       fx.app.inject({
         method: "POST",
         url: `/v1/cases/${id}/referrals/${grant.id}/revoke`,
-        headers: fx.headers("caseworker"),
+        headers: await fx.headers("caseworker"),
         payload: { reason: "serviceCompleted" },
       });
     const revoked = await revoke();
@@ -152,19 +156,19 @@ describe("access can be taken back", () => {
       expect(res.statusCode, path).toBe(404);
       expect(res.json().code).toBe("PASSERELLE_CASE_NOT_FOUND");
     }
-    const list = await fx.app.inject({ url: "/v1/cases", headers: fx.headers("caseworker", OTHER) });
+    const list = await fx.app.inject({ url: "/v1/cases", headers: await fx.headers("caseworker", OTHER) });
     expect(list.json().items.map((c: { id: string }) => c.id)).not.toContain(id);
     expect((await revoke()).json().code).toBe("PASSERELLE_REFERRAL_REVOKED");
     const missing = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/referrals/999999/revoke`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: { reason: "serviceCompleted" },
     });
     expect(missing.json().code).toBe("PASSERELLE_REFERRAL_NOT_FOUND");
-    const audit = fx.app.auditLog
-      .list({ limit: 100, targetType: "case", targetId: id })
-      .filter((e) => e.action === "case.referral.revoke");
+    const audit = (await fx.app.store.audit.list({ limit: 100, targetType: "case", targetId: id })).filter(
+      (e) => e.action === "case.referral.revoke",
+    );
     expect(audit).toMatchObject([
       { outcome: "allowed", reason: "serviceCompleted", details: { agency: `ZZ:${OTHER}` } },
     ]);
@@ -185,7 +189,7 @@ describe("access can be taken back", () => {
         const res = await fx.app.inject({
           method: "POST",
           url: `/v1/cases/${id}/events`,
-          headers: fx.headers("caseworker"),
+          headers: await fx.headers("caseworker"),
           payload: {
             type: "RECORD_CONSENT",
             data: { scope: "dataSharing", given: false, method: "oral" },
@@ -229,14 +233,14 @@ describe("only the owning agency records or withdraws consent", () => {
     const byRoute = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/consents`,
-      headers: fx.headers("caseworker", OTHER),
+      headers: await fx.headers("caseworker", OTHER),
       payload: { scope: "crossBorderTransfer", given: true, method: "written", expectedRevision: current },
     });
     expect(byRoute.statusCode).toBe(403);
     const byEvent = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/events`,
-      headers: fx.headers("caseworker", OTHER),
+      headers: await fx.headers("caseworker", OTHER),
       payload: {
         type: "RECORD_CONSENT",
         data: { scope: "crossBorderTransfer", given: true, method: "written" },

@@ -7,7 +7,7 @@ import { BEST_INTERESTS_GROUNDS, REVOKE_REASONS } from "@passerelle/definitions"
 import { isMinor } from "@passerelle/engine";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { agencyKey } from "../auth/directory.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { personAttributes } from "../cases/person.ts";
 import { BestInterestsDecision, bestInterestsDeciders } from "../consent/best-interests.ts";
@@ -15,6 +15,8 @@ import { mayShare, type SharingDecision } from "../consent/sharing.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { CaseIdParams } from "../routes/cases.ts";
 import { problems } from "../routes/responses.ts";
+import { agencyKey } from "../storage/directory-repository.ts";
+import { grantAccess } from "./case-grants.ts";
 
 const GrantView = z
   .object({
@@ -55,7 +57,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(GrantView) }).describe("Grants"), ...problems(404) },
       },
     },
-    async (request) => ({ items: app.grants.list(request.params.id) }),
+    async (request) => ({ items: await app.store.grants.list(request.params.id) }),
   );
 
   app.post(
@@ -94,7 +96,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
       const key = request.body.agency.includes(":")
         ? request.body.agency
         : agencyKey(c.country, request.body.agency);
-      const agency = app.directory.getAgency(key);
+      const agency = await app.store.directory.getAgency(key);
       if (!agency)
         throw new ApiProblem("PASSERELLE_AGENCY_NOT_REGISTERED", "The agency is not registered", {
           agency: key,
@@ -130,8 +132,8 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
         await app.audit({ ...draft, reason: decision.reason });
         throw refusal(decision.reason, decision.scopes);
       }
-      const grant = await app.store.transact(() => {
-        const g = app.grants.grant({
+      const grant = await app.store.transaction(async (tx) => {
+        const g = await grantAccess(tx.grants, {
           caseId: c.id,
           agencyId: key,
           grantedAt: now.toISOString(),
@@ -142,7 +144,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
           decidedBy: decision.basis === "bestInterests" ? request.actor : null,
           decisionGrounds: decision.basis === "bestInterests" ? decided!.grounds : null,
         });
-        if (app.protections) app.auditLog.appendInTransaction(draft);
+        if (app.protections) await appendAudit(tx.audit, draft);
         return g;
       });
       app.caseAccess.forget(c.id);
@@ -171,7 +173,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id, grantId } = request.params;
-      const existing = app.grants.get(id, grantId);
+      const existing = await app.store.grants.get(id, grantId);
       if (!existing)
         throw new ApiProblem("PASSERELLE_REFERRAL_NOT_FOUND", "No referral with this id on this case");
       if (existing.revokedAt !== null)
@@ -179,14 +181,15 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
           revokedAt: existing.revokedAt,
         });
       const now = new Date().toISOString();
-      const revoked = await app.store.transact(() => {
-        const g = app.grants.revoke(id, grantId, {
+      const revoked = await app.store.transaction(async (tx) => {
+        const g = await tx.grants.revoke(id, grantId, {
           at: now,
           userId: request.actor,
           reason: request.body.reason,
         });
         if (g && app.protections)
-          app.auditLog.appendInTransaction(
+          await appendAudit(
+            tx.audit,
             auditDraft(request, {
               action: "case.referral.revoke",
               outcome: "allowed",
@@ -227,18 +230,18 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { assignee } = request.body;
-      const target = app.directory.getUser(assignee);
+      const target = await app.store.directory.getUser(assignee);
       // Within the agency: the new assignee must belong to the caller's agency.
       if (request.principal && (!target || target.agencyId !== request.principal.agencyId)) {
         throw new ApiProblem("PASSERELLE_FORBIDDEN", "The assignee is not a user of your agency", {
           policy: "case:reassign",
         });
       }
-      const update = app.sqlite.prepare("UPDATE cases SET assignee = ? WHERE id = ?");
-      await app.store.transact(() => {
-        update.run(assignee, request.params.id);
+      await app.store.transaction(async (tx) => {
+        await tx.caseAccess.setAssignee(request.params.id, assignee);
         if (app.protections) {
-          app.auditLog.appendInTransaction(
+          await appendAudit(
+            tx.audit,
             auditDraft(request, {
               action: "case.reassign",
               outcome: "allowed",

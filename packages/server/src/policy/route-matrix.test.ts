@@ -86,7 +86,7 @@ describe("authorisation matrix (generated from the route table)", () => {
           const res = await fx.app.inject({
             method: route.method as "GET",
             url: concreteUrl(route.url, scope, side),
-            headers: role ? fx.headers(role, OWN) : {},
+            headers: role ? await fx.headers(role, OWN) : {},
             ...(route.method === "POST" ? { payload: {} } : {}),
           });
           const code = String(res.headers["content-type"] ?? "").includes("json")

@@ -83,7 +83,7 @@ afterAll(async () => {
 async function query(dims: readonly string[]): Promise<Row[]> {
   const res = await fx.app.inject({
     url: `/v1/stats/cases?groupBy=${dims.join(",")}`,
-    headers: fx.headers("committee"),
+    headers: await fx.headers("committee"),
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().rows;
@@ -170,7 +170,7 @@ describe("an attacker who differences every pair of breakdowns", () => {
     expect(rows.map((r) => r.nationality)).not.toContain("TG");
     const res = await fx.app.inject({
       url: "/v1/stats/cases?groupBy=nationality",
-      headers: fx.headers("committee"),
+      headers: await fx.headers("committee"),
     });
     expect(res.body).not.toContain("TG");
     expect(res.json().withheldCells).toBeGreaterThanOrEqual(2);
@@ -179,7 +179,7 @@ describe("an attacker who differences every pair of breakdowns", () => {
   it("refuses a breakdown of more than two dimensions", async () => {
     const res = await fx.app.inject({
       url: "/v1/stats/cases?groupBy=sex,nationality,agency",
-      headers: fx.headers("committee"),
+      headers: await fx.headers("committee"),
     });
     expect(res.statusCode).toBe(400);
   });

@@ -19,7 +19,7 @@ describe("retention", () => {
     fx = await buildProtected();
     const closed = await fx.openCase(ADULT, OWN);
     const open = await fx.openCase(ADULT, OWN);
-    const headers = fx.headers("caseworker");
+    const headers = await fx.headers("caseworker");
     const screened = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${closed.id}/events`,

@@ -39,7 +39,7 @@ describe("crypto-erasure", () => {
     const closed = await fx.app.inject({
       method: "POST",
       url: `/v1/cases/${id}/events`,
-      headers: fx.headers("caseworker"),
+      headers: await fx.headers("caseworker"),
       payload: {
         type: "SCREENING_COMPLETED",
         data: { outcome: "smuggling", notes: NOTE },

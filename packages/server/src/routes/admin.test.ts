@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueToken } from "../auth/directory.ts";
 import type { Role } from "../auth/roles.ts";
 import { buildProtected, type ProtectedApp } from "../auth/testing.ts";
 
@@ -12,19 +13,19 @@ afterAll(async () => {
 
 const PASSWORD = "a long enough admin-set secret";
 
-const call = (method: "GET" | "POST", url: string, role: Role = "admin", payload?: object) =>
-  fx.app.inject({ method, url, headers: fx.headers(role), ...(payload && { payload }) });
+const call = async (method: "GET" | "POST", url: string, role: Role = "admin", payload?: object) =>
+  fx.app.inject({ method, url, headers: await fx.headers(role), ...(payload && { payload }) });
 const me = (token: string) =>
   fx.app.inject({ method: "GET", url: "/v1/auth/me", headers: { authorization: `Bearer ${token}` } });
-const lastSeq = () => fx.app.auditLog.list({ limit: 1_000_000 }).at(-1)?.seq ?? 0;
-const entriesAfter = (seq: number) => fx.app.auditLog.list({ afterSeq: seq, limit: 1000 });
+const lastSeq = async () => (await fx.app.store.audit.list({ limit: 1_000_000 })).at(-1)?.seq ?? 0;
+const entriesAfter = (seq: number) => fx.app.store.audit.list({ afterSeq: seq, limit: 1000 });
 /** The audit entries of writes (not the per-request access entries, named `METHOD /route`, nor logins). */
-const writesAfter = (seq: number) =>
-  entriesAfter(seq).filter((e) => !e.action.includes(" ") && e.action !== "auth.login");
+const writesAfter = async (seq: number) =>
+  (await entriesAfter(seq)).filter((e) => !e.action.includes(" ") && e.action !== "auth.login");
 
 describe("admin API", () => {
   it("an admin registers an agency of a pathway, with one audit entry", async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const res = await call("POST", "/v1/admin/agencies", "admin", {
       country: "GH",
       code: "mogcsp",
@@ -35,7 +36,7 @@ describe("admin API", () => {
     expect(res.json()).toMatchObject({ id: "GH:mogcsp", kind: "government" });
     const listed = await call("GET", "/v1/admin/agencies");
     expect(listed.json().items.map((a: { id: string }) => a.id)).toContain("GH:mogcsp");
-    const written = writesAfter(before);
+    const written = await writesAfter(before);
     expect(written.map((e) => [e.action, e.targetId, e.actorRole])).toEqual([
       ["agencies.add", "GH:mogcsp", "admin"],
     ]);
@@ -50,8 +51,8 @@ describe("admin API", () => {
   });
 
   it("refuses an agency code the pathway does not name, listing the valid ones, and stores nothing", async () => {
-    const before = lastSeq();
-    const count = fx.app.directory.listAgencies().length;
+    const before = await lastSeq();
+    const count = (await fx.app.store.directory.listAgencies()).length;
     const res = await call("POST", "/v1/admin/agencies", "admin", {
       country: "ZZ",
       code: "polcie",
@@ -72,12 +73,12 @@ describe("admin API", () => {
     });
     expect(noCountry.statusCode).toBe(422);
     expect(noCountry.json().countries).toContain("ZZ");
-    expect(fx.app.directory.listAgencies().length).toBe(count);
-    expect(writesAfter(before)).toEqual([]);
+    expect((await fx.app.store.directory.listAgencies()).length).toBe(count);
+    expect(await writesAfter(before)).toEqual([]);
   });
 
   it("an admin creates a user with a password who can log in; a disabled user's token stops working", async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const created = await call("POST", "/v1/admin/users", "admin", {
       agencyId: "ZZ:police",
       login: "kofi-new-caseworker",
@@ -93,9 +94,9 @@ describe("admin API", () => {
       disabledAt: null,
     });
     expect(created.body).not.toContain(PASSWORD);
-    expect(JSON.stringify(fx.app.directory.credentialsOf("kofi-new-caseworker")?.passwordHash)).toMatch(
-      /^"scrypt\$/,
-    );
+    expect(
+      JSON.stringify((await fx.app.store.directory.credentialsOf("kofi-new-caseworker"))?.passwordHash),
+    ).toMatch(/^"scrypt\$/);
 
     const listed = await call("GET", "/v1/admin/users?agency=ZZ:police");
     expect(listed.json().items.map((u: { id: string }) => u.id)).toContain(user.id);
@@ -118,20 +119,20 @@ describe("admin API", () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json().reason).toBe("userDisabled");
 
-    const written = writesAfter(before);
+    const written = await writesAfter(before);
     expect(written.map((e) => [e.action, e.targetId])).toEqual([
       ["users.add", user.id],
       ["users.disable", user.id],
     ]);
-    for (const e of entriesAfter(before)) {
+    for (const e of await entriesAfter(before)) {
       expect(JSON.stringify(e)).not.toContain("kofi-new-caseworker");
       expect(JSON.stringify(e)).not.toContain(PASSWORD);
     }
   });
 
   it("refuses a short password, an unregistered agency and a taken login, storing nothing", async () => {
-    const before = lastSeq();
-    const count = fx.app.directory.countUsers();
+    const before = await lastSeq();
+    const count = await fx.app.store.directory.countUsers();
     const short = await call("POST", "/v1/admin/users", "admin", {
       agencyId: "ZZ:police",
       login: "short-pw",
@@ -153,22 +154,22 @@ describe("admin API", () => {
     });
     expect(taken.statusCode).toBe(409);
     expect(taken.body).not.toContain("caseworker-police");
-    expect(fx.app.directory.countUsers()).toBe(count);
-    expect(writesAfter(before)).toEqual([]);
+    expect(await fx.app.store.directory.countUsers()).toBe(count);
+    expect(await writesAfter(before)).toEqual([]);
   });
 
   it("an admin cannot disable their own account", async () => {
     const own = await call("POST", `/v1/admin/users/${fx.users.police.admin.id}/disable`);
     expect(own.statusCode).toBe(409);
     expect(own.json().code).toBe("PASSERELLE_OWN_ACCOUNT");
-    expect(fx.app.directory.getUser(fx.users.police.admin.id)?.disabledAt).toBeNull();
+    expect((await fx.app.store.directory.getUser(fx.users.police.admin.id))?.disabledAt).toBeNull();
     const unknown = await call("POST", "/v1/admin/users/user_nope/disable");
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("PASSERELLE_USER_NOT_FOUND");
   });
 
   it("issues a token shown once, lists it without its secret, and revokes it", async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const userId = fx.users.welfare.caseworker.id;
     const issued = await call("POST", `/v1/admin/users/${userId}/tokens`, "admin", { days: 30 });
     expect(issued.statusCode).toBe(201);
@@ -188,12 +189,12 @@ describe("admin API", () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json().reason).toBe("revoked");
 
-    const written = writesAfter(before);
+    const written = await writesAfter(before);
     expect(written.map((e) => [e.action, e.targetId])).toEqual([
       ["tokens.issue", tokenId],
       ["tokens.revoke", tokenId],
     ]);
-    for (const e of entriesAfter(before)) expect(JSON.stringify(e)).not.toContain(token);
+    for (const e of await entriesAfter(before)) expect(JSON.stringify(e)).not.toContain(token);
 
     for (const days of [0, 366, 1.5]) {
       expect((await call("POST", `/v1/admin/users/${userId}/tokens`, "admin", { days })).statusCode).toBe(
@@ -207,10 +208,14 @@ describe("admin API", () => {
 
   it("refuses every other role on every admin route, changing nothing", async () => {
     const userId = fx.users.police.caseworker.id;
-    const tokenId = fx.app.directory.issueToken({ userId, kind: "api", expiresAt: null }).record.id;
-    const before = lastSeq();
-    const agencies = fx.app.directory.listAgencies().length;
-    const users = fx.app.directory.countUsers();
+    const tokenId = (
+      await fx.app.store.transaction((tx) =>
+        issueToken(tx.directory, { userId, kind: "api", expiresAt: null }),
+      )
+    ).record.id;
+    const before = await lastSeq();
+    const agencies = (await fx.app.store.directory.listAgencies()).length;
+    const users = await fx.app.store.directory.countUsers();
     const routes: [method: "GET" | "POST", url: string, body?: object][] = [
       ["GET", "/v1/admin/agencies"],
       ["POST", "/v1/admin/agencies", { country: "GH", code: "gis", name: "x", kind: "government" }],
@@ -231,11 +236,11 @@ describe("admin API", () => {
         expect(res.statusCode, `${role} ${method} ${url}`).toBe(403);
       }
     }
-    expect(fx.app.directory.listAgencies().length).toBe(agencies);
-    expect(fx.app.directory.countUsers()).toBe(users);
-    expect(fx.app.directory.getUser(userId)?.disabledAt).toBeNull();
-    expect(fx.app.directory.getToken(tokenId)?.revokedAt).toBeNull();
-    expect(writesAfter(before)).toEqual([]);
-    expect(entriesAfter(before).every((e) => e.outcome === "denied")).toBe(true);
+    expect((await fx.app.store.directory.listAgencies()).length).toBe(agencies);
+    expect(await fx.app.store.directory.countUsers()).toBe(users);
+    expect((await fx.app.store.directory.getUser(userId))?.disabledAt).toBeNull();
+    expect((await fx.app.store.directory.getToken(tokenId))?.revokedAt).toBeNull();
+    expect(await writesAfter(before)).toEqual([]);
+    expect((await entriesAfter(before)).every((e) => e.outcome === "denied")).toBe(true);
   });
 });

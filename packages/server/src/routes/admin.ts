@@ -5,12 +5,22 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { DirectoryError, type UserRecord } from "../auth/directory.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
+import {
+  createAgency,
+  createUser,
+  DirectoryError,
+  disableUser,
+  issueToken,
+  revokeToken,
+  type UserRecord,
+} from "../auth/directory.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
 import { auditDraft } from "../auth/request-audit.ts";
 import { AgencyKind, Role } from "../auth/roles.ts";
-import { pathwayAgencies, unknownAgencyMessage } from "../cli/pathway-agencies.ts";
 import { ApiProblem } from "../errors/problem.ts";
+import { pathwayAgencyCodes, unknownAgencyMessage } from "../pathways/agency-codes.ts";
+import type { Repositories } from "../storage/storage.ts";
 import { problems } from "./responses.ts";
 
 const DAY_MS = 86_400_000;
@@ -72,16 +82,16 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ["admin"];
 
   /** Runs a directory write with its audit entry in one transaction; directory refusals become problems. */
-  async function write<T>(fn: () => T): Promise<T> {
+  async function write<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     try {
-      return await app.store.transact(fn);
+      return await app.store.transaction(work);
     } catch (error) {
       throw asProblem(error);
     }
   }
 
-  const userOr404 = (userId: string): UserRecord => {
-    const user = app.directory.getUser(userId);
+  const userOr404 = async (userId: string): Promise<UserRecord> => {
+    const user = await app.store.directory.getUser(userId);
     if (!user) throw new ApiProblem("PASSERELLE_USER_NOT_FOUND", "No user with this id");
     return user;
   };
@@ -100,7 +110,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async () => ({ items: app.directory.listAgencies() }),
+    async () => ({ items: await app.store.directory.listAgencies() }),
   );
 
   app.post(
@@ -130,7 +140,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { country, code } = request.body;
-      const known = pathwayAgencies(app.sqlite);
+      const known = await pathwayAgencyCodes(app.store);
       const refusal = unknownAgencyMessage(known, country, code);
       if (refusal !== undefined) {
         const codes = known.get(country);
@@ -140,9 +150,10 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
           codes ? { agencies: [...codes].sort() } : { countries: [...known.keys()].sort() },
         );
       }
-      const agency = await write(() => {
-        const a = app.directory.createAgency(request.body);
-        app.auditLog.appendInTransaction(
+      const agency = await write(async (tx) => {
+        const a = await createAgency(tx.directory, request.body);
+        await appendAudit(
+          tx.audit,
           auditDraft(request, {
             action: "agencies.add",
             outcome: "allowed",
@@ -174,7 +185,7 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ items: app.directory.listUsers(request.query.agency) }),
+    async (request) => ({ items: await app.store.directory.listUsers(request.query.agency) }),
   );
 
   app.post(
@@ -206,9 +217,10 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const { agencyId, login, role, password } = request.body;
       const passwordHash = password === undefined ? null : await hashPassword(password);
-      const user = await write(() => {
-        const u = app.directory.createUser({ agencyId, login, role, passwordHash });
-        app.auditLog.appendInTransaction(
+      const user = await write(async (tx) => {
+        const u = await createUser(tx.directory, { agencyId, login, role, passwordHash });
+        await appendAudit(
+          tx.audit,
           auditDraft(request, {
             action: "users.add",
             outcome: "allowed",
@@ -238,13 +250,14 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const user = userOr404(request.params.userId);
+      const user = await userOr404(request.params.userId);
       if (user.id === request.principal?.userId)
         throw new ApiProblem("PASSERELLE_OWN_ACCOUNT", "You cannot disable your own account");
       if (user.disabledAt) return user;
-      return write(() => {
-        app.directory.disableUser(user.id);
-        app.auditLog.appendInTransaction(
+      const disabled = await write(async (tx) => {
+        const u = await disableUser(tx.directory, user.id);
+        await appendAudit(
+          tx.audit,
           auditDraft(request, {
             action: "users.disable",
             outcome: "allowed",
@@ -252,8 +265,10 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
             targetId: user.id,
           }),
         );
-        return app.directory.getUser(user.id)!;
+        return u;
       });
+      app.authenticator.forget();
+      return disabled;
     },
   );
 
@@ -272,7 +287,9 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => ({ items: app.directory.listTokens(userOr404(request.params.userId).id) }),
+    async (request) => ({
+      items: await app.store.directory.listTokens((await userOr404(request.params.userId)).id),
+    }),
   );
 
   app.post(
@@ -302,11 +319,12 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = userOr404(request.params.userId);
+      const user = await userOr404(request.params.userId);
       const expiresAt = new Date(Date.now() + request.body.days * DAY_MS);
-      const issued = await write(() => {
-        const t = app.directory.issueToken({ userId: user.id, kind: "api", label: "admin", expiresAt });
-        app.auditLog.appendInTransaction(
+      const issued = await write(async (tx) => {
+        const t = await issueToken(tx.directory, { userId: user.id, kind: "api", label: "admin", expiresAt });
+        await appendAudit(
+          tx.audit,
           auditDraft(request, {
             action: "tokens.issue",
             outcome: "allowed",
@@ -338,12 +356,13 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const token = app.directory.getToken(request.params.tokenId);
+      const token = await app.store.directory.getToken(request.params.tokenId);
       if (!token) throw new ApiProblem("PASSERELLE_TOKEN_NOT_FOUND", "No token with this id");
       if (token.revokedAt) return token;
-      return write(() => {
-        const t = app.directory.revokeToken(token.id);
-        app.auditLog.appendInTransaction(
+      const revoked = await write(async (tx) => {
+        const t = await revokeToken(tx.directory, token.id);
+        await appendAudit(
+          tx.audit,
           auditDraft(request, {
             action: "tokens.revoke",
             outcome: "allowed",
@@ -354,6 +373,8 @@ const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         );
         return t;
       });
+      app.authenticator.forget();
+      return revoked;
     },
   );
 };

@@ -11,6 +11,7 @@ import { PATHWAYS_DIR } from "@passerelle/definitions";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
+import { createAgency } from "../auth/directory.ts";
 import { loadConfig } from "../config.ts";
 import type { Channel } from "../delivery/channels/channel.ts";
 import { MemoryChannel } from "../delivery/channels/memory.ts";
@@ -238,7 +239,9 @@ describe("task delivery routes", () => {
     };
     const unreferred = await childTask();
     const referred = await childTask();
-    app.directory.createAgency({ country: "ZZ", code: "welfare", name: "welfare", kind: "government" });
+    await app.store.transaction((tx) =>
+      createAgency(tx.directory, { country: "ZZ", code: "welfare", name: "welfare", kind: "government" }),
+    );
     // Referred (a presumed child: on a best-interests decision), welfare can see the second case.
     const grant = await app.inject({
       method: "POST",

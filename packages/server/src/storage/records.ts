@@ -10,7 +10,7 @@ import type {
   ScheduledEscalation,
   TaskToSchedule,
 } from "@passerelle/engine";
-import type { AuditDraft } from "../audit/audit-log.ts";
+import type { AuditDraft } from "./audit-repository.ts";
 
 export type TaskStatus = "open" | "done" | "cancelled";
 

@@ -11,3 +11,14 @@ export class StoreSyncFailed extends Error {
     super("syncing the database log to disk failed; the store accepts no write until restarted", { cause });
   }
 }
+
+/**
+ * The database cannot be reached (restarting, a network cut, every connection busy): the
+ * transaction did not commit, and the request may be retried shortly.
+ */
+export class StoreUnavailable extends Error {
+  override readonly name = "StoreUnavailable";
+  constructor(cause: unknown) {
+    super("the database cannot be reached; nothing was written", { cause });
+  }
+}

@@ -9,8 +9,13 @@
  * repositories it is given (no network, no password hashing): the SQLite store runs transactions
  * one after another in its group commit, and a slow `work` holds the others.
  */
+import type { AuditRepository } from "./audit-repository.ts";
+import type { CaseAccessRepository } from "./case-access-repository.ts";
 import type { CaseStore } from "./case-store.ts";
 import type { DeliveryRepository } from "./delivery-repository.ts";
+import type { DirectoryRepository } from "./directory-repository.ts";
+import type { GrantRepository } from "./grant-repository.ts";
+import type { LoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { StatsRepository } from "./stats-repository.ts";
 import type { TaskRepository } from "./task-repository.ts";
 
@@ -22,6 +27,11 @@ export interface Repositories {
   delivery: DeliveryRepository;
   tasks: TaskRepository;
   stats: StatsRepository;
+  readonly directory: DirectoryRepository;
+  readonly loginThrottle: LoginThrottleRepository;
+  readonly caseAccess: CaseAccessRepository;
+  readonly grants: GrantRepository;
+  readonly audit: AuditRepository;
 }
 
 export interface Storage extends CaseStore, Repositories {

@@ -253,6 +253,26 @@ export class SqliteCaseStore implements Storage {
     if (this.reader !== this.sqlite && this.reader.open) this.reader.close();
     if (this.sqlite.open) this.sqlite.close();
   }
+
+  get directory() {
+    return this.readRepositories.directory;
+  }
+
+  get loginThrottle() {
+    return this.readRepositories.loginThrottle;
+  }
+
+  get caseAccess() {
+    return this.readRepositories.caseAccess;
+  }
+
+  get grants() {
+    return this.readRepositories.grants;
+  }
+
+  get audit() {
+    return this.readRepositories.audit;
+  }
 }
 
 function prepare(sqlite: Database.Database) {

@@ -6,7 +6,12 @@
 import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Repositories } from "../storage.ts";
+import { SqliteAuditRepository } from "./audit-repository.ts";
+import { SqliteCaseAccessRepository } from "./case-access-repository.ts";
 import { SqliteDeliveryRepository } from "./delivery-repository.ts";
+import { SqliteDirectoryRepository } from "./directory-repository.ts";
+import { SqliteGrantRepository } from "./grant-repository.ts";
+import { SqliteLoginThrottleRepository } from "./login-throttle-repository.ts";
 import { SqliteStatsRepository } from "./stats-repository.ts";
 import { SqliteTaskRepository } from "./task-repository.ts";
 
@@ -21,6 +26,11 @@ export class SqliteRepositories implements Repositories {
   readonly delivery: SqliteDeliveryRepository;
   readonly tasks: SqliteTaskRepository;
   readonly stats: SqliteStatsRepository;
+  readonly directory: SqliteDirectoryRepository;
+  readonly loginThrottle: SqliteLoginThrottleRepository;
+  readonly caseAccess: SqliteCaseAccessRepository;
+  readonly grants: SqliteGrantRepository;
+  readonly audit: SqliteAuditRepository;
 
   constructor(
     readonly connection: Database.Database,
@@ -29,5 +39,10 @@ export class SqliteRepositories implements Repositories {
     this.delivery = new SqliteDeliveryRepository(connection);
     this.tasks = new SqliteTaskRepository(connection, dependencies.codec);
     this.stats = new SqliteStatsRepository(connection);
+    this.directory = new SqliteDirectoryRepository(connection);
+    this.loginThrottle = new SqliteLoginThrottleRepository(connection);
+    this.caseAccess = new SqliteCaseAccessRepository(connection);
+    this.grants = new SqliteGrantRepository(connection);
+    this.audit = new SqliteAuditRepository(connection, dependencies.auditKey);
   }
 }

@@ -1,19 +1,34 @@
 /**
  * Which agencies a country has: those its pathways name. An agency registered under another code
  * could never be given a case, a task or a referral (the pathway assigns work by these codes), and a
- * country without a pathway has no cases at all; the CLI refuses both and lists what is valid.
+ * country without a pathway has no cases at all; the admin API and the CLI refuse both and list
+ * what is valid.
  */
 import { PATHWAYS_DIR, type Pathway, shippedPathways } from "@passerelle/definitions";
-import type Database from "better-sqlite3";
+import type { CaseStore } from "../storage/case-store.ts";
+
+/** Pathway files read per folder list: they do not change while the process runs. */
+const filesRead = new Map<string, Pathway[]>();
+
+function pathwayFiles(dirs: string[]): Pathway[] {
+  const key = dirs.join("\n");
+  let pathways = filesRead.get(key);
+  if (!pathways) {
+    pathways = dirs.flatMap((dir) => shippedPathways(dir));
+    filesRead.set(key, pathways);
+  }
+  return pathways;
+}
 
 /** Agency codes per country: every version shipped, loaded from extra folders, or stored. */
-export function pathwayAgencies(sqlite: Database.Database, env = process.env): Map<string, Set<string>> {
+export async function pathwayAgencyCodes(
+  store: Pick<CaseStore, "listPathwayVersions">,
+  env = process.env,
+): Promise<Map<string, Set<string>>> {
   const extra = env.PASSERELLE_EXTRA_PATHWAYS?.split(":").filter(Boolean) ?? [];
-  const pathways: Pathway[] = [PATHWAYS_DIR, ...extra].flatMap((dir) => shippedPathways(dir));
-  const stored = sqlite.prepare("SELECT definition FROM pathway_versions").pluck().all() as string[];
-  for (const definition of stored) pathways.push(JSON.parse(definition) as Pathway);
+  const stored = (await store.listPathwayVersions()).map((v) => v.definition as Pathway);
   const byCountry = new Map<string, Set<string>>();
-  for (const pathway of pathways) {
+  for (const pathway of [...pathwayFiles([PATHWAYS_DIR, ...extra]), ...stored]) {
     const codes = byCountry.get(pathway.country) ?? new Set<string>();
     for (const agency of pathway.agencies) codes.add(agency.id);
     byCountry.set(pathway.country, codes);
