@@ -5,7 +5,9 @@
  */
 import type { Keyring } from "../../crypto/keyring.ts";
 import type { Repositories } from "../storage.ts";
+import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
+import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { PostgresRetentionRepository } from "./retention-repository.ts";
 import { PostgresStatsRepository } from "./stats-repository.ts";
@@ -15,12 +17,19 @@ import { PostgresTaskRepository } from "./task-repository.ts";
 export interface PostgresRepositoryDependencies {
   /** The data keys; undefined only without protections (personal values stored plain). */
   keyring: Keyring | undefined;
+  /** The audit chain's key; undefined only without protections. */
+  auditKey?: Buffer | undefined;
 }
 
-export class PostgresRepositories implements Repositories {
+/** The areas done so far; the class implements `Repositories` once every area has its repository. */
+type Implemented = Pick<Repositories, "delivery" | "tasks" | "stats" | "loginThrottle" | "audit">;
+
+export class PostgresRepositories implements Implemented {
   readonly delivery: PostgresDeliveryRepository;
   readonly tasks: PostgresTaskRepository;
   readonly stats: PostgresStatsRepository;
+  readonly loginThrottle: PostgresLoginThrottleRepository;
+  readonly audit: PostgresAuditRepository;
   /** Not in `Repositories` yet: retention reaches it once the seam names it. */
   readonly retention: PostgresRetentionRepository;
 
@@ -28,6 +37,8 @@ export class PostgresRepositories implements Repositories {
     this.delivery = new PostgresDeliveryRepository(db, inTransaction);
     this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
     this.stats = new PostgresStatsRepository(db);
+    this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
+    this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
     this.retention = new PostgresRetentionRepository(db, dependencies.keyring);
   }
 }
