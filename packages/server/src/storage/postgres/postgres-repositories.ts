@@ -6,6 +6,7 @@
 import type { Keyring } from "../../crypto/keyring.ts";
 import type { Repositories } from "../storage.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
+import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
 import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { PgDb, PgTx } from "./open.ts";
@@ -22,7 +23,10 @@ export interface PostgresRepositoryDependencies {
 }
 
 /** The areas done so far; the class implements `Repositories` once every area has its repository. */
-type Implemented = Pick<Repositories, "delivery" | "tasks" | "stats" | "loginThrottle" | "audit">;
+type Implemented = Pick<
+  Repositories,
+  "delivery" | "tasks" | "stats" | "loginThrottle" | "audit" | "caseAccess"
+>;
 
 export class PostgresRepositories implements Implemented {
   readonly delivery: PostgresDeliveryRepository;
@@ -30,6 +34,7 @@ export class PostgresRepositories implements Implemented {
   readonly stats: PostgresStatsRepository;
   readonly loginThrottle: PostgresLoginThrottleRepository;
   readonly audit: PostgresAuditRepository;
+  readonly caseAccess: PostgresCaseAccessRepository;
   /** Not in `Repositories` yet: retention reaches it once the seam names it. */
   readonly retention: PostgresRetentionRepository;
 
@@ -39,6 +44,7 @@ export class PostgresRepositories implements Implemented {
     this.stats = new PostgresStatsRepository(db);
     this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
     this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
+    this.caseAccess = new PostgresCaseAccessRepository(db);
     this.retention = new PostgresRetentionRepository(db, dependencies.keyring);
   }
 }
