@@ -8,6 +8,7 @@ import type { Repositories } from "../storage.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
+import { PostgresGrantRepository } from "./grant-repository.ts";
 import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { PostgresRetentionRepository } from "./retention-repository.ts";
@@ -35,6 +36,7 @@ export class PostgresRepositories implements Implemented {
   readonly loginThrottle: PostgresLoginThrottleRepository;
   readonly audit: PostgresAuditRepository;
   readonly caseAccess: PostgresCaseAccessRepository;
+  readonly grants: PostgresGrantRepository;
   /** Not in `Repositories` yet: retention reaches it once the seam names it. */
   readonly retention: PostgresRetentionRepository;
 
@@ -45,6 +47,7 @@ export class PostgresRepositories implements Implemented {
     this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
     this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
     this.caseAccess = new PostgresCaseAccessRepository(db);
+    this.grants = new PostgresGrantRepository(db);
     this.retention = new PostgresRetentionRepository(db, dependencies.keyring);
   }
 }
