@@ -43,13 +43,13 @@ for (const f of filters) {
   // A fresh store per filter: two filters can share a cached statement, and its SQL is wanted here.
   const fresh = new SqliteCaseStore(db);
   prepared = [];
-  await fresh.listCases(filter);
+  await fresh.cases.list(filter);
   const statements = prepared;
   const times: number[] = [];
   let rows = 0;
   for (let i = 0; i < 50; i++) {
     const started = performance.now();
-    rows = (await fresh.listCases(filter)).length;
+    rows = (await fresh.cases.list(filter)).length;
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
@@ -67,7 +67,7 @@ const ids = prepare("SELECT id FROM cases WHERE country = 'GH' AND agency = ? OR
   .all(agency) as string[];
 for (const pass of ["cold", "warm"]) {
   const started = performance.now();
-  for (const id of ids) await store.getCase(id);
+  for (const id of ids) await store.cases.get(id);
   console.log(
     `getCase (${pass}, ${ids.length} random cases): ${((performance.now() - started) / ids.length).toFixed(3)} ms each`,
   );

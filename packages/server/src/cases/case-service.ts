@@ -5,13 +5,14 @@
  * is a 409), then build the answer from what was committed. The store never calls back here.
  */
 import { allowedEvents, type CaseContext, type Json, startCase } from "@passerelle/engine";
-import type { AuditDraft } from "../audit/audit-log.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
 import { encodeCursor } from "../routes/cursor.ts";
-import type { ApplyResult, CaseFilter, CaseStore } from "../storage/case-store.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
+import type { ApplyResult, CaseFilter } from "../storage/case-store.ts";
 import type {
   CaseAggregate,
   CaseSummaryRecord,
@@ -19,6 +20,7 @@ import type {
   HistoryRecord,
   TaskRecord,
 } from "../storage/records.ts";
+import type { Storage } from "../storage/storage.ts";
 import { ageBandOf } from "./age-band.ts";
 import type { CaseListView, CaseSummaryView, CaseView, TaskView } from "./case-view.ts";
 import { contextOf, type EventCommand, PathwayDecider, pinnedPathway, toWrite } from "./decide-event.ts";
@@ -54,7 +56,7 @@ export class CaseService {
   private readonly decider: PathwayDecider;
 
   constructor(
-    private readonly store: CaseStore,
+    private readonly store: Storage,
     private readonly pathways: PathwayRegistry,
   ) {
     this.decider = new PathwayDecider(pathways);
@@ -97,8 +99,9 @@ export class CaseService {
     const ctx: CaseContext = { person: personAttributes(input.person), consents: [] };
     const started = startCase(pathway, ctx, now);
     const at = now.toISOString();
-    const aggregate = await this.store.createCase({
-      id: newCaseId(now.getTime()),
+    const id = newCaseId(now.getTime());
+    const opening = {
+      id,
       country: pathway.country,
       pathwayVersion: pathway.version,
       assignee: input.assignee ?? null,
@@ -109,13 +112,18 @@ export class CaseService {
       // statistics show and that could carry anything.
       ageBand: ageBandOf(ctx.person, now),
       opening: toWrite(started, OPENING_EVENT, {}, [], actor, at),
-      ...(options.audit && { audit: options.audit }),
+    };
+    const { audit } = options;
+    const aggregate = await this.store.transaction(async (tx) => {
+      // The audit entry first: the opening's history row links to it.
+      const entry = audit ? await appendAudit(tx.audit, audit, { at, targetId: audit.targetId ?? id }) : null;
+      return tx.cases.create(opening, entry?.seq ?? null);
     });
     return this.view(aggregate, now);
   }
 
   async get(id: string, now: Date = new Date()): Promise<CaseView> {
-    const aggregate = await this.store.getCase(id);
+    const aggregate = await this.store.cases.get(id);
     if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
     return this.view(aggregate, now);
   }
@@ -127,19 +135,40 @@ export class CaseService {
     now: Date = new Date(),
     options: EventOptions = {},
   ): Promise<CaseView> {
-    const base = await this.store.getCase(id);
+    const base = await this.store.cases.get(id);
     if (!base) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
     if (base.case.revision !== event.expectedRevision) return stale(event, base.case.revision);
     const command = eventCommand(id, event, actor, now, options);
     const write = this.decider.decide(base, command);
+    const { audit } = command;
+    const next = base.case.revision + 1;
     const done = applied(
-      await this.store.commitEvent({
-        base,
-        write,
-        actor,
-        at: command.at,
-        ...(command.audit && { audit: command.audit }),
-      }),
+      await this.store
+        .transaction(async (tx) => {
+          // The audit entry first: the history row links to it (the audit log's per-case lookup of
+          // events). Stamped with the event's own instant, so both say the same time.
+          const entry = audit
+            ? await appendAudit(tx.audit, audit, {
+                at: command.at,
+                targetId: audit.targetId ?? id,
+                details: { ...audit.details, revision: next },
+              })
+            : null;
+          const result = await tx.cases.commitEvent({
+            base,
+            write,
+            actor,
+            at: command.at,
+            auditSeq: entry?.seq ?? null,
+          });
+          // A refused commit must take its audit entry with it: throwing rolls the transaction back.
+          if (result.status !== "applied") throw new CommitRefused(result);
+          return result;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof CommitRefused) return error.result;
+          throw error;
+        }),
       event,
     );
     return this.view(done.aggregate, now);
@@ -163,13 +192,13 @@ export class CaseService {
 
   /** A page of cases, serialised. */
   async listJson(filter: CaseFilter): Promise<string> {
-    return serializeCaseList(caseListPage(await this.store.listCases(filter), filter));
+    return serializeCaseList(caseListPage(await this.store.cases.list(filter), filter));
   }
 
   async history(id: string): Promise<HistoryRecord[]> {
-    const aggregate = await this.store.getCase(id);
+    const aggregate = await this.store.cases.get(id);
     if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-    return this.store.getHistory(id);
+    return this.store.cases.history(id);
   }
 
   view(aggregate: CaseAggregate, now: Date): CaseView {
@@ -209,6 +238,13 @@ function eventCommand(
       audit: { ...options.audit, details: { ...options.audit.details, event: event.type } },
     }),
   };
+}
+
+/** A commit the store refused (the case moved on, or is gone): its transaction is rolled back. */
+class CommitRefused extends Error {
+  constructor(readonly result: ApplyResult) {
+    super("the store refused the commit");
+  }
 }
 
 /** The accepted write, or the refusal (404 no such case, 409 stale revision) as a problem. */

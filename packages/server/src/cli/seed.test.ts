@@ -32,11 +32,11 @@ describe("seed --demo", () => {
     const { sqlite } = openDatabase(file);
     const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(file)));
     try {
-      const cases = await store.listCases({ now: new Date().toISOString(), limit: 50 });
+      const cases = await store.cases.list({ now: new Date().toISOString(), limit: 50 });
       expect(cases).toHaveLength(21);
-      const aggregate = await store.getCase(cases[0]!.id);
+      const aggregate = await store.cases.get(cases[0]!.id);
       expect(typeof aggregate!.case.person.givenName).toBe("string");
-      const history = await store.getHistory(cases[0]!.id);
+      const history = await store.cases.history(cases[0]!.id);
       expect(history[0]).toMatchObject({ seq: 1, eventType: "CASE_OPENED", actor: "seed" });
       expect(history.map((h) => h.seq)).toEqual(history.map((_, i) => i + 1));
     } finally {

@@ -44,7 +44,7 @@ const consentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const aggregate = await app.store.getCase(request.params.id);
+      const aggregate = await app.store.cases.get(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
       return {
         items: aggregate.consents.map(({ guardian, purpose, ...c }) => ({

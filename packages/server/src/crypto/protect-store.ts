@@ -7,7 +7,6 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { FastifyBaseLogger } from "fastify";
-import { AuditLog } from "../audit/audit-log.ts";
 import { caseSalts } from "../storage/sqlite/case-keys.ts";
 import type { StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
 import { defaultKeyFile, type KeyringSettings, legacyKeyFile, loadKeyring } from "./keyring.ts";
@@ -73,10 +72,7 @@ export function protectStore(
   sqlite: Database.Database,
   settings: KeyringSettings,
   log?: FastifyBaseLogger,
-): Required<Pick<StoreProtection, "codec" | "audit">> & { codec: SealingCodec } {
+): Required<Pick<StoreProtection, "codec" | "auditKey">> & { codec: SealingCodec } {
   const keyring = keyringFor(sqlite, settings, log);
-  return {
-    codec: new SealingCodec(keyring, caseSalts(sqlite)),
-    audit: new AuditLog(sqlite, keyring.auditKey),
-  };
+  return { codec: new SealingCodec(keyring, caseSalts(sqlite)), auditKey: keyring.auditKey };
 }

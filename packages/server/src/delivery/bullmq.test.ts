@@ -119,7 +119,7 @@ describe("BullMQ delivery (shared Redis)", () => {
     const h = harness(SHARED_REDIS);
     const [task] = await fx.openCaseWithTasks([{ due: T0 }]);
     expect(await h.relay.relayOnce()).toBe(1);
-    await fx.store.completeTask(task!.id, { actor: "caseworker-1", at: T0 });
+    await fx.store.transaction((tx) => tx.cases.completeTask(task!.id, { actor: "caseworker-1", at: T0 }));
     h.startWorker();
     await waitFor(
       async () => (await h.queue.getJobCounts("completed", "waiting", "delayed")).waiting === 0,

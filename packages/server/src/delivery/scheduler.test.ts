@@ -75,7 +75,9 @@ describe("in-process scheduler", () => {
     const log = new MemoryChannel("log");
     const s = scheduler([log]);
     const [task] = await fx.openCaseWithTasks([{ due: "2026-03-02T09:00:00.000Z" }]);
-    await fx.store.completeTask(task!.id, { actor: "caseworker-1", at: "2026-03-02T08:59:59.000Z" });
+    await fx.store.transaction((tx) =>
+      tx.cases.completeTask(task!.id, { actor: "caseworker-1", at: "2026-03-02T08:59:59.000Z" }),
+    );
     clock.set("2026-03-02T09:00:00.000Z");
     await s.runDue();
     expect(log.received).toHaveLength(0);

@@ -1,5 +1,5 @@
 /**
- * What a supervisor does to a task besides completing it:
+ * What people do to a task: complete it, and what a supervisor does besides:
  * - snooze: postpones the due time and the rungs before it, with a reason;
  * - reassign: gives the task to another role or agency, with a reason; the rungs that reminded the
  *   previous assignee now remind the new one.
@@ -9,6 +9,9 @@
  */
 
 import type { Assignee } from "@passerelle/definitions";
+import { appendAudit } from "../audit/audit-trail.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
+import type { CompleteTaskResult } from "../storage/case-store.ts";
 import type { Storage } from "../storage/storage.ts";
 import { reassignLadder, snoozeLadder } from "./ladder.ts";
 
@@ -19,6 +22,20 @@ export type TaskChangeResult =
 
 export class TaskActions {
   constructor(private readonly storage: Storage) {}
+
+  /** Completes an open task (with an optional note, sealed) and its audit entry, in one transaction. */
+  complete(
+    taskId: string,
+    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
+  ): Promise<CompleteTaskResult> {
+    const { audit, ...completion } = input;
+    return this.storage.transaction(async (tx) => {
+      const result = await tx.cases.completeTask(taskId, completion);
+      if (result.status === "completed" && audit)
+        await appendAudit(tx.audit, audit, { at: input.at, targetId: result.task.caseId });
+      return result;
+    });
+  }
 
   /** Postpones the task to `until`: due time, and every rung before it (see `snoozeLadder`). */
   snooze(

@@ -62,36 +62,41 @@ export function openFixture(): DeliveryFixture {
           firstRung: initialDelivery(escalation),
         };
       });
-      const aggregate = await store.createCase({
-        id: newCaseId(),
-        country: "ZZ",
-        pathwayVersion: 1,
-        assignee: null,
-        agency: "police",
-        person: {},
-        identification: {},
-        ageBand: null,
-        opening: {
-          snapshot: { state: "identification", facts: {}, enteredAt: { identification: at } },
-          stage: "identification",
-          state: "identification",
-          outcome: null,
-          history: {
-            eventType: "CASE_OPENED",
-            data: {},
-            personalFields: [],
-            fromState: null,
-            toState: "identification",
-            actor: "test",
-            at,
+      const aggregate = await store.transaction((tx) =>
+        tx.cases.create(
+          {
+            id: newCaseId(),
+            country: "ZZ",
+            pathwayVersion: 1,
+            assignee: null,
+            agency: "police",
+            person: {},
+            identification: {},
+            ageBand: null,
+            opening: {
+              snapshot: { state: "identification", facts: {}, enteredAt: { identification: at } },
+              stage: "identification",
+              state: "identification",
+              outcome: null,
+              history: {
+                eventType: "CASE_OPENED",
+                data: {},
+                personalFields: [],
+                fromState: null,
+                toState: "identification",
+                actor: "test",
+                at,
+              },
+              schedule,
+              cancelStates: [],
+              consents: [],
+              endGrants: [],
+              notices,
+            },
           },
-          schedule,
-          cancelStates: [],
-          consents: [],
-          endGrants: [],
-          notices,
-        },
-      });
+          null,
+        ),
+      );
       return aggregate.openTasks;
     },
     async close() {

@@ -5,7 +5,7 @@
  * what is valid.
  */
 import { PATHWAYS_DIR, type Pathway, shippedPathways } from "@passerelle/definitions";
-import type { CaseStore } from "../storage/case-store.ts";
+import type { StoreLifecycle } from "../storage/case-store.ts";
 
 /** Pathway files read per folder list: they do not change while the process runs. */
 const filesRead = new Map<string, Pathway[]>();
@@ -22,7 +22,7 @@ function pathwayFiles(dirs: string[]): Pathway[] {
 
 /** Agency codes per country: every version shipped, loaded from extra folders, or stored. */
 export async function pathwayAgencyCodes(
-  store: Pick<CaseStore, "listPathwayVersions">,
+  store: Pick<StoreLifecycle, "listPathwayVersions">,
   env = process.env,
 ): Promise<Map<string, Set<string>>> {
   const extra = env.PASSERELLE_EXTRA_PATHWAYS?.split(":").filter(Boolean) ?? [];

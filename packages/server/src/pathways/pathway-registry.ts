@@ -13,7 +13,7 @@ import {
 } from "@passerelle/definitions";
 import { withCalendars } from "@passerelle/engine";
 import { currentCalendars } from "../calendars/calendar-dirs.ts";
-import type { CaseStore } from "../storage/case-store.ts";
+import type { StoreLifecycle } from "../storage/case-store.ts";
 import type { PathwayVersionRecord } from "../storage/records.ts";
 import { assertPathwaysValid } from "./verify-pathways.ts";
 
@@ -53,7 +53,11 @@ export class PathwayRegistry {
   /** Every event type of the loaded versions; built on first use (the versions never change). */
   private eventTypes: Set<string> | undefined;
 
-  static async load(store: CaseStore, dirs: string[], now: Date): Promise<PathwayRegistry> {
+  static async load(
+    store: Pick<StoreLifecycle, "upsertPathwayVersions" | "listPathwayVersions">,
+    dirs: string[],
+    now: Date,
+  ): Promise<PathwayRegistry> {
     const files = dirs.flatMap((dir) => shippedPathwayFiles(dir));
     // Before anything is stored: a refused pathway must not have its hash locked.
     assertPathwaysValid(files);

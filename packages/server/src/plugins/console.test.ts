@@ -32,6 +32,7 @@ beforeAll(async () => {
     '<!doctype html><script type="module" src="/assets/app-1.js"></script>',
   );
   writeFileSync(join(dist, "assets", "app-1.js"), "console.log(1)");
+  writeFileSync(join(dist, "sw.js"), "self.addEventListener('fetch', () => {})");
   writeFileSync(join(dist, "assets", "app-1.js.br"), brotliCompressSync("console.log(1)"));
   writeFileSync(join(dir, "secret.txt"), "outside the console directory");
   app = await appWith(dist, 12);
@@ -89,6 +90,21 @@ describe("console serving", () => {
     }
   });
 
+  it("serves the service worker revalidated at every load, under a policy that allows it", async () => {
+    const res = await app.inject({ method: "GET", url: "/sw.js" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/javascript/);
+    expect(res.body).toContain("addEventListener('fetch'");
+    // no-cache, not immutable: a deployment's new worker must be found at the next load.
+    expect(res.headers["cache-control"]).toBe("no-cache");
+    expect(res.headers["service-worker-allowed"]).toBeUndefined();
+    const csp = String(res.headers["content-security-policy"]);
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    const page = await app.inject({ method: "GET", url: "/" });
+    expect(String(page.headers["content-security-policy"])).toContain("worker-src 'self'");
+  });
+
   it("tells the page the idle limit", async () => {
     const res = await app.inject({ method: "GET", url: "/console-config.json" });
     expect(res.json()).toEqual({ idleMinutes: 12 });
@@ -107,6 +123,7 @@ describe("console serving", () => {
       expect(res.statusCode).toBe(404);
       expect(res.json()).toMatchObject({ code: "PASSERELLE_ROUTE_NOT_FOUND" });
       expect(res.json().detail).toContain("console build");
+      expect((await bare.inject({ method: "GET", url: "/sw.js" })).statusCode).toBe(404);
     } finally {
       await bare.close();
     }

@@ -4,8 +4,9 @@
  * strict Content-Security-Policy: only this origin's scripts, styles and API, no inline script, no
  * framing. The API keeps `default-src 'none'` (auth/security.ts).
  *
- * Only three public routes, each declaring its policy like every other route: `/` (the page),
- * `/assets/:file` (hashed, immutable files) and `/console-config.json` (settings the page reads).
+ * Only four public routes, each declaring its policy like every other route: `/` (the page),
+ * `/assets/:file` (hashed, immutable files), `/console-config.json` (settings the page reads) and
+ * `/sw.js` (the service worker that keeps the page and its files for warm and offline loads).
  * Files are sent by @fastify/static's `sendFile`, which refuses paths outside the root.
  */
 import { existsSync } from "node:fs";
@@ -27,6 +28,8 @@ export const CONSOLE_CSP = [
   "font-src 'self'",
   "connect-src 'self'",
   "manifest-src 'self'",
+  // The console's service worker (/sw.js), from this origin only.
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'self'",
@@ -47,6 +50,9 @@ export interface ConsolePluginOptions {
   /** Idle sign-out after this many minutes (default: PASSERELLE_CONSOLE_IDLE_MINUTES, else 30). */
   idleMinutes?: number;
 }
+
+/** The service worker's URL: at the root, so its scope is the whole console. */
+const SERVICE_WORKER = "/sw.js";
 
 const ASSET_PATTERN = /^[A-Za-z0-9._-]+\.(js|css|json|svg|png|woff2)$/;
 
@@ -71,6 +77,11 @@ export default async function consolePlugin(app: FastifyInstance, options: Conso
       // Content-hashed names: a new build has new names, so these may be kept for a year.
       reply.header("cache-control", "public, max-age=31536000, immutable");
     }
+    if (request.url === SERVICE_WORKER && reply.statusCode === 200) {
+      // Revalidated at every check, so a deployment's new worker (and its new shell) is found at the
+      // next load; the browser's own update check also bypasses this cache after 24 hours.
+      reply.header("cache-control", "no-cache");
+    }
     done(null, payload);
   });
 
@@ -94,6 +105,12 @@ export default async function consolePlugin(app: FastifyInstance, options: Conso
       return reply.sendFile(`assets/${request.params.file}`);
     },
   );
+  app.get(SERVICE_WORKER, { config: { policy: "public" }, schema: hide }, async (_request, reply) => {
+    if (!existsSync(join(dir, "sw.js"))) {
+      throw new ApiProblem("PASSERELLE_ROUTE_NOT_FOUND", "No such console file");
+    }
+    return reply.sendFile("sw.js");
+  });
   app.get("/console-config.json", { config: { policy: "public" }, schema: hide }, async () => ({
     idleMinutes,
   }));

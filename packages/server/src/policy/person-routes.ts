@@ -80,10 +80,10 @@ const personRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const aggregate = await app.store.getCase(request.params.id);
+      const aggregate = await app.store.cases.get(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
-      const history = await app.store.getHistory(request.params.id);
-      const taskNotes = await app.store.getTaskNotes(request.params.id);
+      const history = await app.store.cases.history(request.params.id);
+      const taskNotes = await app.store.cases.taskNotes(request.params.id);
       await app.audit(
         auditDraft(request, {
           action: "person.read",

@@ -90,7 +90,7 @@ const referralRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const aggregate = await app.store.getCase(request.params.id);
+      const aggregate = await app.store.cases.get(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
       const c = aggregate.case;
       const key = request.body.agency.includes(":")

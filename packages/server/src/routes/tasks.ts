@@ -80,7 +80,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = new Date().toISOString();
       const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, TASK_ID_PATTERN);
       const visible = visibleTo(request.principal);
-      const rows = await app.store.listTasks({
+      const rows = await app.store.cases.listTasks({
         ...(visible && { visibleTo: visible }),
         ...(q.status !== undefined && { status: q.status }),
         ...(q.overdue !== undefined && { overdue: q.overdue }),
@@ -123,7 +123,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const result = await app.store.completeTask(request.params.id, {
+      const result = await app.taskActions.complete(request.params.id, {
         actor: request.actor,
         at: new Date().toISOString(),
         ...(request.body?.note !== undefined && { note: request.body.note }),
@@ -301,7 +301,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const aggregate = await app.store.getCase(request.params.id);
+      const aggregate = await app.store.cases.get(request.params.id);
       if (!aggregate) throw new ApiProblem("PASSERELLE_CASE_NOT_FOUND", "No case with this id");
       return { items: (await app.store.tasks.notificationsOfCase(request.params.id)).map(notificationView) };
     },

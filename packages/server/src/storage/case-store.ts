@@ -1,11 +1,8 @@
 /**
- * The repository the routes talk to. The SQLite implementation is the embedded default; a
- * PostgreSQL one can implement the same interface without a route changing.
- *
- * Every write is durable when its promise resolves (the API answers 2xx only then), and every
- * write carries the actor who made it.
+ * Cases, and what a store is besides its repositories (see `storage.ts`). Every write is durable
+ * when its transaction's promise resolves (the API answers 2xx only then), and every write carries
+ * the actor who made it.
  */
-import type { AuditDraft } from "../audit/audit-log.ts";
 import type {
   CaseAggregate,
   CaseRecord,
@@ -64,7 +61,8 @@ export interface EventCommit {
   /** User id of the sender, and the instant of the request. */
   actor: string;
   at: string;
-  audit?: AuditDraft;
+  /** The event's audit entry, appended first in the same transaction: the history row links to it. */
+  auditSeq: number | null;
 }
 
 export type ApplyResult =
@@ -81,35 +79,34 @@ export type StoreHealth =
   | { ok: true }
   | { ok: false; code: "PASSERELLE_STORE_UNWRITABLE" | "PASSERELLE_STORE_SYNC_FAILED"; reason: string };
 
-export interface CaseStore {
+/** Cases with their history, open tasks and consents: what an event reads and writes. */
+export interface CaseRepository {
+  /** Opens a case; `auditSeq`: its audit entry, appended first in the same transaction. */
+  create(input: NewCase, auditSeq: number | null): Promise<CaseAggregate>;
+  get(id: string): Promise<CaseAggregate | undefined>;
+  list(filter: CaseFilter): Promise<CaseSummaryRecord[]>;
+  /**
+   * Commits an event the case service decided from `base` (the case as it read it): compare-and-swap
+   * on `base`'s revision, then the write. `stale` when the case moved on meanwhile: nothing is
+   * written (the caller throws, so that the transaction's audit entry goes too).
+   */
+  commitEvent(commit: EventCommit): Promise<ApplyResult>;
+  history(caseId: string): Promise<HistoryRecord[]>;
+  /** Notes given when the case's tasks were completed, opened: for the audited person read only. */
+  taskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]>;
+  listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
+  completeTask(
+    taskId: string,
+    input: { note?: string; actor: string; at: string },
+  ): Promise<CompleteTaskResult>;
+}
+
+/** What a store is besides its repositories: its pathway versions, its health, its life. */
+export interface StoreLifecycle {
   /** Stores shipped versions; throws when a stored published version's hash differs (immutability). */
   upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void>;
   listPathwayVersions(country?: string): Promise<PathwayVersionRecord[]>;
   getPathwayVersion(country: string, version: number): Promise<PathwayVersionRecord | undefined>;
-
-  createCase(input: NewCase): Promise<CaseAggregate>;
-  getCase(id: string): Promise<CaseAggregate | undefined>;
-  listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]>;
-  /**
-   * Commits an event the case service decided from `base` (the case as it read it): compare-and-swap
-   * on `base`'s revision, then the write and its audit entry, in one durable transaction. `stale`
-   * when the case moved on meanwhile: nothing is written.
-   */
-  commitEvent(commit: EventCommit): Promise<ApplyResult>;
-  getHistory(caseId: string): Promise<HistoryRecord[]>;
-  /** Notes given when the case's tasks were completed, opened: for the audited person read only. */
-  getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]>;
-  listTasks(filter: TaskFilter): Promise<TaskRecord[]>;
-  completeTask(
-    taskId: string,
-    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
-  ): Promise<CompleteTaskResult>;
-
-  /** Runs `fn` in a durable write transaction on the single writer (e.g. a grant with its audit entry). */
-  transact<T>(fn: () => T): Promise<T>;
-
-  /** Appends an audit entry in a write transaction of its own (reads, refusals, logins). */
-  appendAudit(draft: AuditDraft): Promise<void>;
 
   /**
    * A failure after which the store must answer nothing until restarted (a failed sync: what it
@@ -119,6 +116,12 @@ export interface CaseStore {
 
   /** Whether the store can take writes now (`GET /health`); the reason names no data. */
   health(): Promise<StoreHealth>;
+
+  /**
+   * After erasures have committed: makes erased values unrecoverable from the store's own files
+   * (SQLite: empties the write-ahead log). False when it could not now (a reader held it): run again.
+   */
+  purgeErased(): Promise<boolean>;
 
   /** Finishes pending writes, then closes. */
   close(): Promise<void>;

@@ -10,7 +10,6 @@ import type {
   ScheduledEscalation,
   TaskToSchedule,
 } from "@passerelle/engine";
-import type { AuditDraft } from "./audit-repository.ts";
 
 export type TaskStatus = "open" | "done" | "cancelled";
 
@@ -123,8 +122,6 @@ export interface NewCase {
   ageBand: string | null;
   /** The opening: snapshot, history row (seq 1), tasks of the initial states. */
   opening: TransitionWrite;
-  /** Audit entry of the opening, appended in the same transaction. */
-  audit?: AuditDraft;
 }
 
 export interface PathwayVersionRecord {

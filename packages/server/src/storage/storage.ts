@@ -11,7 +11,7 @@
  */
 import type { AuditRepository } from "./audit-repository.ts";
 import type { CaseAccessRepository } from "./case-access-repository.ts";
-import type { CaseStore } from "./case-store.ts";
+import type { CaseRepository, StoreLifecycle } from "./case-store.ts";
 import type { DeliveryRepository } from "./delivery-repository.ts";
 import type { DirectoryRepository } from "./directory-repository.ts";
 import type { GrantRepository } from "./grant-repository.ts";
@@ -24,6 +24,7 @@ import type { TaskRepository } from "./task-repository.ts";
  * their writes are refused: reads only.
  */
 export interface Repositories {
+  readonly cases: CaseRepository;
   delivery: DeliveryRepository;
   tasks: TaskRepository;
   stats: StatsRepository;
@@ -34,7 +35,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
 }
 
-export interface Storage extends CaseStore, Repositories {
+export interface Storage extends StoreLifecycle, Repositories {
   readonly dialect: "sqlite" | "postgres";
   /** Runs `work` in one durable transaction (see the module comment). */
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T>;

@@ -4,10 +4,9 @@
  */
 
 import type Database from "better-sqlite3";
-import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
-import { consentRevocation } from "../../policy/case-grants.ts";
+import { consentRevocation } from "./grant-repository.ts";
 import type { ApplyResult, CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { caseKeyWrites } from "./case-keys.ts";
@@ -24,15 +23,12 @@ type Row = Record<string, unknown>;
 
 export interface CaseWritesOptions {
   codec: PersonalDataCodec;
-  /** Where audit entries of writes go (none: protections off). */
-  audit?: AuditLog | undefined;
 }
 
 export class CaseWrites {
   private readonly reads: CaseReadStatements;
   private readonly writes: CaseWriteStatements;
   private readonly codec: PersonalDataCodec;
-  private readonly auditLog: AuditLog | undefined;
   private readonly revocation: ReturnType<typeof consentRevocation>;
   private readonly caseKeys: ReturnType<typeof caseKeyWrites>;
 
@@ -40,16 +36,12 @@ export class CaseWrites {
     this.reads = prepareCaseReads(sqlite);
     this.writes = prepareCaseWrites(sqlite);
     this.codec = options.codec;
-    this.auditLog = options.audit;
     this.revocation = consentRevocation(sqlite);
     this.caseKeys = caseKeyWrites(sqlite);
   }
 
-  appendAudit(draft: AuditDraft): void {
-    this.auditLog?.appendInTransaction(draft);
-  }
-
-  createCase(input: NewCase): CaseAggregate {
+  /** `auditSeq`: the opening's audit entry, appended first in the same transaction (none: unaudited). */
+  createCase(input: NewCase, auditSeq: number | null): CaseAggregate {
     const w = input.opening;
     const at = w.history.at;
     this.writes.insertCase.run({
@@ -78,7 +70,6 @@ export class CaseWrites {
       person: this.codec.encode(aad.person(input.id), input.person),
       identification: this.codec.encode(aad.identification(input.id), input.identification),
     });
-    const auditSeq = this.auditInTransaction(input.audit, input.id, { at });
     this.writeEffects(input.id, 1, input.pathwayVersion, w, auditSeq);
     return readAggregate(this.reads, this.codec, input.id)!;
   }
@@ -104,27 +95,17 @@ export class CaseWrites {
       const stored = this.reads.revision.get(caseId) as { revision: number } | undefined;
       return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
     }
-    const audit = commit.audit;
-    // The audit entry first: the history row links to it (the audit log's per-case lookup of events).
-    // Stamped with the event's own instant: the entry and the history row say the same time.
-    const auditSeq = this.auditInTransaction(audit, caseId, {
-      at,
-      ...(audit && { details: { ...audit.details, revision: next } }),
-    });
     this.writeEffects(
       caseId,
       next,
       current.case.pathwayVersion,
       { ...w, history: { ...w.history, actor: commit.actor, at } },
-      auditSeq,
+      commit.auditSeq,
     );
     return { status: "applied", aggregate: this.afterTransition(current, w, next, at) };
   }
 
-  completeTask(
-    taskId: string,
-    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
-  ): CompleteTaskResult {
+  completeTask(taskId: string, input: { note?: string; actor: string; at: string }): CompleteTaskResult {
     const row = this.reads.getTask.get(taskId) as Row | undefined;
     if (!row) return { status: "notFound" };
     if (row.status !== "open") return { status: "notOpen", task: toTask(row) };
@@ -139,21 +120,7 @@ export class CaseWrites {
           : encodeText(this.codec, aad.taskNote(row.case_id as string, taskId), input.note),
     });
     this.writes.refreshNextDue.run(row.case_id);
-    this.auditInTransaction(input.audit, row.case_id as string, { at: input.at });
     return { status: "completed", task: toTask(this.reads.getTask.get(taskId) as Row) };
-  }
-
-  /**
-   * Appends the audit entry of a write inside that write's transaction; its seq, if any. `at` is the
-   * write's own instant (what its history row or task says), so the two never disagree.
-   */
-  private auditInTransaction(
-    draft: AuditDraft | undefined,
-    targetId: string,
-    set: { at: string; details?: AuditDraft["details"] },
-  ): number | null {
-    if (!draft || !this.auditLog) return null;
-    return this.auditLog.appendInTransaction(draft, { ...set, targetId: draft.targetId ?? targetId }).seq;
   }
 
   /**

@@ -87,7 +87,7 @@ afterAll(() => {
 });
 
 const ids = async (filter: Partial<CaseFilter>) =>
-  (await store.listCases({ visibleTo: viewer, now: NOW, limit: 50, ...filter })).map((c) => c.id);
+  (await store.cases.list({ visibleTo: viewer, now: NOW, limit: 50, ...filter })).map((c) => c.id);
 
 describe("need-to-know case lists", () => {
   it("list owned and referred cases newest first, each once; revoked and unrelated ones not at all", async () => {
@@ -114,7 +114,7 @@ describe("need-to-know case lists", () => {
   });
 
   it("without need-to-know (protections off) list every case", async () => {
-    const all = await store.listCases({ now: NOW, limit: 50 });
+    const all = await store.cases.list({ now: NOW, limit: 50 });
     expect(all.map((c) => c.id)).toHaveLength(9);
   });
 });

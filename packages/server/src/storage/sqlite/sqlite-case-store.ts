@@ -6,39 +6,22 @@
  * synchronous stretch as its COMMIT, so nothing committed-but-unsynced is ever read either.
  */
 import type Database from "better-sqlite3";
-import type { AuditDraft, AuditLog } from "../../audit/audit-log.ts";
-import { aad, decodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
-import type {
-  ApplyResult,
-  CaseFilter,
-  CompleteTaskResult,
-  EventCommit,
-  StoreHealth,
-  TaskFilter,
-} from "../case-store.ts";
-import type {
-  CaseAggregate,
-  CaseSummaryRecord,
-  HistoryRecord,
-  NewCase,
-  PathwayVersionRecord,
-  TaskRecord,
-} from "../records.ts";
+import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
+import type { StoreHealth } from "../case-store.ts";
+import type { PathwayVersionRecord } from "../records.ts";
 import type { Repositories, Storage } from "../storage.ts";
-import { CaseReads } from "./case-reads.ts";
-import { CaseWrites } from "./case-writes.ts";
 import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
 import { openConnection } from "./open.ts";
-import { toHistory, toPathwayVersion, toTask } from "./rows.ts";
+import { toPathwayVersion } from "./rows.ts";
 import { SqliteRepositories } from "./sqlite-repositories.ts";
-import { StatementCache } from "./statement-cache.ts";
 import { writableNow } from "./store-checks.ts";
 
 /** How personal values are sealed (encrypted at rest), and where audit entries of writes go. */
 export interface StoreProtection {
   codec?: PersonalDataCodec;
-  audit?: AuditLog;
+  /** The audit chain's key (HMAC); none only without protections. */
+  auditKey?: Buffer;
   /** How commits become durable (default: fdatasync of the WAL; tests put a failing disk here). */
   durability?: Durability;
 }
@@ -57,19 +40,13 @@ export class SqliteCaseStore implements Storage {
   readonly queue: GroupCommitQueue;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly pathwayWrites: ReturnType<typeof preparePathwayWrites>;
-  private readonly caseReads: CaseReads;
-  private readonly listStatements: StatementCache;
-  private readonly writes: CaseWrites;
   /** Reads outside a transaction (`query_only`); the writer connection itself for `:memory:`. */
   private readonly reader: Database.Database;
   protected readonly readRepositories: SqliteRepositories;
   private readonly writeRepositories: SqliteRepositories;
   readonly dialect = "sqlite" as const;
 
-  // `sqlite` is public for delivery, which shares this connection and its single writer.
   readonly codec: PersonalDataCodec;
-  /** The audit log writes are recorded in (with its chain key); undefined without protections. */
-  readonly auditLog: AuditLog | undefined;
 
   constructor(
     readonly sqlite: Database.Database,
@@ -80,17 +57,14 @@ export class SqliteCaseStore implements Storage {
     if (this.reader !== sqlite) this.reader.pragma("query_only = ON");
     this.statements = prepare(this.reader);
     this.pathwayWrites = preparePathwayWrites(sqlite);
-    this.listStatements = new StatementCache(this.reader);
     this.codec = protection.codec ?? new PlainCodec();
-    this.caseReads = new CaseReads(this.reader, this.codec);
-    this.auditLog = protection.audit;
-    this.writes = new CaseWrites(sqlite, {
-      codec: this.codec,
-      audit: this.auditLog,
-    });
-    const dependencies = { codec: this.codec, auditKey: this.auditLog?.key };
+    const dependencies = { codec: this.codec, auditKey: protection.auditKey };
     this.readRepositories = new SqliteRepositories(this.reader, dependencies);
     this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
+  }
+
+  get cases() {
+    return this.readRepositories.cases;
   }
 
   get delivery() {
@@ -107,19 +81,6 @@ export class SqliteCaseStore implements Storage {
 
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
-  }
-
-  transact<T>(fn: () => T): Promise<T> {
-    return this.queue.run(fn);
-  }
-
-  /** Appends an audit entry in a write of its own (batched with the other writes). */
-  appendAudit(draft: AuditDraft): Promise<void> {
-    const audit = this.auditLog;
-    if (!audit) return Promise.resolve();
-    return this.queue.run(() => {
-      audit.appendInTransaction(draft);
-    });
   }
 
   async upsertPathwayVersions(versions: PathwayVersionRecord[]): Promise<void> {
@@ -158,79 +119,6 @@ export class SqliteCaseStore implements Storage {
     return row ? toPathwayVersion(row) : undefined;
   }
 
-  createCase(input: NewCase): Promise<CaseAggregate> {
-    return this.queue.run(() => this.writes.createCase(input));
-  }
-
-  async getCase(id: string): Promise<CaseAggregate | undefined> {
-    return this.caseReads.getCase(id);
-  }
-
-  async listCases(filter: CaseFilter): Promise<CaseSummaryRecord[]> {
-    return this.caseReads.listCases(filter);
-  }
-
-  commitEvent(commit: EventCommit): Promise<ApplyResult> {
-    return this.queue.run(() => this.writes.commitEvent(commit));
-  }
-
-  async getHistory(caseId: string): Promise<HistoryRecord[]> {
-    return (this.statements.history.all(caseId) as Record<string, unknown>[]).map((row) =>
-      toHistory(row, this.codec),
-    );
-  }
-
-  async getTaskNotes(caseId: string): Promise<{ taskId: string; note: string | null }[]> {
-    const rows = this.statements.taskNotes.all(caseId) as { id: string; note: string }[];
-    return rows.map((r) => ({
-      taskId: r.id,
-      note: decodeText(this.codec, aad.taskNote(caseId, r.id), r.note),
-    }));
-  }
-
-  async listTasks(filter: TaskFilter): Promise<TaskRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const when = (condition: string, ...values: unknown[]) => {
-      where.push(condition);
-      params.push(...values);
-    };
-    if (filter.status !== undefined) when("status = ?", filter.status);
-    if (filter.overdue === true) when("status = 'open' AND due_at < ?", filter.now);
-    if (filter.overdue === false) when("NOT (status = 'open' AND due_at < ?)", filter.now);
-    if (filter.assignee !== undefined) {
-      const [role, agency] = filter.assignee.split("@");
-      when("assignee_role = ?", role);
-      if (agency !== undefined) when("assignee_agency = ?", agency);
-    }
-    if (filter.caseId !== undefined) when("case_id = ?", filter.caseId);
-    if (filter.agency !== undefined) when("assignee_agency = ?", filter.agency);
-    if (filter.country !== undefined)
-      when("case_id IN (SELECT id FROM cases WHERE country = ?)", filter.country);
-    if (filter.visibleTo !== undefined) {
-      const v = filter.visibleTo;
-      when(
-        "(case_id IN (SELECT id FROM cases WHERE country = ? AND agency = ?) OR case_id IN (SELECT case_id FROM case_grants WHERE agency_id = ? AND revoked_at IS NULL))",
-        v.country,
-        v.agency,
-        v.agencyKey,
-      );
-    }
-    if (filter.afterId !== undefined) when("id < ?", filter.afterId);
-    const sql = `SELECT * FROM tasks${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    params.push(filter.limit);
-    return (this.listStatements.get(sql).all(...params) as Record<string, unknown>[]).map((row) =>
-      toTask(row),
-    );
-  }
-
-  completeTask(
-    taskId: string,
-    input: { note?: string; actor: string; at: string; audit?: AuditDraft },
-  ): Promise<CompleteTaskResult> {
-    return this.queue.run(() => this.writes.completeTask(taskId, input));
-  }
-
   failure(): Error | undefined {
     return this.queue.syncFailure;
   }
@@ -246,6 +134,15 @@ export class SqliteCaseStore implements Storage {
     return writable.ok
       ? { ok: true }
       : { ok: false, code: "PASSERELLE_STORE_UNWRITABLE", reason: writable.reason };
+  }
+
+  async purgeErased(): Promise<boolean> {
+    // The erased values' old pages are still frames of the WAL until a checkpoint copies the zeroed
+    // pages back (secure_delete) and truncates it. Not while a batch is open on this connection, nor
+    // while a reader holds an old snapshot: then it reports false, and the next run empties it.
+    if (this.sqlite.inTransaction) return false;
+    const [checkpoint] = this.sqlite.pragma("wal_checkpoint(TRUNCATE)") as { busy: number }[];
+    return checkpoint?.busy === 0;
   }
 
   async close(): Promise<void> {
@@ -277,10 +174,6 @@ export class SqliteCaseStore implements Storage {
 
 function prepare(sqlite: Database.Database) {
   return {
-    history: sqlite.prepare("SELECT * FROM case_history WHERE case_id = ? ORDER BY seq"),
-    taskNotes: sqlite.prepare(
-      "SELECT id, note FROM tasks WHERE case_id = ? AND note IS NOT NULL ORDER BY id",
-    ),
     getPathwayVersion: sqlite.prepare("SELECT * FROM pathway_versions WHERE country = ? AND version = ?"),
     listPathwayVersions: sqlite.prepare("SELECT * FROM pathway_versions ORDER BY country, version"),
     listPathwayVersionsOf: sqlite.prepare(

@@ -8,6 +8,7 @@ import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { Repositories } from "../storage.ts";
 import { SqliteAuditRepository } from "./audit-repository.ts";
 import { SqliteCaseAccessRepository } from "./case-access-repository.ts";
+import { SqliteCaseRepository } from "./case-repository.ts";
 import { SqliteDeliveryRepository } from "./delivery-repository.ts";
 import { SqliteDirectoryRepository } from "./directory-repository.ts";
 import { SqliteGrantRepository } from "./grant-repository.ts";
@@ -23,6 +24,7 @@ export interface RepositoryDependencies {
 }
 
 export class SqliteRepositories implements Repositories {
+  readonly cases: SqliteCaseRepository;
   readonly delivery: SqliteDeliveryRepository;
   readonly tasks: SqliteTaskRepository;
   readonly stats: SqliteStatsRepository;
@@ -36,6 +38,7 @@ export class SqliteRepositories implements Repositories {
     readonly connection: Database.Database,
     readonly dependencies: RepositoryDependencies,
   ) {
+    this.cases = new SqliteCaseRepository(connection, dependencies.codec);
     this.delivery = new SqliteDeliveryRepository(connection);
     this.tasks = new SqliteTaskRepository(connection, dependencies.codec);
     this.stats = new SqliteStatsRepository(connection);
