@@ -12,7 +12,7 @@ import { generateDataKey } from "../../crypto/data-key.ts";
 import { Keyring } from "../../crypto/keyring.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
-import { verifyAuditChain } from "./audit-chain.ts";
+import { appendAudit, verifyAuditChain } from "./audit-chain.ts";
 import { type CaseCommitDependencies, commitEventRows, createCaseRows } from "./case-commits.ts";
 import { readCaseAggregate, readHistory } from "./case-reads.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
@@ -23,7 +23,7 @@ let database: TestDatabase;
 let first: OpenPostgres;
 let second: OpenPostgres;
 const keyring = new Keyring(generateDataKey());
-const deps: CaseCommitDependencies = { keyring, auditKey: keyring.auditKey };
+const deps: CaseCommitDependencies = { keyring };
 beforeAll(async () => {
   database = await createTestDatabase();
   first = openPostgres(database.url);
@@ -87,9 +87,12 @@ async function openCase(id: string): Promise<void> {
     identification: { by: "police" },
     ageBand: "18-20",
     opening: transition("identification.screening"),
-    audit: { ...draft, action: "case.create" },
   };
-  await first.db.transaction((tx) => createCaseRows(tx, input, deps));
+  await first.db.transaction(async (tx) => {
+    // As the case service does: the audit entry first, then the write linking to it.
+    const entry = await appendAudit(tx, { ...draft, action: "case.create", targetId: id }, keyring.auditKey);
+    await createCaseRows(tx, input, entry.seq, deps);
+  });
 }
 
 /** The case as a service instance read it before deciding. */
@@ -102,23 +105,29 @@ async function base(id: string): Promise<CaseAggregate> {
   };
 }
 
-const commit = (db: OpenPostgres, c: EventCommit) => db.db.transaction((tx) => commitEventRows(tx, c, deps));
+/** An event committed as the case service does: its audit entry first, in the same transaction. */
+const commit = (db: OpenPostgres, c: Omit<EventCommit, "auditSeq">, audit?: AuditDraft) =>
+  db.db.transaction(async (tx) => {
+    const entry = audit
+      ? await appendAudit(tx, { ...audit, targetId: c.base.case.id }, keyring.auditKey)
+      : null;
+    return commitEventRows(tx, { ...c, auditSeq: entry?.seq ?? null }, deps);
+  });
 
 describe("case writes on PostgreSQL", () => {
   it("of two instances committing an event on one case at once, exactly one wins", async () => {
     await openCase("case-race");
     for (let round = 0; round < 10; round++) {
       const from = await base("case-race");
-      const event = (state: string): EventCommit => ({
+      const event = (state: string) => ({
         base: from,
         write: transition(state),
         actor: "user-1",
         at: at(round + 1),
-        audit: draft,
       });
       const results = await Promise.all([
-        commit(first, event("identification.a")),
-        commit(second, event("assessment.b")),
+        commit(first, event("identification.a"), draft),
+        commit(second, event("assessment.b"), draft),
       ]);
       const statuses = results.map((r) => r.status).sort();
       expect(statuses, `round ${round}`).toEqual(["applied", "stale"]);
@@ -139,7 +148,8 @@ describe("case writes on PostgreSQL", () => {
       .orderBy(asc(caseHistory.seq));
     expect(seqs.map((s) => s.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(seqs.every((s) => s.auditSeq !== null)).toBe(true);
-    expect(await verifyAuditChain(first.db, keyring.auditKey)).toMatchObject({ ok: true, checked: 11 });
+    // One entry for the opening and one per attempt (the stale one committed its entry too): one chain.
+    expect(await verifyAuditChain(first.db, keyring.auditKey)).toMatchObject({ ok: true, checked: 21 });
   });
 
   it("answers notFound for a case that does not exist", async () => {

@@ -1,28 +1,28 @@
 /**
  * The write half of the PostgreSQL case store: a case opened, and an event committed under
  * compare-and-swap, each with its effects (history row, tasks, consents, ended grants, notices,
- * the case's next due time) and its audit entry, inside the caller's transaction.
+ * the case's next due time), inside the caller's transaction. The caller appends the audit entry
+ * first in the same transaction and passes its seq, which the history row links to.
  *
  * Compare-and-swap across instances: `UPDATE cases … WHERE id = $1 AND revision = $expected`. At
  * READ COMMITTED a second writer of the same case waits for the first's row lock, then re-checks
  * its WHERE against the committed row: the revision has moved, it updates nothing and the event is
  * `stale` (409). Exactly one of two racing events wins, and history `seq` (= revision) has no gap.
  *
- * Lock order: the case row first, the audit chain's lock last (`appendAudit`), then the rows the
- * effects touch. Whatever else appends audit entries should take its row locks in the same order.
+ * Lock order: the caller's audit append takes the chain's lock before the case row is swapped, and
+ * holds it to the commit; a transaction that locks rows before appending its audit entry can
+ * deadlock with it — PostgreSQL then aborts one, and `inTransaction` runs it again.
  *
  * What is not here yet: the aggregate the store answers with (`CaseAggregate`, the read side), so
  * these return the revision written.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import type { AuditDraft } from "../../audit/audit-log.ts";
 import type { Keyring } from "../../crypto/keyring.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { NewCase, TransitionWrite } from "../records.ts";
-import { appendAudit } from "./audit-chain.ts";
 import { codecOfCase } from "./case-codec.ts";
 import type { PgTx } from "./open.ts";
 import {
@@ -39,8 +39,6 @@ import {
 export interface CaseCommitDependencies {
   /** The data keys; undefined only without protections (values stored plain). */
   keyring: Keyring | undefined;
-  /** The audit chain's key; with it every write appends its audit entry. */
-  auditKey: Buffer | undefined;
 }
 
 export type CommitResult =
@@ -48,7 +46,13 @@ export type CommitResult =
   | { status: "notFound" }
   | { status: "stale"; currentRevision: number };
 
-export async function createCaseRows(tx: PgTx, input: NewCase, deps: CaseCommitDependencies): Promise<void> {
+/** `auditSeq`: the opening's audit entry, appended first in `tx` by the caller; the history row links to it. */
+export async function createCaseRows(
+  tx: PgTx,
+  input: NewCase,
+  auditSeq: number | null,
+  deps: CaseCommitDependencies,
+): Promise<void> {
   const w = input.opening;
   const at = w.history.at;
   await tx.insert(cases).values({
@@ -79,7 +83,6 @@ export async function createCaseRows(tx: PgTx, input: NewCase, deps: CaseCommitD
     person: codec.encode(aad.person(input.id), input.person),
     identification: codec.encode(aad.identification(input.id), input.identification),
   });
-  const auditSeq = await audit(tx, deps, input.audit, input.id, { at });
   await writeEffects(tx, codec, input.id, 1, input.pathwayVersion, w, auditSeq);
 }
 
@@ -108,27 +111,10 @@ export async function commitEventRows(
     const [stored] = await tx.select({ revision: cases.revision }).from(cases).where(eq(cases.id, caseId));
     return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
   }
-  // The audit entry first: the history row links to it. Stamped with the event's own instant.
-  const draft = commit.audit;
-  const auditSeq = await audit(tx, deps, draft, caseId, {
-    at,
-    ...(draft && { details: { ...draft.details, revision: next } }),
-  });
   const codec = await codecOfCase(tx, deps.keyring, caseId);
   const write = { ...w, history: { ...w.history, actor: commit.actor, at } };
-  await writeEffects(tx, codec, caseId, next, base.case.pathwayVersion, write, auditSeq);
+  await writeEffects(tx, codec, caseId, next, base.case.pathwayVersion, write, commit.auditSeq);
   return { status: "applied", revision: next };
-}
-
-async function audit(
-  tx: PgTx,
-  deps: CaseCommitDependencies,
-  draft: AuditDraft | undefined,
-  targetId: string,
-  set: { at: string; details?: AuditDraft["details"] },
-): Promise<number | null> {
-  if (!draft || !deps.auditKey) return null;
-  return (await appendAudit(tx, draft, deps.auditKey, { ...set, targetId: draft.targetId ?? targetId })).seq;
 }
 
 const pick = (data: Record<string, unknown>, keys: readonly string[], keep: boolean) =>

@@ -20,7 +20,7 @@ const run = promisify(execFile);
 let database: TestDatabase;
 let store: OpenPostgres;
 const keyring = new Keyring(generateDataKey());
-const deps = { keyring, auditKey: keyring.auditKey };
+const deps = { keyring };
 beforeAll(async () => {
   database = await createTestDatabase();
   store = openPostgres(database.url);
@@ -69,6 +69,7 @@ describe("pg_dump of the PostgreSQL store", () => {
           ageBand: "18-20",
           opening: write("identification.screening"),
         },
+        null,
         deps,
       ),
     );
@@ -93,6 +94,7 @@ describe("pg_dump of the PostgreSQL store", () => {
           }),
           actor: "user-1",
           at: T0,
+          auditSeq: null,
         },
         deps,
       );

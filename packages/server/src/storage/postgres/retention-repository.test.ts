@@ -73,7 +73,8 @@ beforeAll(async () => {
           ageBand: null,
           opening: opening(state),
         },
-        { keyring, auditKey: undefined },
+        null,
+        { keyring },
       ),
     );
   await store.db.insert(taskActions).values({
