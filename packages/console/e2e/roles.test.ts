@@ -59,7 +59,7 @@ describe("other roles", () => {
     await page.getByRole("button", { name: "Reassign the case" }).click();
     await page.getByText("Case reassigned.").waitFor();
     expect(JSON.parse(await server.app.cases.getJson(opened.id)).assignee).toMatch(/^user_/);
-    const task = server.app.taskActions.getTask(opened.tasks[0]!.id)!;
+    const task = (await server.app.store.tasks.get(opened.tasks[0]!.id))!;
     expect(task.assignee.role).toBe("supervisor");
     expect(Date.parse(task.dueAt)).toBeGreaterThan(Date.now());
   });

@@ -1,15 +1,12 @@
 /** `passerelle retention apply [--dry-run]`: erase personal data of closed cases past their period. */
 
 import type { Command } from "commander";
-import { SealingCodec } from "../crypto/personal-data-codec.ts";
-import { keyringFor, keySettingsFromEnv } from "../crypto/protect-store.ts";
 import { applyRetention } from "../retention/apply.ts";
-import { caseSalts } from "../storage/sqlite/case-keys.ts";
 import {
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
 
 export function registerRetentionCommands(program: Command): void {
@@ -24,13 +21,10 @@ export function registerRetentionCommands(program: Command): void {
     .option("--now <instant>", "evaluate as of this ISO instant (default: now)")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { dryRun?: boolean; now?: string }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const keyring = keyringFor(sqlite, keySettingsFromEnv(file));
-        const report = applyRetention(sqlite, {
+      await withStorage(opts, async (storage) => {
+        const report = await applyRetention(storage, {
           now: opts.now ? new Date(opts.now) : new Date(),
           dryRun: opts.dryRun ?? false,
-          codec: new SealingCodec(keyring, caseSalts(sqlite)),
-          auditKey: keyring.auditKey,
           actor: { userId: null, ip: "cli" },
         });
         for (const c of report.due)

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AuditLog } from "../audit/audit-log.ts";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
+import { protectStore } from "../crypto/protect-store.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { applyRetention, ERASED_PERSON } from "./apply.ts";
@@ -46,23 +48,24 @@ describe("retention", () => {
 
     const { sqlite } = openDatabase(file);
     const { auditKey } = loadKeyring({ keyFile: testKeyFile(dir), generateIfMissing: false }).keyring;
-    const soon = applyRetention(sqlite, {
+    const storage = new SqliteCaseStore(
+      sqlite,
+      protectStore(sqlite, { keyFile: testKeyFile(dir), generateIfMissing: false }),
+    );
+    const soon = await applyRetention(storage, {
       now: new Date(Date.now() + 29 * 86_400_000),
       dryRun: false,
-      auditKey,
     });
     expect(soon).toMatchObject({ due: [], erased: 0, kept: 1 });
-    const dry = applyRetention(sqlite, {
+    const dry = await applyRetention(storage, {
       now: new Date(Date.now() + 31 * 86_400_000),
       dryRun: true,
-      auditKey,
     });
     expect(dry.due.map((d) => d.caseId)).toEqual([closed.id]);
     expect(dry.erased).toBe(0);
-    const done = applyRetention(sqlite, {
+    const done = await applyRetention(storage, {
       now: new Date(Date.now() + 31 * 86_400_000),
       dryRun: false,
-      auditKey,
     });
     expect(done.erased).toBe(1);
 
@@ -90,8 +93,8 @@ describe("retention", () => {
     expect(log.verify().ok).toBe(true);
     // A second run finds nothing left to erase.
     expect(
-      applyRetention(sqlite, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false, auditKey }).erased,
+      (await applyRetention(storage, { now: new Date(Date.now() + 31 * 86_400_000), dryRun: false })).erased,
     ).toBe(0);
-    sqlite.close();
+    await storage.close();
   });
 });

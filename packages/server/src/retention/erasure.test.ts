@@ -11,6 +11,7 @@ import { loadKeyring } from "../crypto/keyring.ts";
 import { aad, SealingCodec } from "../crypto/personal-data-codec.ts";
 import { caseSalts } from "../storage/sqlite/case-keys.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { applyRetention } from "./apply.ts";
 
@@ -73,11 +74,10 @@ describe("crypto-erasure", () => {
     const codec = new SealingCodec(keyring, caseSalts(sqlite));
     // Before erasure the kept copy opens: the test can tell a real erasure from a failed read.
     expect(codec.decode<{ givenName: string }>(aad.person(id), before.person).givenName).toBe(NAME);
-    const report = applyRetention(sqlite, {
+    const storage = new SqliteCaseStore(sqlite, { codec, auditKey: keyring.auditKey });
+    const report = await applyRetention(storage, {
       now: new Date(Date.now() + 31 * 86_400_000),
       dryRun: false,
-      codec,
-      auditKey: keyring.auditKey,
     });
     expect(report).toMatchObject({ erased: 1, walTruncated: true });
 
@@ -88,7 +88,7 @@ describe("crypto-erasure", () => {
       const one = { ...keyring, ids: () => [keyId] } as unknown as typeof keyring;
       expect(() => new SealingCodec(one, caseSalts(sqlite)).decode(aad.person(id), before.person)).toThrow();
     }
-    sqlite.close();
+    await storage.close();
 
     // And the files hold neither the person, the note, the old sealed values nor the case's salt.
     const bytes = fileBytes(file);

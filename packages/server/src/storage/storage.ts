@@ -16,6 +16,7 @@ import type { DeliveryRepository } from "./delivery-repository.ts";
 import type { DirectoryRepository } from "./directory-repository.ts";
 import type { GrantRepository } from "./grant-repository.ts";
 import type { LoginThrottleRepository } from "./login-throttle-repository.ts";
+import type { RetentionRepository } from "./retention-repository.ts";
 import type { StatsRepository } from "./stats-repository.ts";
 import type { TaskRepository } from "./task-repository.ts";
 
@@ -25,6 +26,7 @@ import type { TaskRepository } from "./task-repository.ts";
  */
 export interface Repositories {
   readonly cases: CaseRepository;
+  readonly retention: RetentionRepository;
   delivery: DeliveryRepository;
   tasks: TaskRepository;
   stats: StatsRepository;

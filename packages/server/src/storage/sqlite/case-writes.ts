@@ -6,10 +6,10 @@
 import type Database from "better-sqlite3";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
-import { consentRevocation } from "./grant-repository.ts";
 import type { ApplyResult, CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { caseKeyWrites } from "./case-keys.ts";
+import { consentRevocation } from "./grant-repository.ts";
 import { changedCase, toConsent, toTask } from "./rows.ts";
 import {
   type CaseReadStatements,

@@ -67,6 +67,10 @@ export class SqliteCaseStore implements Storage {
     return this.readRepositories.cases;
   }
 
+  get retention() {
+    return this.readRepositories.retention;
+  }
+
   get delivery() {
     return this.readRepositories.delivery;
   }

@@ -13,6 +13,7 @@ import { SqliteDeliveryRepository } from "./delivery-repository.ts";
 import { SqliteDirectoryRepository } from "./directory-repository.ts";
 import { SqliteGrantRepository } from "./grant-repository.ts";
 import { SqliteLoginThrottleRepository } from "./login-throttle-repository.ts";
+import { SqliteRetentionRepository } from "./retention-repository.ts";
 import { SqliteStatsRepository } from "./stats-repository.ts";
 import { SqliteTaskRepository } from "./task-repository.ts";
 
@@ -25,6 +26,7 @@ export interface RepositoryDependencies {
 
 export class SqliteRepositories implements Repositories {
   readonly cases: SqliteCaseRepository;
+  readonly retention: SqliteRetentionRepository;
   readonly delivery: SqliteDeliveryRepository;
   readonly tasks: SqliteTaskRepository;
   readonly stats: SqliteStatsRepository;
@@ -39,6 +41,7 @@ export class SqliteRepositories implements Repositories {
     readonly dependencies: RepositoryDependencies,
   ) {
     this.cases = new SqliteCaseRepository(connection, dependencies.codec);
+    this.retention = new SqliteRetentionRepository(connection, dependencies.codec);
     this.delivery = new SqliteDeliveryRepository(connection);
     this.tasks = new SqliteTaskRepository(connection, dependencies.codec);
     this.stats = new SqliteStatsRepository(connection);
