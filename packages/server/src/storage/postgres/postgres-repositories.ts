@@ -37,7 +37,6 @@ export class PostgresRepositories implements Implemented {
   readonly audit: PostgresAuditRepository;
   readonly caseAccess: PostgresCaseAccessRepository;
   readonly grants: PostgresGrantRepository;
-  /** Not in `Repositories` yet: retention reaches it once the seam names it. */
   readonly retention: PostgresRetentionRepository;
 
   constructor(db: PgDb | PgTx, inTransaction: boolean, dependencies: PostgresRepositoryDependencies) {
