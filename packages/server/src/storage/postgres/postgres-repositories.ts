@@ -26,7 +26,7 @@ export interface PostgresRepositoryDependencies {
 /** The areas done so far; the class implements `Repositories` once every area has its repository. */
 type Implemented = Pick<
   Repositories,
-  "delivery" | "tasks" | "stats" | "loginThrottle" | "audit" | "caseAccess"
+  "delivery" | "tasks" | "stats" | "loginThrottle" | "audit" | "caseAccess" | "grants" | "retention"
 >;
 
 export class PostgresRepositories implements Implemented {
