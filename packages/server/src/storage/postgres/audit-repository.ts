@@ -1,0 +1,100 @@
+/**
+ * The audit log in PostgreSQL (see `../audit-repository.ts`). `headForAppend` first takes the
+ * transaction-scoped advisory lock of the chain (`advisory-locks.ts`): from that read to the commit
+ * no other instance's append comes in between, so the chain never forks (see `audit-chain.ts`).
+ */
+import { sql } from "drizzle-orm";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
+import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { auditHead, auditPage } from "./audit-chain.ts";
+import type { PgDb, PgTx } from "./open.ts";
+import { auditLog } from "./schema/index.ts";
+
+type Row = Record<string, unknown>;
+
+function toEntry(r: Row): AuditEntry {
+  return {
+    seq: Number(r.seq),
+    at: r.at as string,
+    actorUserId: (r.actor_user_id as string | null) ?? null,
+    actorAgencyId: (r.actor_agency_id as string | null) ?? null,
+    actorRole: (r.actor_role as string | null) ?? null,
+    tokenId: (r.token_id as string | null) ?? null,
+    action: r.action as string,
+    targetType: (r.target_type as string | null) ?? null,
+    targetId: (r.target_id as string | null) ?? null,
+    outcome: r.outcome as AuditEntry["outcome"],
+    reason: (r.reason as string | null) ?? null,
+    ip: (r.ip as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    details: r.details === null || r.details === undefined ? null : JSON.parse(r.details as string),
+    prevHash: r.prev_hash as string,
+    hash: r.hash as string,
+  };
+}
+
+/**
+ * An entry belongs to a country when its actor is one of the country's agencies, or what it acts on
+ * is: a case of the country, a user or a token of one of its agencies, or one of its agencies.
+ */
+const ofCountry = (country: string) => sql`(a.actor_agency_id LIKE ${country} || ':%'
+  OR (a.target_type = 'case' AND a.target_id IN (SELECT id FROM cases WHERE country = ${country}))
+  OR (a.target_type = 'user' AND a.target_id IN (SELECT id FROM users WHERE agency_id LIKE ${country} || ':%'))
+  OR (a.target_type = 'token' AND a.target_id IN (SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.agency_id LIKE ${country} || ':%'))
+  OR (a.target_type = 'agency' AND a.target_id LIKE ${country} || ':%'))`;
+
+const and = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql` AND `);
+
+export class PostgresAuditRepository implements AuditRepository {
+  constructor(
+    private readonly db: PgDb | PgTx,
+    private readonly inTransaction: boolean,
+    readonly chainKey: Buffer | undefined,
+  ) {}
+
+  async headForAppend(): Promise<AuditHead | undefined> {
+    if (!this.inTransaction) throw new Error("audit entries are appended inside a write transaction");
+    await this.db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
+    return this.head();
+  }
+
+  async insert(entry: AuditEntry, detailsJson: string | null): Promise<void> {
+    await this.db.insert(auditLog).values({ ...entry, details: detailsJson });
+  }
+
+  async head(): Promise<AuditHead | undefined> {
+    const head = await auditHead(this.db);
+    return head.seq === 0 ? undefined : head;
+  }
+
+  async page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return auditPage(this.db, afterSeq, limit);
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    const where: ReturnType<typeof sql>[] = [];
+    if (query.afterSeq !== undefined) where.push(sql`a.seq > ${query.afterSeq}`);
+    if (query.actorUserId !== undefined) where.push(sql`a.actor_user_id = ${query.actorUserId}`);
+    if (query.country !== undefined) where.push(ofCountry(query.country));
+    let statement: ReturnType<typeof sql>;
+    if (query.targetId === undefined && query.targetType === undefined) {
+      statement = sql`SELECT a.* FROM audit_log a${where.length ? sql` WHERE ${and(where)}` : sql``} ORDER BY a.seq LIMIT ${query.limit}`;
+    } else {
+      // Entries of one target: the target index holds all but case events, which are found through
+      // their history rows (`case_history.audit_seq`, written in the event's transaction).
+      const target = [...where];
+      if (query.targetType !== undefined) target.push(sql`a.target_type = ${query.targetType}`);
+      if (query.targetId !== undefined) target.push(sql`a.target_id = ${query.targetId}`);
+      const parts = [
+        sql`SELECT a.* FROM audit_log a WHERE ${and([...target, sql`a.action <> 'case.event'`])}`,
+      ];
+      if (query.targetId !== undefined && (query.targetType ?? "case") === "case")
+        parts.push(
+          sql`SELECT a.* FROM case_history h JOIN audit_log a ON a.seq = h.audit_seq WHERE ${and([sql`h.case_id = ${query.targetId}`, sql`a.action = 'case.event'`, ...where])}`,
+        );
+      statement = sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) AS entries ORDER BY seq LIMIT ${query.limit}`;
+    }
+    const result = await this.db.execute<Row>(statement);
+    return result.rows.map(toEntry);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The write half of the PostgreSQL case store: a case opened, and an event committed under
+ * compare-and-swap, each with its effects (history row, tasks, consents, ended grants, notices,
+ * the case's next due time), inside the caller's transaction. The caller appends the audit entry
+ * first in the same transaction and passes its seq, which the history row links to.
+ *
+ * Compare-and-swap across instances: `UPDATE cases … WHERE id = $1 AND revision = $expected`. At
+ * READ COMMITTED a second writer of the same case waits for the first's row lock, then re-checks
+ * its WHERE against the committed row: the revision has moved, it updates nothing and the event is
+ * `stale` (409). Exactly one of two racing events wins, and history `seq` (= revision) has no gap.
+ *
+ * Lock order: the caller's audit append takes the chain's lock before the case row is swapped, and
+ * holds it to the commit; a transaction that locks rows before appending its audit entry can
+ * deadlock with it — PostgreSQL then aborts one, and `inTransaction` runs it again.
+ *
+ * What is not here yet: the aggregate the store answers with (`CaseAggregate`, the read side), so
+ * these return the revision written.
+ */
+import { randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Keyring } from "../../crypto/keyring.ts";
+import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
+import { newNoticeId, newTaskId } from "../../ids.ts";
+import type { EventCommit } from "../case-store.ts";
+import type { NewCase, TransitionWrite } from "../records.ts";
+import { codecOfCase } from "./case-codec.ts";
+import type { PgTx } from "./open.ts";
+import {
+  caseGrants,
+  caseHistory,
+  caseKeys,
+  casePersonal,
+  cases,
+  consents,
+  notices,
+  tasks,
+} from "./schema/index.ts";
+
+export interface CaseCommitDependencies {
+  /** The data keys; undefined only without protections (values stored plain). */
+  keyring: Keyring | undefined;
+}
+
+export type CommitResult =
+  | { status: "applied"; revision: number }
+  | { status: "notFound" }
+  | { status: "stale"; currentRevision: number };
+
+/** `auditSeq`: the opening's audit entry, appended first in `tx` by the caller; the history row links to it. */
+export async function createCaseRows(
+  tx: PgTx,
+  input: NewCase,
+  auditSeq: number | null,
+  deps: CaseCommitDependencies,
+): Promise<void> {
+  const w = input.opening;
+  const at = w.history.at;
+  await tx.insert(cases).values({
+    id: input.id,
+    country: input.country,
+    pathwayVersion: input.pathwayVersion,
+    stage: w.stage,
+    state: w.state,
+    snapshot: JSON.stringify(w.snapshot),
+    revision: 1,
+    assignee: input.assignee,
+    agency: input.agency,
+    // Reportable attributes stay in the clear (statistics); everything else about the person is sealed.
+    sex: typeof input.person.sex === "string" ? input.person.sex : null,
+    nationality: typeof input.person.nationality === "string" ? input.person.nationality : null,
+    ageBand: input.ageBand,
+    createdAt: at,
+    updatedAt: at,
+    outcome: w.outcome,
+  });
+  // The case's own key first (its salt): every personal value of the case is sealed under it.
+  if (deps.keyring) {
+    await tx.insert(caseKeys).values({ caseId: input.id, salt: randomBytes(32) });
+  }
+  const codec = await codecOfCase(tx, deps.keyring, input.id);
+  await tx.insert(casePersonal).values({
+    caseId: input.id,
+    person: codec.encode(aad.person(input.id), input.person),
+    identification: codec.encode(aad.identification(input.id), input.identification),
+  });
+  await writeEffects(tx, codec, input.id, 1, input.pathwayVersion, w, auditSeq);
+}
+
+export async function commitEventRows(
+  tx: PgTx,
+  commit: EventCommit,
+  deps: CaseCommitDependencies,
+): Promise<CommitResult> {
+  const { base, write: w, at } = commit;
+  const caseId = base.case.id;
+  const next = base.case.revision + 1;
+  const swapped = await tx
+    .update(cases)
+    .set({
+      revision: next,
+      // Left out within a stage: naming it rewrites the entries of the indexes that hold it.
+      ...(w.stage !== base.case.stage && { stage: w.stage }),
+      state: w.state,
+      snapshot: JSON.stringify(w.snapshot),
+      updatedAt: at,
+      outcome: w.outcome,
+    })
+    .where(and(eq(cases.id, caseId), eq(cases.revision, base.case.revision)))
+    .returning({ revision: cases.revision });
+  if (swapped.length !== 1) {
+    const [stored] = await tx.select({ revision: cases.revision }).from(cases).where(eq(cases.id, caseId));
+    return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
+  }
+  const codec = await codecOfCase(tx, deps.keyring, caseId);
+  const write = { ...w, history: { ...w.history, actor: commit.actor, at } };
+  await writeEffects(tx, codec, caseId, next, base.case.pathwayVersion, write, commit.auditSeq);
+  return { status: "applied", revision: next };
+}
+
+const pick = (data: Record<string, unknown>, keys: readonly string[], keep: boolean) =>
+  Object.fromEntries(Object.entries(data).filter(([key]) => keys.includes(key) === keep));
+
+/** History row, cancelled and new tasks, consents, ended grants, notices and the next due time. */
+async function writeEffects(
+  tx: PgTx,
+  codec: PersonalDataCodec,
+  caseId: string,
+  seq: number,
+  pathwayVersion: number,
+  w: TransitionWrite,
+  auditSeq: number | null,
+): Promise<void> {
+  const h = w.history;
+  await tx.insert(caseHistory).values({
+    caseId,
+    seq,
+    eventType: h.eventType,
+    // Personal fields leave `data` and are sealed on their own (encrypted at rest).
+    data: JSON.stringify(h.personalFields.length === 0 ? h.data : pick(h.data, h.personalFields, false)),
+    personalFields: JSON.stringify(h.personalFields),
+    personalData:
+      h.personalFields.length === 0
+        ? null
+        : codec.encode(aad.history(caseId, seq), pick(h.data, h.personalFields, true)),
+    fromState: h.fromState,
+    toState: h.toState,
+    actor: h.actor,
+    at: h.at,
+    pathwayVersion,
+    auditSeq,
+  });
+  for (const state of w.cancelStates)
+    await tx
+      .update(tasks)
+      .set({ status: "cancelled", completedAt: h.at })
+      .where(and(eq(tasks.caseId, caseId), eq(tasks.state, state), eq(tasks.status, "open")));
+  if (w.schedule.length > 0)
+    await tx.insert(tasks).values(
+      w.schedule.map((task) => ({
+        id: newTaskId(),
+        caseId,
+        key: task.key,
+        taskId: task.taskId,
+        kind: task.kind,
+        state: task.state,
+        status: "open" as const,
+        dueAt: new Date(task.due).toISOString(),
+        assignee: JSON.stringify(task.assignee),
+        assigneeRole: task.assignee.role,
+        assigneeAgency: task.assignee.agency ?? null,
+        escalation: JSON.stringify(task.escalation),
+        label: JSON.stringify(task.label),
+        occurrence: task.occurrence,
+        createdAt: h.at,
+        // Delivery: the first rung of the ladder waits in the outbox for the relay.
+        nextStep: task.firstRung.nextStep,
+        nextAt: task.firstRung.nextAt,
+      })),
+    );
+  for (const c of w.consents)
+    await tx.insert(consents).values({
+      caseId,
+      scope: c.scope,
+      given: c.given,
+      method: c.method,
+      interpreterUsed: c.interpreterUsed ?? null,
+      at: c.at,
+      actor: c.actor,
+      guardian: c.guardian ? codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian) : null,
+      // Free text told to the person: sealed like every free text.
+      purpose:
+        c.purpose === undefined
+          ? null
+          : encodeText(codec, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
+    });
+  for (const end of w.endGrants) {
+    const live = and(
+      eq(caseGrants.caseId, caseId),
+      eq(caseGrants.basis, "consent"),
+      sql`${caseGrants.revokedAt} IS NULL`,
+    );
+    await tx
+      .update(caseGrants)
+      .set({ revokedAt: end.at, revokedBy: "consent", revokeReason: "consentWithdrawn" })
+      .where(
+        end.grants === "allConsent"
+          ? live
+          : and(
+              live,
+              sql`${caseGrants.agencyId} NOT LIKE (SELECT country FROM cases WHERE id = ${caseId}) || ':%'`,
+            ),
+      );
+  }
+  if (w.notices && w.notices.length > 0)
+    await tx.insert(notices).values(
+      w.notices.map((notice) => ({
+        id: newNoticeId(),
+        caseId,
+        state: notice.state,
+        recipientRole: notice.role,
+        recipientAgency: notice.agency,
+        label: JSON.stringify(notice.label),
+        status: "open" as const,
+        nextAt: h.at,
+        createdAt: h.at,
+      })),
+    );
+  if (w.cancelStates.length > 0 || w.schedule.length > 0)
+    await tx.execute(
+      sql`UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = ${caseId} AND status = 'open') WHERE id = ${caseId}`,
+    );
+}

@@ -1,0 +1,52 @@
+/**
+ * Every area's PostgreSQL repository, bound to one handle: the pool (reads outside a transaction)
+ * or one transaction (what `transaction` gives its work). Each area adds its repository here and to
+ * `Repositories`.
+ */
+import type { Keyring } from "../../crypto/keyring.ts";
+import type { Repositories } from "../storage.ts";
+import { PostgresAuditRepository } from "./audit-repository.ts";
+import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
+import { PostgresDeliveryRepository } from "./delivery-repository.ts";
+import { PostgresGrantRepository } from "./grant-repository.ts";
+import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
+import type { PgDb, PgTx } from "./open.ts";
+import { PostgresRetentionRepository } from "./retention-repository.ts";
+import { PostgresStatsRepository } from "./stats-repository.ts";
+import { PostgresTaskRepository } from "./task-repository.ts";
+
+/** What repositories may need besides their handle. */
+export interface PostgresRepositoryDependencies {
+  /** The data keys; undefined only without protections (personal values stored plain). */
+  keyring: Keyring | undefined;
+  /** The audit chain's key; undefined only without protections. */
+  auditKey?: Buffer | undefined;
+}
+
+/** The areas done so far; the class implements `Repositories` once every area has its repository. */
+type Implemented = Pick<
+  Repositories,
+  "delivery" | "tasks" | "stats" | "loginThrottle" | "audit" | "caseAccess" | "grants" | "retention"
+>;
+
+export class PostgresRepositories implements Implemented {
+  readonly delivery: PostgresDeliveryRepository;
+  readonly tasks: PostgresTaskRepository;
+  readonly stats: PostgresStatsRepository;
+  readonly loginThrottle: PostgresLoginThrottleRepository;
+  readonly audit: PostgresAuditRepository;
+  readonly caseAccess: PostgresCaseAccessRepository;
+  readonly grants: PostgresGrantRepository;
+  readonly retention: PostgresRetentionRepository;
+
+  constructor(db: PgDb | PgTx, inTransaction: boolean, dependencies: PostgresRepositoryDependencies) {
+    this.delivery = new PostgresDeliveryRepository(db, inTransaction);
+    this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
+    this.stats = new PostgresStatsRepository(db);
+    this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
+    this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
+    this.caseAccess = new PostgresCaseAccessRepository(db);
+    this.grants = new PostgresGrantRepository(db);
+    this.retention = new PostgresRetentionRepository(db, dependencies.keyring);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What a failed PostgreSQL query means for the request, and what of it may be logged.
+ *
+ * Connection failures (the server restarting, a network cut, the pool exhausted) are the store
+ * being unavailable: the request may be retried (503 with a retry hint), and the transaction did
+ * not commit. Anything else is the query's own failure.
+ *
+ * drizzle wraps driver errors in `DrizzleQueryError`, whose message carries the query's
+ * parameters — sealed personal values, logins — and node-postgres puts the offending values of a
+ * constraint violation in `detail`. Neither may reach a log: `safeSummary` keeps the SQLSTATE and
+ * the server's message (which names constraints and tables, not values).
+ */
+
+import { DrizzleQueryError } from "drizzle-orm/errors";
+
+/** SQLSTATEs of a lost or refused connection: class 08, and shutdown or overload of the server. */
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+/** node-postgres reports these without a code. */
+const UNAVAILABLE_MESSAGES = [
+  "Connection terminated",
+  "timeout exceeded when trying to connect",
+  "Client has encountered a connection error",
+];
+
+/** The driver's error under drizzle's wrapper. */
+export function driverError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof DrizzleQueryError && current.cause !== undefined) current = current.cause;
+  return current;
+}
+
+export function isConnectionFailure(error: unknown): boolean {
+  const e = driverError(error) as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === "string" ? e.code : "";
+  const message = typeof e?.message === "string" ? e.message : "";
+  return (
+    code.startsWith("08") ||
+    UNAVAILABLE_STATES.has(code) ||
+    UNAVAILABLE_ERRNOS.has(code) ||
+    UNAVAILABLE_MESSAGES.some((m) => message.includes(m))
+  );
+}
+
+/** SQLSTATE (or errno) and the server's message, without parameters or `detail`: safe to log. */
+export function safeSummary(error: unknown): { code: string | null; message: string } {
+  const e = driverError(error) as { code?: unknown; message?: unknown } | null;
+  return {
+    code: typeof e?.code === "string" ? e.code : null,
+    message: typeof e?.message === "string" ? e.message : String(e),
+  };
+}

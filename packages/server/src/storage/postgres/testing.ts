@@ -1,0 +1,60 @@
+/**
+ * Test helper: each test gets a fresh database of its own on the real PostgreSQL server, created
+ * and dropped by the test. The admin connection defaults to the local server's `postgres` user;
+ * `PASSERELLE_TEST_PG_URL` points elsewhere.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+export const TEST_PG_ADMIN_URL =
+  process.env.PASSERELLE_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  name: string;
+  /** Connection URL of the new database. */
+  url: string;
+  /** Ends every connection to it and drops it (idempotent). */
+  drop(): Promise<void>;
+}
+
+/** URL of database `name` on the server of `adminUrl`, with the same user and options. */
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs one statement on a short-lived admin connection (CREATE/DROP DATABASE refuse a transaction). */
+export async function onAdmin(sql: string, adminUrl = TEST_PG_ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, application_name: "passerelle-tests" });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabaseOptions {
+  adminUrl?: string;
+  /** An ICU collation (e.g. `en-US`) instead of byte order: a database the store must refuse. */
+  icuLocale?: string;
+}
+
+/**
+ * A new, empty database `passerelle_t_<random>`, in byte-order collation like the one the
+ * operations guide has operators create.
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? TEST_PG_ADMIN_URL;
+  const name = `passerelle_t_${randomBytes(6).toString("hex")}`;
+  const collation = options.icuLocale
+    ? `LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replace(/[^A-Za-z0-9_-]/g, "")}'`
+    : "LC_COLLATE 'C' LC_CTYPE 'C'";
+  await onAdmin(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' ${collation}`, adminUrl);
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    drop: () => onAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, adminUrl),
+  };
+}
