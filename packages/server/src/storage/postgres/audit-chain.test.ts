@@ -9,9 +9,9 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuditDraft } from "../../audit/audit-log.ts";
-import { appendAudit, appendAudits, auditHead, auditPage, verifyAuditChain } from "./audit-chain.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { appendAudit, appendAudits, auditHead, auditPage, verifyAuditChain } from "./testing-audit-chain.ts";
 
 const CHILD = fileURLToPath(new URL("./testing-audit-child.ts", import.meta.url));
 const KEY = randomBytes(32);

@@ -1,12 +1,13 @@
 /**
  * The audit log in PostgreSQL (see `../audit-repository.ts`). `headForAppend` first takes the
  * transaction-scoped advisory lock of the chain (`advisory-locks.ts`): from that read to the commit
- * no other instance's append comes in between, so the chain never forks (see `audit-chain.ts`).
+ * no other instance's append comes in between, so the chain never forks. The transaction must run at
+ * READ COMMITTED (PostgreSQL's default): the head is read by a statement after the lock is granted,
+ * which then sees every commit made before it.
  */
-import { sql } from "drizzle-orm";
+import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
-import { auditHead, auditPage } from "./audit-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";
 
@@ -63,12 +64,23 @@ export class PostgresAuditRepository implements AuditRepository {
   }
 
   async head(): Promise<AuditHead | undefined> {
-    const head = await auditHead(this.db);
-    return head.seq === 0 ? undefined : head;
+    const [head] = await this.db
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    return head;
   }
 
+  /** Entries after `afterSeq`, in order. `seq > ?` rather than OFFSET: a deleted row shows as a gap. */
   async page(afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    return auditPage(this.db, afterSeq, limit);
+    const rows = await this.db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, afterSeq))
+      .orderBy(asc(auditLog.seq))
+      .limit(limit);
+    return rows.map((row) => ({ ...row, details: row.details === null ? null : JSON.parse(row.details) }));
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {

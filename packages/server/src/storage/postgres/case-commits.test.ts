@@ -12,12 +12,12 @@ import { generateDataKey } from "../../crypto/data-key.ts";
 import { Keyring } from "../../crypto/keyring.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
-import { appendAudit, verifyAuditChain } from "./audit-chain.ts";
 import { type CaseCommitDependencies, commitEventRows, createCaseRows } from "./case-commits.ts";
 import { readCaseAggregate, readHistory } from "./case-reads.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { caseGrants, caseHistory, casePersonal, cases, consents, notices, tasks } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { appendAudit, verifyAuditChain } from "./testing-audit-chain.ts";
 
 let database: TestDatabase;
 let first: OpenPostgres;

@@ -1,20 +1,22 @@
 /** Tasks beyond what a transition writes, in PostgreSQL (see `../task-repository.ts`). */
 import type { Assignee } from "@passerelle/definitions";
-import type { ScheduledEscalation } from "@passerelle/engine";
+import type { CaseSnapshot, ScheduledEscalation } from "@passerelle/engine";
 import { and, asc, desc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
 import { aad, decodeText, encodeText } from "../../crypto/personal-data-codec.ts";
 import type { TaskRecord } from "../records.ts";
 import type {
+  CaseWithOpenTasks,
   NewTaskAction,
   NotificationRecord,
+  Retiming,
   TaskActionRecord,
   TaskLadder,
   TaskRepository,
 } from "../task-repository.ts";
 import { codecOfCase } from "./case-codec.ts";
 import type { PgDb, PgTx } from "./open.ts";
-import { cases, notifications, taskActions, tasks } from "./schema/index.ts";
+import { caseHistory, cases, notifications, taskActions, tasks } from "./schema/index.ts";
 
 type NotificationRow = typeof notifications.$inferSelect;
 
@@ -216,5 +218,79 @@ export class PostgresTaskRepository implements TaskRepository {
       .orderBy(desc(notifications.id))
       .limit(limit);
     return rows.map(toNotification);
+  }
+
+  async openTasksOf(country: string): Promise<CaseWithOpenTasks[]> {
+    const rows = await this.db
+      .select({
+        id: cases.id,
+        pathwayVersion: cases.pathwayVersion,
+        revision: cases.revision,
+        state: cases.state,
+        snapshot: cases.snapshot,
+      })
+      .from(cases)
+      .where(and(eq(cases.country, country), sql`${cases.stage} <> 'closed'`, isNotNull(cases.nextDueAt)))
+      .orderBy(asc(cases.id));
+    const out: CaseWithOpenTasks[] = [];
+    for (const c of rows) {
+      const open = await this.db
+        .select({
+          id: tasks.id,
+          key: tasks.key,
+          state: tasks.state,
+          dueAt: tasks.dueAt,
+          nextStep: tasks.nextStep,
+        })
+        .from(tasks)
+        .where(and(eq(tasks.caseId, c.id), eq(tasks.status, "open")))
+        .orderBy(asc(tasks.id));
+      out.push({
+        caseId: c.id,
+        pathwayVersion: c.pathwayVersion,
+        revision: c.revision,
+        state: c.state,
+        snapshot: JSON.parse(c.snapshot) as CaseSnapshot,
+        tasks: open,
+      });
+    }
+    return out;
+  }
+
+  async retime(r: Retiming): Promise<boolean> {
+    const revision = r.expectedRevision + 1;
+    const swapped = await this.db
+      .update(cases)
+      .set({ revision, updatedAt: r.at })
+      .where(and(eq(cases.id, r.caseId), eq(cases.revision, r.expectedRevision)))
+      .returning({ id: cases.id });
+    if (swapped.length !== 1) return false;
+    for (const m of r.moves)
+      await this.db
+        .update(tasks)
+        .set({
+          dueAt: m.dueAt,
+          escalation: JSON.stringify(m.escalation),
+          nextStep: m.nextStep,
+          nextAt: m.nextAt,
+          nextQueuedAt: null,
+        })
+        .where(and(eq(tasks.id, m.taskId), eq(tasks.status, "open")));
+    await this.db.insert(caseHistory).values({
+      caseId: r.caseId,
+      seq: revision,
+      eventType: r.history.eventType,
+      data: JSON.stringify(r.history.data),
+      personalFields: "[]",
+      personalData: null,
+      fromState: r.state,
+      toState: r.state,
+      actor: r.history.actor,
+      at: r.at,
+      pathwayVersion: r.pathwayVersion,
+      auditSeq: r.auditSeq,
+    });
+    await this.db.execute(refreshNextDue(r.caseId));
+    return true;
   }
 }

@@ -3,8 +3,9 @@
  * says `ready`, and on `go` appends `COUNT` entries, `PARALLEL` transactions at a time, each with a
  * tiny write before the append like a case event's, then reports how many it appended and exits.
  */
-import { appendAudit } from "./audit-chain.ts";
+
 import { openPostgres } from "./open.ts";
+import { appendAudit } from "./testing-audit-chain.ts";
 
 const env = process.env as Record<string, string>;
 const count = Number(env.COUNT);

@@ -1,4 +1,7 @@
 /**
+ * Test helper: appends and verification straight on a PostgreSQL transaction, so that the chain can
+ * be checked without the rest of the server (the server appends through `audit/audit-trail.ts`).
+ *
  * The audit hash chain in PostgreSQL. An append runs inside the transaction of what it records (a
  * case write and its audit entry commit together, or neither does) and first takes the
  * transaction-scoped advisory lock `AUDIT_CHAIN_LOCK_KEY`: appends from every process then queue,
