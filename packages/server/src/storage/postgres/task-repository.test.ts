@@ -199,4 +199,35 @@ describe("PostgreSQL task repository", () => {
     expect(dead.map((x) => x.key)).toEqual(["t1:0", "t1:1"]);
     expect((await reads().tasks.deadLetters(10, dead[0]!.id)).map((x) => x.key)).toEqual(["t1:1"]);
   });
+
+  it("re-times a case's open tasks under compare-and-swap, with a history row; a case that moved on is left alone", async () => {
+    await store.pool.query("TRUNCATE case_history");
+    const [open] = await reads().tasks.openTasksOf("GH");
+    expect(open).toMatchObject({ caseId: "case-1", revision: 1, tasks: [{ id: "t1" }, { id: "t2" }] });
+    const retiming = (expectedRevision: number) => ({
+      caseId: "case-1",
+      expectedRevision,
+      at: at(1),
+      pathwayVersion: 3,
+      state: "s",
+      moves: [{ taskId: "t1", dueAt: at(20), escalation: ladder(at(20)), nextStep: 0, nextAt: at(20) }],
+      history: { eventType: "CALENDAR_RETIMED", data: { reason: "holiday" }, actor: "committee" },
+      auditSeq: null,
+    });
+    expect(await write((tx) => tx.tasks.retime(retiming(1)))).toBe(true);
+    const [c] = await store.db.select().from(cases).where(eq(cases.id, "case-1"));
+    expect(c).toMatchObject({ revision: 2, nextDueAt: at(20) });
+    expect((await reads().tasks.get("t1"))?.dueAt).toBe(at(20));
+    const history = await store.pool.query(
+      "SELECT seq, event_type FROM case_history WHERE case_id = 'case-1'",
+    );
+    expect(history.rows).toEqual([{ seq: 2, event_type: "CALENDAR_RETIMED" }]);
+    // The revision read is stale now: nothing moves.
+    expect(
+      await write((tx) =>
+        tx.tasks.retime({ ...retiming(1), moves: [{ ...retiming(1).moves[0]!, dueAt: at(40) }] }),
+      ),
+    ).toBe(false);
+    expect((await reads().tasks.get("t1"))?.dueAt).toBe(at(20));
+  });
 });
