@@ -16,6 +16,7 @@
  */
 import type Database from "better-sqlite3";
 import { StoreSyncFailed } from "../storage-errors.ts";
+import { Checkpointer, type CheckpointerOptions } from "./checkpointer.ts";
 import { type Durability, WalSync } from "./durability.ts";
 
 type Work = () => unknown;
@@ -44,6 +45,8 @@ export class GroupCommitQueue {
   private idle: (() => void)[] = [];
   readonly stats: GroupCommitStats = { batches: 0, jobs: 0, largestBatch: 0 };
   private readonly s: ReturnType<typeof prepare>;
+  /** WAL checkpoints in a worker thread, so that a COMMIT never copies the WAL on the event loop. */
+  private readonly checkpointer: Checkpointer | undefined;
   /** Pending jobs when the flush last looked, and how many loop turns it has waited. */
   private seen = 0;
   private lingered = 0;
@@ -52,7 +55,12 @@ export class GroupCommitQueue {
     private readonly sqlite: Database.Database,
     private readonly durability: Durability = new WalSync(sqlite.name),
     private readonly maxBatch = 512,
+    checkpoints: CheckpointerOptions | false = {},
   ) {
+    this.checkpointer =
+      checkpoints !== false && Checkpointer.applies(sqlite)
+        ? new Checkpointer(sqlite, checkpoints)
+        : undefined;
     // This queue syncs the log itself after each COMMIT (`durability.ts`); writes made on this
     // connection outside the queue must therefore not exist.
     sqlite.pragma("synchronous = NORMAL");
@@ -165,6 +173,7 @@ export class GroupCommitQueue {
     this.closed = true;
     if (this.scheduled || this.running || this.pending.length > 0)
       await new Promise<void>((resolve) => this.idle.push(resolve));
+    await this.checkpointer?.close();
     this.durability.close();
   }
 }
