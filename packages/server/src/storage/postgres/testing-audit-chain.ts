@@ -16,6 +16,7 @@
 import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditFields } from "../../audit/audit-entry.ts";
 import type { AuditDraft } from "../../audit/audit-log.ts";
+import { draftFields } from "../../audit/audit-trail.ts";
 import {
   CHAIN_START,
   type ChainBreak,
@@ -78,7 +79,7 @@ export async function appendAudits(
   const entries: AuditEntry[] = [];
   const rows: (typeof auditLog.$inferInsert)[] = [];
   for (const { draft, set } of appends) {
-    const { entry, detailsJson } = chainEntryWithDetails(previous, fieldsOf(draft, set), chainKey);
+    const { entry, detailsJson } = chainEntryWithDetails(previous, draftFields(draft, set), chainKey);
     entries.push(entry);
     // The canonical details the hash read (sorted keys), stored as they are.
     rows.push({ ...entry, details: detailsJson });
@@ -86,24 +87,6 @@ export async function appendAudits(
   }
   await tx.insert(auditLog).values(rows);
   return entries;
-}
-
-function fieldsOf(draft: AuditDraft, set: AuditAppend["set"]): AuditFields {
-  return {
-    at: set?.at ?? draft.at ?? new Date().toISOString(),
-    actorUserId: draft.actorUserId,
-    actorAgencyId: draft.actorAgencyId,
-    actorRole: draft.actorRole,
-    tokenId: draft.tokenId,
-    action: draft.action,
-    targetType: draft.targetType,
-    targetId: set?.targetId !== undefined ? set.targetId : draft.targetId,
-    outcome: draft.outcome,
-    reason: draft.reason,
-    ip: draft.ip,
-    requestId: draft.requestId,
-    details: set?.details !== undefined ? set.details : draft.details,
-  };
 }
 
 /** Entries after `afterSeq`, in order. `seq > ?` rather than OFFSET: a deleted row shows as a gap. */
