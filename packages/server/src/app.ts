@@ -30,7 +30,7 @@ import personRoutes from "./routes/person.ts";
 import referralRoutes from "./routes/referrals.ts";
 import aggregateRoutes from "./routes/stats.ts";
 import taskRoutes from "./routes/tasks.ts";
-import { keySettingsFromEnv, protectStore } from "./storage/sqlite/protect-store.ts";
+import { keySettingsFromEnv } from "./storage/sqlite/protect-store.ts";
 
 /** Bodies are small JSON documents (a person, an event); anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(storePlugin, {
     databaseFile: options.databaseFile,
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
-    ...(protections && { protect: (sqlite) => protectStore(sqlite, keys, app.log) }),
+    keys: protections ? keys : null,
     ...(options.durability && { durability: options.durability }),
   });
   // Before every route plugin: its onRoute hook checks that each route declares a policy.

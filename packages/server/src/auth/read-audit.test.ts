@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADULT } from "../testing/fixtures.ts";
+import { rawDatabase } from "../testing/raw-database.ts";
 import { buildProtected, type ProtectedApp } from "./testing.ts";
 
 // A read's audit entry is committed while its handler runs (they overlap), but no answer leaves
@@ -18,7 +19,9 @@ const reads = () => [`/v1/cases/${caseId}`, "/v1/cases?limit=5"];
 
 describe("audit of reads", () => {
   it("every answered read has its entry in the log", async () => {
-    const count = fx.app.sqlite.prepare("SELECT count(*) FROM audit_log WHERE outcome = 'allowed'").pluck();
+    const count = rawDatabase(fx.app)
+      .prepare("SELECT count(*) FROM audit_log WHERE outcome = 'allowed'")
+      .pluck();
     for (const url of reads()) {
       const before = count.get() as number;
       const res = await fx.app.inject({ method: "GET", url, headers: await fx.headers("caseworker") });
@@ -28,7 +31,7 @@ describe("audit of reads", () => {
   });
 
   it("a read whose entry cannot be committed is refused and carries no case data", async () => {
-    fx.app.sqlite.exec(
+    rawDatabase(fx.app).exec(
       "CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END",
     );
     try {
@@ -38,7 +41,7 @@ describe("audit of reads", () => {
         expect(res.body, url).not.toContain(caseId);
       }
     } finally {
-      fx.app.sqlite.exec("DROP TRIGGER audit_down");
+      rawDatabase(fx.app).exec("DROP TRIGGER audit_down");
     }
   });
 });

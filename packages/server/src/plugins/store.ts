@@ -3,21 +3,18 @@
  * and decorates the app with them. Closing the app drains the write queue and closes the file.
  */
 import { PATHWAYS_DIR } from "@passerelle/definitions";
-import type Database from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { CaseService } from "../cases/case-service.ts";
+import type { KeyringSettings } from "../crypto/keyring.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
+import { openStorage } from "../storage/open-storage.ts";
 import type { Durability } from "../storage/sqlite/durability.ts";
-import { openDatabase } from "../storage/sqlite/open.ts";
-import { SqliteCaseStore, type StoreProtection } from "../storage/sqlite/sqlite-case-store.ts";
 import type { Storage } from "../storage/storage.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     store: Storage;
-    /** The store's connection (users, tokens, audit and grants live in the same file). */
-    sqlite: Database.Database;
     pathways: PathwayRegistry;
     cases: CaseService;
   }
@@ -26,26 +23,20 @@ declare module "fastify" {
 export interface StorePluginOptions {
   /** Absolute SQLite file. */
   databaseFile: string;
+  /** Sealing codec and audit chain key from these keys; null: none (benchmark baseline, some tests). */
+  keys: KeyringSettings | null;
   /** Directories of `<COUNTRY>/<version>.yaml` pathways to load (default: the shipped ones). */
   pathwayDirs?: string[];
-  /** Sealing codec and audit log for the store (none: plain JSON, no audit). */
-  protect?: (sqlite: Database.Database) => StoreProtection;
   /** How commits become durable, for the database file (default: fdatasync of its WAL); a test seam. */
   durability?: (file: string) => Durability;
 }
 
 async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
-  const { sqlite } = openDatabase(options.databaseFile, { startChecks: true });
-  let store: SqliteCaseStore;
-  try {
-    store = new SqliteCaseStore(sqlite, {
-      ...options.protect?.(sqlite),
-      ...(options.durability && { durability: options.durability(sqlite.name) }),
-    });
-  } catch (error) {
-    sqlite.close();
-    throw error;
-  }
+  const store = openStorage(options.databaseFile, {
+    startChecks: true,
+    ...(options.keys ? { keys: options.keys, log: app.log } : { protections: false }),
+    ...(options.durability && { durability: options.durability }),
+  });
   let pathways: PathwayRegistry;
   try {
     pathways = await PathwayRegistry.load(store, options.pathwayDirs ?? [PATHWAYS_DIR], new Date());
@@ -53,8 +44,7 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
     await store.close();
     throw error;
   }
-  app.decorate("store", store as Storage);
-  app.decorate("sqlite", sqlite);
+  app.decorate("store", store);
   app.decorate("pathways", pathways);
   app.decorate("cases", new CaseService(store, pathways));
   app.addHook("onClose", async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProtected, type ProtectedApp } from "../auth/testing.ts";
 import { ADULT, CHILD } from "../testing/fixtures.ts";
+import { rawDatabase } from "../testing/raw-database.ts";
 
 let fx: ProtectedApp;
 beforeAll(async () => {
@@ -70,7 +71,7 @@ describe("personal data outside the audited person read", () => {
       headers: await fx.headers("caseworker"),
     });
     expect(person.json().consentPurposes).toMatchObject([{ scope: "referral", purpose }]);
-    const raw = fx.app.sqlite
+    const raw = rawDatabase(fx.app)
       .prepare("SELECT purpose FROM consents WHERE case_id = ?")
       .pluck()
       .get(id) as string;

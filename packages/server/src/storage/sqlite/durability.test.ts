@@ -11,6 +11,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../../testing/build.ts";
 import { CHILD, openCase, sendEvent } from "../../testing/fixtures.ts";
+import { rawDatabase } from "../../testing/raw-database.ts";
 import type { Durability } from "./durability.ts";
 
 /** A disk that keeps the log only as of its last sync; after `losePowerAtNextSync`, syncs fail. */
@@ -61,7 +62,7 @@ async function storeOnDisk() {
   });
   opened.push(t);
   // Checkpoints would copy the log into the database file; a power cut is then judged on the log.
-  t.app.sqlite.pragma("wal_autocheckpoint = 0");
+  rawDatabase(t.app).pragma("wal_autocheckpoint = 0");
   return { t, disk: disk!, kept: join(t.file, "..", "synced") };
 }
 
