@@ -10,9 +10,9 @@ import { loadKeyring } from "../crypto/keyring.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import type { AuditEntry } from "./audit-entry.ts";
-import { AuditLog } from "./audit-log.ts";
 import { entryHash } from "./chain.ts";
 import { readCheckpoints, signCheckpoint } from "./checkpoint.ts";
+import { AuditLog } from "./testing-audit-log.ts";
 
 let fx: ProtectedApp | undefined;
 afterEach(async () => {

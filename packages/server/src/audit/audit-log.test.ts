@@ -3,8 +3,8 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../storage/sqlite/open.ts";
 import { tempDir } from "../testing/build.ts";
-import type { AuditDraft } from "./audit-log.ts";
-import { AuditLog } from "./audit-log.ts";
+import type { AuditDraft } from "./testing-audit-log.ts";
+import { AuditLog } from "./testing-audit-log.ts";
 
 const opened: { close(): void }[] = [];
 afterEach(() => {

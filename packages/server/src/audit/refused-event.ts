@@ -7,7 +7,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { auditDraft } from "../auth/request-audit.ts";
-import type { AuditDraft } from "./audit-log.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
 
 /** What was sent: the event's type (as the client named it) and the revision it expected. */
 export interface SentEvent {

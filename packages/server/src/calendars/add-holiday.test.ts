@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { AuditLog } from "../audit/audit-log.ts";
+import { AuditLog } from "../audit/testing-audit-log.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
 import { build, tempDir, testKeyFile } from "../testing/build.ts";
 import { openCase } from "../testing/fixtures.ts";

@@ -14,12 +14,12 @@ import {
   type StepSuccess,
   step,
 } from "@passerelle/engine";
-import type { AuditDraft } from "../audit/audit-log.ts";
 import { grantsEndedBy } from "../consent/sharing.ts";
 import { initialDelivery } from "../delivery/ladder.ts";
 import type { ErrorCode } from "../errors/catalog.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import type { PathwayRegistry, RegisteredPathway } from "../pathways/pathway-registry.ts";
+import type { AuditDraft } from "../storage/audit-repository.ts";
 import type { CaseAggregate, ConsentRow, TransitionWrite } from "../storage/records.ts";
 import { personAttributes } from "./person.ts";
 

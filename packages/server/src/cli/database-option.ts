@@ -1,6 +1,6 @@
+/** The database a CLI command works on: `--database-url`, else DATABASE_URL, else the default file. */
 import { databaseFile, loadConfig } from "../config.ts";
 import { openStorage } from "../storage/open-storage.ts";
-import { openDatabase } from "../storage/sqlite/open.ts";
 import type { Storage } from "../storage/storage.ts";
 
 export { CLI_ACTOR } from "../audit/cli-actor.ts";
@@ -32,19 +32,5 @@ export async function withStorage<T>(
     return await fn(storage);
   } finally {
     await storage.close();
-  }
-}
-
-/** Open the database file (migrations applied) for a command that works on SQLite itself, and close it afterwards. */
-export async function withDatabase<T>(
-  opts: DatabaseOption,
-  fn: (db: ReturnType<typeof openDatabase>, file: string) => T | Promise<T>,
-): Promise<T> {
-  const file = cliDatabaseFile(opts);
-  const db = openDatabase(file);
-  try {
-    return await fn(db, file);
-  } finally {
-    db.sqlite.close();
   }
 }

@@ -4,17 +4,17 @@
  * under the new key exists).
  */
 import type { Command } from "commander";
-import { AuditLog } from "../audit/audit-log.ts";
+import { appendAudit } from "../audit/audit-trail.ts";
 import { generateDataKey } from "../crypto/data-key.ts";
 import { addKeyToFile, loadKeyring, pruneKeyFile } from "../crypto/keyring.ts";
-import { keysInUse, rotateRecords } from "../storage/sqlite/key-rotation.ts";
-import { keyringFor, keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
+import { keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
 import {
   CLI_ACTOR,
+  cliDatabaseFile,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
-  withDatabase,
+  withStorage,
 } from "./database-option.ts";
 
 export function registerKeysCommands(program: Command): void {
@@ -32,10 +32,11 @@ export function registerKeysCommands(program: Command): void {
     .description("Which key is active, and which keys stored records still need")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const settings = keySettingsFromEnv(file);
-        const keyring = keyringFor(sqlite, settings);
-        const inUse = keysInUse(sqlite);
+      // Opening the storage creates the key file of a fresh store, as the server would.
+      await withStorage(opts, async (storage) => {
+        const settings = keySettingsFromEnv(cliDatabaseFile(opts));
+        const { keyring } = loadKeyring(settings);
+        const inUse = await storage.keysInUse();
         process.stdout.write(
           `active key: ${keyring.active.id} (from ${settings.envKey ? "PASSERELLE_KEY" : settings.keyFile})\n` +
             `keys held: ${keyring.ids().join(", ")}\n` +
@@ -53,29 +54,30 @@ export function registerKeysCommands(program: Command): void {
     .option("--prune", "afterwards, drop keys no record uses any more from the key file")
     .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: DatabaseOption & { prune?: boolean }) => {
-      await withDatabase(opts, ({ sqlite }, file) => {
-        const settings = keySettingsFromEnv(file);
-        // Make sure a key file exists (fresh server) before adding a key to it.
-        keyringFor(sqlite, settings);
+      // Opening the storage makes sure a key file exists (fresh server) before a key is added to it.
+      await withStorage(opts, async (storage) => {
+        const settings = keySettingsFromEnv(cliDatabaseFile(opts));
         const keyring = settings.envKey
           ? loadKeyring(settings).keyring
           : addKeyToFile(settings.keyFile).keyring;
-        const report = rotateRecords(sqlite, keyring);
-        new AuditLog(sqlite, keyring.auditKey).append({
-          ...CLI_ACTOR,
-          action: "keys.rotate",
-          targetType: "key",
-          targetId: keyring.active.id,
-          outcome: "allowed",
-          reason: "cli",
-          details: { resealed: report.resealed },
-        });
+        const report = await storage.resealAll(keyring);
+        await storage.transaction((tx) =>
+          appendAudit(tx.audit, {
+            ...CLI_ACTOR,
+            action: "keys.rotate",
+            targetType: "key",
+            targetId: keyring.active.id,
+            outcome: "allowed",
+            reason: "cli",
+            details: { resealed: report.resealed },
+          }),
+        );
         const total = Object.values(report.resealed).reduce((a, b) => a + b, 0);
         process.stdout.write(
           `active key ${keyring.active.id}; ${total} values re-sealed, ${report.current} already current\n`,
         );
         if (opts.prune && !settings.envKey) {
-          const dropped = pruneKeyFile(settings.keyFile, keysInUse(sqlite).keyIds);
+          const dropped = pruneKeyFile(settings.keyFile, (await storage.keysInUse()).keyIds);
           process.stdout.write(`pruned keys: ${dropped.join(", ") || "none"}\n`);
         }
       });

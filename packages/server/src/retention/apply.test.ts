@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditLog } from "../audit/audit-log.ts";
+import { AuditLog } from "../audit/testing-audit-log.ts";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";

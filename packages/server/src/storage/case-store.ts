@@ -3,6 +3,7 @@
  * when its transaction's promise resolves (the API answers 2xx only then), and every write carries
  * the actor who made it.
  */
+import type { Keyring } from "../crypto/keyring.ts";
 import type {
   CaseAggregate,
   CaseRecord,
@@ -123,8 +124,20 @@ export interface StoreLifecycle {
    */
   purgeErased(): Promise<boolean>;
 
+  /** Which data keys the stored sealed values use, and how many values are still in the clear. */
+  keysInUse(): Promise<{ keyIds: Set<string>; plain: number }>;
+
+  /** Re-seals every sealed value under `keyring`'s active key, in one durable transaction. */
+  resealAll(keyring: Keyring): Promise<RotationReport>;
+
   /** Finishes pending writes, then closes. */
   close(): Promise<void>;
+}
+
+/** What a key rotation re-sealed, per column, and how many values were already under the key. */
+export interface RotationReport {
+  resealed: Record<string, number>;
+  current: number;
 }
 
 export type { CaseRecord };

@@ -15,7 +15,6 @@
  */
 import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditFields } from "../../audit/audit-entry.ts";
-import type { AuditDraft } from "../../audit/audit-log.ts";
 import { draftFields } from "../../audit/audit-trail.ts";
 import {
   CHAIN_START,
@@ -24,6 +23,7 @@ import {
   chainEntryWithDetails,
   verifyEntries,
 } from "../../audit/chain.ts";
+import type { AuditDraft } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";

@@ -8,6 +8,7 @@ import type Database from "better-sqlite3";
 import { sealedKeyId } from "../../crypto/cipher.ts";
 import type { Keyring } from "../../crypto/keyring.ts";
 import { aad, isSealed, SealingCodec } from "../../crypto/personal-data-codec.ts";
+import type { RotationReport } from "../case-store.ts";
 import { caseSalts } from "./case-keys.ts";
 
 interface SealedColumn {
@@ -65,12 +66,7 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   },
 ];
 
-export interface RotationReport {
-  /** Values re-sealed (or sealed for the first time), per column. */
-  resealed: Record<string, number>;
-  /** Values already under the active key. */
-  current: number;
-}
+export type { RotationReport } from "../case-store.ts";
 
 export function rotateRecords(sqlite: Database.Database, keyring: Keyring): RotationReport {
   const codec = new SealingCodec(keyring, caseSalts(sqlite));

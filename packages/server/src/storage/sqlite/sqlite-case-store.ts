@@ -6,12 +6,14 @@
  * synchronous stretch as its COMMIT, so nothing committed-but-unsynced is ever read either.
  */
 import type Database from "better-sqlite3";
+import type { Keyring } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
-import type { StoreHealth } from "../case-store.ts";
+import type { RotationReport, StoreHealth } from "../case-store.ts";
 import type { PathwayVersionRecord } from "../records.ts";
 import type { Repositories, Storage } from "../storage.ts";
 import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
+import { keysInUse, rotateRecords } from "./key-rotation.ts";
 import { openConnection } from "./open.ts";
 import { toPathwayVersion } from "./rows.ts";
 import { SqliteRepositories } from "./sqlite-repositories.ts";
@@ -138,6 +140,15 @@ export class SqliteCaseStore implements Storage {
     return writable.ok
       ? { ok: true }
       : { ok: false, code: "PASSERELLE_STORE_UNWRITABLE", reason: writable.reason };
+  }
+
+  async keysInUse(): Promise<{ keyIds: Set<string>; plain: number }> {
+    return keysInUse(this.reader);
+  }
+
+  resealAll(keyring: Keyring): Promise<RotationReport> {
+    // One write of the group commit: every value moves to the new key, or none does.
+    return this.queue.run(() => rotateRecords(this.sqlite, keyring));
   }
 
   async purgeErased(): Promise<boolean> {

@@ -1,9 +1,7 @@
 /**
- * The audit log in the SQLite file, synchronous, for SQLite code that writes inside a
- * better-sqlite3 transaction of its own (the case writes, retention, the calendar retiming, key
- * rotation). `appendInTransaction` must run inside the write transaction of what it records; it
- * reads the chain head inside that transaction, so concurrent writers (the server's group commit, a
- * CLI process) can never fork the chain. Everything else uses `audit-trail.ts` over the storage seam.
+ * Test helper: the audit log of a bare SQLite connection, synchronous, for tests that build, damage
+ * or reopen a database file without a server (truncation, rewrites, migrations of old files). The
+ * server and the CLI append and verify through `audit-trail.ts` over the storage seam.
  */
 import type Database from "better-sqlite3";
 import type { AuditDraft, AuditEntry, AuditQuery } from "../storage/audit-repository.ts";
