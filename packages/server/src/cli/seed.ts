@@ -15,9 +15,7 @@ import type { Identification, Person } from "../cases/person.ts";
 import { databaseFile, loadConfig } from "../config.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import { openDatabase } from "../storage/sqlite/open.ts";
-import { keySettingsFromEnv, protectStore } from "../storage/sqlite/protect-store.ts";
-import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
+import { openStorage } from "../storage/open-storage.ts";
 
 /** Made-up names only: never real people. */
 const GIVEN_NAMES = [
@@ -99,9 +97,8 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const random = options.random ?? Math.random;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const dirs = options.pathwayDirs ?? [PATHWAYS_DIR];
-  const { sqlite } = openDatabase(options.databaseFile);
   // Sealed exactly as the server seals them (personal data is encrypted at rest): the server reads these cases back.
-  const store = new SqliteCaseStore(sqlite, protectStore(sqlite, keySettingsFromEnv(options.databaseFile)));
+  const store = openStorage(options.databaseFile);
   const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {}, agencies: {} };
   try {
     const pathways = await PathwayRegistry.load(store, dirs, new Date());
