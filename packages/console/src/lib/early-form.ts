@@ -52,8 +52,13 @@ function submit(event: SubmitEvent): void {
 function focusIn(event: FocusEvent): void {
   focused = event.target instanceof HTMLInputElement ? event.target : null;
 }
-function focusOut(): void {
-  focused = null;
+function focusOut(event: FocusEvent): void {
+  const left = event.target;
+  // Chromium also blurs the field React removes, in the task whose layout effect takes the form:
+  // only a field still in the page after that task has lost the focus to the user.
+  queueMicrotask(() => {
+    if (left instanceof Node && left.isConnected && focused === left) focused = null;
+  });
 }
 
 if (form instanceof HTMLFormElement) {
