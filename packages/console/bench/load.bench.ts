@@ -6,6 +6,7 @@
  *   click on a case to a usable case page, with a cold cache and then a warm one (goals ≤ 5 s and
  *   ≤ 2 s warm).
  * Run: npx --yes pnpm@10 --filter @passerelle/console bench
+ * (BENCH_TRACE=/abs/path/trace.json also writes a Chrome trace of the warm load.)
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -132,7 +133,12 @@ const firstLoad = [...atHome].filter(([path]) => !path.startsWith("/v1/"));
 const apiAtHome = [...atHome].filter(([path]) => path.startsWith("/v1/"));
 await cold.page.close();
 const warm = await throttled(context);
+// BENCH_TRACE=file.json: a Chrome trace of the warm load (open it in chrome://tracing or Perfetto)
+// — what the main thread does while the page waits.
+const trace = process.env.BENCH_TRACE;
+if (trace) await browser.startTracing(warm.page, { path: trace, screenshots: false });
 const { times: warmTimes } = await journey(warm.page, warm.bytes);
+if (trace) await browser.stopTracing();
 const warmWaterfall = [...warm.waterfall];
 await warm.page.close();
 await context.close();
