@@ -27,11 +27,11 @@ describe("restart", () => {
       return Promise.all(urls.map(async (url) => (await app.inject({ url })).body));
     };
     const before = await reads(first.app);
-    const rows = dumpAll(first.file);
+    const rows = await dumpAll(first.file);
     await first.close({ keepFile: true });
 
     const second = await build({ file: first.file, dir: first.dir });
-    expect(dumpAll(second.file)).toBe(rows);
+    expect(await dumpAll(second.file)).toBe(rows);
     expect(await reads(second.app)).toEqual(before);
     const next = await sendEvent(second.app, ids[1]!, "RISK_ASSESSED", 3, { riskLevel: 2 });
     expect(next.json().revision).toBe(4);
