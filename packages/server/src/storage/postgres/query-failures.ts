@@ -82,10 +82,7 @@ export class QueryFailed extends Error {
  */
 export function storeFailure(error: unknown): unknown {
   if (error instanceof StoreUnavailable || error instanceof QueryFailed) return error;
-  if (isConnectionFailure(error)) {
-    const { code, message } = safeSummary(error);
-    return new StoreUnavailable(new Error(`${code ?? "no code"}: ${message}`));
-  }
+  if (isConnectionFailure(error)) return new StoreUnavailable(safeSummary(error));
   const driver = driverError(error);
   if (error instanceof DrizzleQueryError || driver instanceof pg.DatabaseError)
     return new QueryFailed(safeSummary(error));
