@@ -91,7 +91,9 @@ export class PostgresStorage implements Storage {
           } catch (error) {
             throw storeFailure(error);
           }
-          return result instanceof Promise ? this.track(result) : result;
+          // Any thenable: a drizzle query returned as is is one, without being a Promise.
+          const thenable = typeof (result as PromiseLike<unknown> | null)?.then === "function";
+          return thenable ? this.track(Promise.resolve(result)) : result;
         };
       },
     });
