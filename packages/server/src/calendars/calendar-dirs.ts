@@ -46,11 +46,10 @@ function stampOf(dirs: readonly string[]): string {
  * seconds, so a step never pays for more than a few stat calls). The same array is returned while
  * nothing changed, so the engine's per-calendar caches keep working.
  */
-export function currentCalendars(
-  dirs: readonly string[] = [CALENDARS_DIR, committeeCalendarsDir()],
-  now: number = Date.now(),
-): HolidayCalendar[] {
+export function currentCalendars(dirs?: readonly string[], now: number = Date.now()): HolidayCalendar[] {
   if (cached && now - cached.checkedAt < RECHECK_MS) return cached.calendars;
+  // Resolved only on a re-check: reading the environment on every step was measurable.
+  dirs ??= [CALENDARS_DIR, committeeCalendarsDir()];
   const stamp = stampOf(dirs);
   if (cached && cached.stamp === stamp) {
     cached.checkedAt = now;

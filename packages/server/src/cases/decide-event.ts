@@ -21,7 +21,7 @@ import { ApiProblem } from "../errors/problem.ts";
 import type { PathwayRegistry, RegisteredPathway } from "../pathways/pathway-registry.ts";
 import type { AuditDraft } from "../storage/audit-repository.ts";
 import type { CaseAggregate, ConsentRow, TransitionWrite } from "../storage/records.ts";
-import { personAttributes } from "./person.ts";
+import { lazyPersonAttributes } from "./person.ts";
 
 /** One event to apply, as data: what the route received and who sent it. */
 export interface EventCommand {
@@ -110,7 +110,7 @@ export function pinnedPathway(pathways: PathwayRegistry, aggregate: CaseAggregat
 /** What the engine's guards may read of a case: the person's reportable attributes and consents. */
 export function contextOf(aggregate: CaseAggregate): CaseContext {
   return {
-    person: personAttributes(aggregate.case.person),
+    person: lazyPersonAttributes(() => aggregate.case.person),
     consents: aggregate.consents.map((c) => ({ scope: c.scope, given: c.given, at: c.at })),
   };
 }

@@ -88,6 +88,34 @@ export const Identification = z
   .describe("Where, how and by whom the person was identified; referral source");
 export type Identification = z.infer<typeof Identification>;
 
+/**
+ * The same attributes, opened only when a guard reads one. Most events' guards read none, and
+ * opening the person (a key derivation and a decryption) was the largest single cost of an event;
+ * an absent attribute reads as undefined, which is how guards treat a missing one. Getters of an
+ * object literal are own properties, as the engine's condition reader requires.
+ */
+export function lazyPersonAttributes(open: () => Record<string, unknown>): PersonAttributes {
+  let attributes: PersonAttributes | undefined;
+  const load = () => {
+    attributes ??= personAttributes(open());
+    return attributes;
+  };
+  return {
+    get sex() {
+      return load().sex;
+    },
+    get nationality() {
+      return load().nationality;
+    },
+    get birthDate() {
+      return load().birthDate;
+    },
+    get ageUncertain() {
+      return load().ageUncertain;
+    },
+  };
+}
+
 /** The non-identifying attributes guards may read. Names, contacts and numbers never reach the engine. */
 export function personAttributes(person: Record<string, unknown>): PersonAttributes {
   const attributes: PersonAttributes = {};

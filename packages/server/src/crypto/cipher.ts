@@ -42,9 +42,32 @@ export function seal(keyring: Keyring, plaintext: string, aad: string): string {
   return sealUnder(PREFIX, id, key, plaintext, aad);
 }
 
+/**
+ * Derived case keys, per data key, most recently used last. Deriving one (HKDF) cost more than the
+ * AES-GCM open itself, and every event opens its case's person for the guards on age: measured at
+ * 4-7 % of an event's CPU under load (docs/performance.md). The cache holds keys, never opened
+ * values, and its entries are found only with the case's salt: once erasure deletes the salt, no
+ * lookup reaches the entry again (and it ages out). The data key already lives in this process.
+ */
+const derived = new WeakMap<Buffer, Map<string, Buffer>>();
+const DERIVED_KEYS_KEPT = 4096;
+
 /** A case's own key: HKDF-SHA256 of a data key with the case's salt, bound to the case id. */
 function caseKey(dataKey: Buffer, salt: Buffer, caseId: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", dataKey, salt, `passerelle case key v1\n${caseId}`, 32));
+  let keys = derived.get(dataKey);
+  if (!keys) {
+    keys = new Map();
+    derived.set(dataKey, keys);
+  }
+  const name = `${caseId}\n${salt.toString("base64")}`;
+  let key = keys.get(name);
+  if (key) keys.delete(name);
+  else {
+    key = Buffer.from(hkdfSync("sha256", dataKey, salt, `passerelle case key v1\n${caseId}`, 32));
+    if (keys.size >= DERIVED_KEYS_KEPT) keys.delete(keys.keys().next().value as string);
+  }
+  keys.set(name, key);
+  return key;
 }
 
 /** Encrypt under the case's own key (derived from the active data key and the case's salt). */

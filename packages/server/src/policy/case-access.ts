@@ -14,28 +14,49 @@ export interface CaseAccessOf extends CaseAccess {
 /** How many cases' access lists are kept in memory (who owns them and who they were referred to). */
 export const ACCESS_CACHE_SIZE = 4096;
 
+/**
+ * How long a case's access list is trusted without a new read. Grants change through the referral
+ * and consent routes, which call `forget` in their own process; another API instance (or the CLI)
+ * learns of the change when its entry expires: a referral ended or a consent withdrawn on one
+ * instance stops opening the case on every instance within this time, the same bound as a revoked
+ * token (`TOKEN_CACHE_MS`).
+ */
+export const ACCESS_CACHE_MS = 2000;
+
+interface Kept {
+  at: number;
+  access: CaseAccessOf;
+}
+
 export class CaseAccessLookup {
-  /**
-   * Case id → access. Ownership never changes and grants change only through the referral and
-   * consent routes, which call `forget`, so an entry stays right until then. (Several API
-   * instances would need this cache dropped or shared — see docs/data-protection.md.)
-   */
-  private readonly cache = new Map<string, CaseAccessOf>();
+  /** Case id → access, and when it was read. */
+  private readonly cache = new Map<string, Kept>();
 
-  constructor(private readonly access: CaseAccessRepository) {}
+  constructor(
+    private readonly access: CaseAccessRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  /** What is known of a case without reading, if anything. */
+  /** What is known of a case without reading, if it is recent enough. */
   cached(caseId: string): CaseAccessOf | undefined {
-    return this.cache.get(caseId);
+    const kept = this.cache.get(caseId);
+    if (!kept) return undefined;
+    const age = this.now() - kept.at;
+    if (age >= ACCESS_CACHE_MS || age < 0) {
+      this.cache.delete(caseId);
+      return undefined;
+    }
+    return kept.access;
   }
 
   async forCase(caseId: string): Promise<CaseAccessOf | undefined> {
-    const cached = this.cache.get(caseId);
+    const cached = this.cached(caseId);
     if (cached) return cached;
+    const at = this.now();
     const access = build(await this.access.ofCase(caseId));
     if (access) {
       if (this.cache.size >= ACCESS_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(caseId, access);
+      this.cache.set(caseId, { at, access });
     }
     return access;
   }

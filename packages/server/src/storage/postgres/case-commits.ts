@@ -13,16 +13,17 @@
  * holds it to the commit; a transaction that locks rows before appending its audit entry can
  * deadlock with it — PostgreSQL then aborts one, and `inTransaction` runs it again.
  *
- * What is not here yet: the aggregate the store answers with (`CaseAggregate`, the read side), so
- * these return the revision written.
+ * These return the revision written; the repository (`case-repository.ts`) builds the aggregate
+ * it answers with.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
 import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
-import type { EventCommit } from "../case-store.ts";
+import type { CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { NewCase, TransitionWrite } from "../records.ts";
+import { toTask } from "../sqlite/rows.ts";
 import { codecOfCase } from "./case-codec.ts";
 import type { PgTx } from "./open.ts";
 import {
@@ -115,6 +116,39 @@ export async function commitEventRows(
   const write = { ...w, history: { ...w.history, actor: commit.actor, at } };
   await writeEffects(tx, codec, caseId, next, base.case.pathwayVersion, write, commit.auditSeq);
   return { status: "applied", revision: next };
+}
+
+/** The earliest due time of the case's open tasks, kept on the case row for `overdue`. */
+const refreshNextDue = (caseId: string) =>
+  sql`UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = ${caseId} AND status = 'open') WHERE id = ${caseId}`;
+
+/**
+ * Completes an open task. The task row is read `FOR UPDATE`: of two instances completing it at
+ * once, the second waits for the first's commit, then finds it done (`notOpen`) and writes nothing.
+ */
+export async function completeTaskRow(
+  tx: PgTx,
+  taskId: string,
+  input: { note?: string; actor: string; at: string },
+  deps: CaseCommitDependencies,
+): Promise<CompleteTaskResult> {
+  const found = await tx.execute<Record<string, unknown>>(
+    sql`SELECT * FROM tasks WHERE id = ${taskId} FOR UPDATE`,
+  );
+  const row = found.rows[0];
+  if (!row) return { status: "notFound" };
+  if (row.status !== "open") return { status: "notOpen", task: toTask(row) };
+  const caseId = row.case_id as string;
+  // A note is free text: personal, sealed.
+  const note =
+    input.note === undefined
+      ? null
+      : encodeText(await codecOfCase(tx, deps.keyring, caseId), aad.taskNote(caseId, taskId), input.note);
+  const updated = await tx.execute<Record<string, unknown>>(
+    sql`UPDATE tasks SET status = 'done', completed_at = ${input.at}, actor = ${input.actor}, note = ${note} WHERE id = ${taskId} RETURNING *`,
+  );
+  await tx.execute(refreshNextDue(caseId));
+  return { status: "completed", task: toTask(updated.rows[0]!) };
 }
 
 const pick = (data: Record<string, unknown>, keys: readonly string[], keep: boolean) =>
@@ -225,8 +259,5 @@ async function writeEffects(
         createdAt: h.at,
       })),
     );
-  if (w.cancelStates.length > 0 || w.schedule.length > 0)
-    await tx.execute(
-      sql`UPDATE cases SET next_due_at = (SELECT min(due_at) FROM tasks WHERE case_id = ${caseId} AND status = 'open') WHERE id = ${caseId}`,
-    );
+  if (w.cancelStates.length > 0 || w.schedule.length > 0) await tx.execute(refreshNextDue(caseId));
 }

@@ -1,13 +1,22 @@
 /**
- * Reading one case on PostgreSQL: the case with its open tasks and consents, and its history.
+ * Reading one case on PostgreSQL: the case with its open tasks and consents (also as an event
+ * left it), its history and its task notes.
  * Rows are read in SQLite's shape (column names, 0/1 flags) and mapped by the SQLite store's row
  * mappers, so both stores build their records, and open personal values, the same way. The codec
  * is bound to this case's salt, read with the rows.
  */
 import { sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
-import type { CaseAggregate, HistoryRecord } from "../records.ts";
-import { toCase, toConsent, toHistory, toTask } from "../sqlite/rows.ts";
+import {
+  aad,
+  decodeText,
+  type PersonalDataCodec,
+  PlainCodec,
+  SealingCodec,
+} from "../../crypto/personal-data-codec.ts";
+import type { EventCommit } from "../case-store.ts";
+import type { CaseAggregate, ConsentRow, HistoryRecord, TaskRecord } from "../records.ts";
+import { changedCase, toCase, toConsent, toHistory, toTask } from "../sqlite/rows.ts";
 import { codecOfCase } from "./case-codec.ts";
 import type { PgDb, PgTx } from "./open.ts";
 
@@ -19,26 +28,102 @@ export async function readCaseAggregate(
   keyring: Keyring | undefined,
   id: string,
 ): Promise<CaseAggregate | undefined> {
+  // One statement, so one snapshot: read as several on the pool (each maybe on another connection),
+  // the open tasks could be those of a later event than the case row. It is one round trip too.
   // The sealed values come along by primary key; they are opened only if something reads them.
   const found = await db.execute<Row>(
-    sql`SELECT c.*, p.person, p.identification FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.id = ${id}`,
+    sql`SELECT c.*, p.person, p.identification, k.salt AS case_salt,
+          (SELECT coalesce(json_agg(t ORDER BY t.due_at, t.id), '[]'::json)
+             FROM tasks t WHERE t.case_id = c.id AND t.status = 'open') AS open_task_rows,
+          (SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json)
+             FROM (SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used,
+                          at, actor, guardian, purpose
+                     FROM consents WHERE case_id = c.id) s) AS consent_rows
+        FROM cases c JOIN case_personal p ON p.case_id = c.id LEFT JOIN case_keys k ON k.case_id = c.id
+        WHERE c.id = ${id}`,
   );
   const row = found.rows[0];
   if (!row) return undefined;
-  // One after another: on the pool, in parallel, each would hold a connection of its own.
-  const codec = await codecOfCase(db, keyring, id);
-  const openTasks = await db.execute<Row>(
-    sql`SELECT * FROM tasks WHERE case_id = ${id} AND status = 'open' ORDER BY due_at, id`,
-  );
-  const consents = await db.execute<Row>(
-    sql`SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used, at, actor, guardian, purpose
-        FROM consents WHERE case_id = ${id} ORDER BY id`,
-  );
+  const salt = (row.case_salt as Buffer | null) ?? undefined;
+  const codec: PersonalDataCodec = keyring
+    ? new SealingCodec(keyring, { of: (caseId) => (caseId === id ? salt : undefined) })
+    : new PlainCodec();
   return {
     case: toCase(row, codec),
-    openTasks: openTasks.rows.map((r) => toTask(r)),
-    consents: consents.rows.map((r) => toConsent(r, codec)),
+    openTasks: (row.open_task_rows as Row[]).map((r) => toTask(r)),
+    consents: (row.consent_rows as Row[]).map((r) => toConsent(r, codec)),
   };
+}
+
+async function readOpenTasks(db: PgDb | PgTx, caseId: string): Promise<TaskRecord[]> {
+  const rows = await db.execute<Row>(
+    sql`SELECT * FROM tasks WHERE case_id = ${caseId} AND status = 'open' ORDER BY due_at, id`,
+  );
+  return rows.rows.map((r) => toTask(r));
+}
+
+async function readConsents(
+  db: PgDb | PgTx,
+  caseId: string,
+  codec: PersonalDataCodec,
+): Promise<ConsentRow[]> {
+  const rows = await db.execute<Row>(
+    sql`SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used, at, actor, guardian, purpose
+        FROM consents WHERE case_id = ${caseId} ORDER BY id`,
+  );
+  return rows.rows.map((r) => toConsent(r, codec));
+}
+
+/**
+ * The case as an applied event left it, without reading (and opening) it again: only what the
+ * event changed is read back — open tasks when it opened or cancelled some, consents when it
+ * recorded some — and the person stays as `base` held it (an event changes nothing of it).
+ */
+export async function readAfterEvent(
+  tx: PgTx,
+  keyring: Keyring | undefined,
+  commit: EventCommit,
+  revision: number,
+): Promise<CaseAggregate> {
+  const { base, write: w } = commit;
+  const caseId = base.case.id;
+  const openTasks =
+    w.schedule.length > 0 || w.cancelStates.length > 0 ? await readOpenTasks(tx, caseId) : base.openTasks;
+  const consents =
+    w.consents.length > 0
+      ? await readConsents(tx, caseId, await codecOfCase(tx, keyring, caseId))
+      : base.consents;
+  const nextDueAt = openTasks.reduce<string | null>(
+    (min, t) => (min === null || t.dueAt < min ? t.dueAt : min),
+    null,
+  );
+  const record = changedCase(base.case, {
+    revision,
+    stage: w.stage,
+    state: w.state,
+    snapshot: w.snapshot,
+    updatedAt: commit.at,
+    outcome: w.outcome,
+    nextDueAt,
+  });
+  return { case: record, openTasks, consents };
+}
+
+/** Notes given when the case's tasks were completed, opened (for the audited person read). */
+export async function readTaskNotes(
+  db: PgDb | PgTx,
+  keyring: Keyring | undefined,
+  caseId: string,
+): Promise<{ taskId: string; note: string | null }[]> {
+  const rows = await db.execute<{ id: string; note: string }>(
+    sql`SELECT id, note FROM tasks WHERE case_id = ${caseId} AND note IS NOT NULL ORDER BY id`,
+  );
+  if (rows.rows.length === 0) return [];
+  const codec = await codecOfCase(db, keyring, caseId);
+  return rows.rows.map((r) => ({
+    taskId: r.id,
+    note: decodeText(codec, aad.taskNote(caseId, r.id), r.note),
+  }));
 }
 
 /** Every accepted event of the case, in order, personal fields opened. */

@@ -1,13 +1,15 @@
 /**
- * Every area's PostgreSQL repository, bound to one handle: the pool (reads outside a transaction)
- * or one transaction (what `transaction` gives its work). Each area adds its repository here and to
- * `Repositories`.
+ * Every area's PostgreSQL repository, bound to one handle: the pool (reads outside a transaction;
+ * writes are refused) or one transaction (what `transaction` gives its work). Each area adds its
+ * repository here and to `Repositories`.
  */
 import type { Keyring } from "../../crypto/keyring.ts";
 import type { Repositories } from "../storage.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
+import { PostgresCaseRepository } from "./case-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
+import { PostgresDirectoryRepository } from "./directory-repository.ts";
 import { PostgresGrantRepository } from "./grant-repository.ts";
 import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { PgDb, PgTx } from "./open.ts";
@@ -23,16 +25,12 @@ export interface PostgresRepositoryDependencies {
   auditKey?: Buffer | undefined;
 }
 
-/** The areas done so far; the class implements `Repositories` once every area has its repository. */
-type Implemented = Pick<
-  Repositories,
-  "delivery" | "tasks" | "stats" | "loginThrottle" | "audit" | "caseAccess" | "grants" | "retention"
->;
-
-export class PostgresRepositories implements Implemented {
+export class PostgresRepositories implements Repositories {
+  readonly cases: PostgresCaseRepository;
   readonly delivery: PostgresDeliveryRepository;
   readonly tasks: PostgresTaskRepository;
   readonly stats: PostgresStatsRepository;
+  readonly directory: PostgresDirectoryRepository;
   readonly loginThrottle: PostgresLoginThrottleRepository;
   readonly audit: PostgresAuditRepository;
   readonly caseAccess: PostgresCaseAccessRepository;
@@ -40,9 +38,11 @@ export class PostgresRepositories implements Implemented {
   readonly retention: PostgresRetentionRepository;
 
   constructor(db: PgDb | PgTx, inTransaction: boolean, dependencies: PostgresRepositoryDependencies) {
+    this.cases = new PostgresCaseRepository(db, inTransaction, dependencies.keyring);
     this.delivery = new PostgresDeliveryRepository(db, inTransaction);
     this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
     this.stats = new PostgresStatsRepository(db);
+    this.directory = new PostgresDirectoryRepository(db, inTransaction);
     this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
     this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
     this.caseAccess = new PostgresCaseAccessRepository(db);

@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL store: a connection pool shared by every request. Reads outside a transaction run
- * on the pool (each sees what is committed when it runs); `transaction` runs its work in one
- * PostgreSQL transaction (READ COMMITTED, retried whole when PostgreSQL aborts it for a deadlock),
- * which commits, durably, before the promise resolves, or not at all.
+ * on the pool (each sees what is committed when it runs); `transaction` hands its work to the group
+ * commit (`group-commit.ts`): the writes that arrive together commit in one PostgreSQL transaction,
+ * each in its own savepoint, durably before their promises resolve, or not at all.
  *
  * Failures leave as the rest of the server knows them (`storeFailure`): a database that cannot be
  * reached is `StoreUnavailable` (503, retry), any other driver error `QueryFailed`; neither carries
@@ -15,6 +15,7 @@ import type { Keyring } from "../../crypto/keyring.ts";
 import type { RotationReport, StoreHealth } from "../case-store.ts";
 import type { PathwayVersionRecord } from "../records.ts";
 import type { Repositories, Storage } from "../storage.ts";
+import { PgGroupCommit } from "./group-commit.ts";
 import { keysInUse, rotateRecords } from "./key-rotation.ts";
 import type { PgDb } from "./open.ts";
 import { getPathwayVersion, listPathwayVersions, upsertPathwayVersions } from "./pathway-versions.ts";
@@ -22,35 +23,14 @@ import { PostgresRepositories, type PostgresRepositoryDependencies } from "./pos
 import { isConnectionFailure, safeSummary, storeFailure } from "./query-failures.ts";
 import { inTransaction } from "./transactions.ts";
 
-/**
- * A repository PostgreSQL does not have yet: every call says so. Until every area has its
- * PostgreSQL repository, the missing ones fail at their first use rather than at start.
- */
-function missingArea(area: string): never {
-  return new Proxy(
-    {},
-    {
-      get(_target, property) {
-        if (property === "then") return undefined;
-        throw new Error(`the PostgreSQL store has no ${area} repository yet (${String(property)})`);
-      },
-    },
-  ) as never;
-}
-
-function everyArea(repositories: PostgresRepositories): Repositories {
-  return Object.assign(
-    { cases: missingArea("cases"), directory: missingArea("directory") },
-    repositories,
-  ) as unknown as Repositories;
-}
-
 export class PostgresStorage implements Storage {
   readonly dialect = "postgres" as const;
   private readonly reads: Repositories;
   /** Transactions and reads under way: `close` waits for them before it ends the pool. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
+  /** Writes of this process that arrive together commit in one transaction (`group-commit.ts`). */
+  private readonly writes: PgGroupCommit;
 
   /**
    * @param where host, port and database name (no credentials): what `health` names.
@@ -61,7 +41,8 @@ export class PostgresStorage implements Storage {
     private readonly dependencies: PostgresRepositoryDependencies,
     private readonly where: string,
   ) {
-    const all = everyArea(new PostgresRepositories(db, false, dependencies));
+    this.writes = new PgGroupCommit(db);
+    const all = new PostgresRepositories(db, false, dependencies);
     this.reads = Object.fromEntries(
       Object.entries(all).map(([area, repository]) => [area, this.guarded(repository as object)]),
     ) as unknown as Repositories;
@@ -100,12 +81,10 @@ export class PostgresStorage implements Storage {
   }
 
   transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
-    // Inside, the repositories' errors stay the driver's own: `inTransaction` needs their SQLSTATE
-    // to retry a deadlock. They are turned into store failures once, when the transaction is over.
+    // Inside, the repositories' errors stay the driver's own: the group commit needs their SQLSTATE
+    // to tell a lost connection or a deadlock. They become store failures once the batch is over.
     return this.track(
-      inTransaction(this.db, async (tx) =>
-        work(everyArea(new PostgresRepositories(tx, true, this.dependencies))),
-      ),
+      this.writes.run(async (tx) => work(new PostgresRepositories(tx, true, this.dependencies))),
     );
   }
 
@@ -195,12 +174,15 @@ export class PostgresStorage implements Storage {
   }
 
   resealAll(keyring: Keyring): Promise<RotationReport> {
-    return this.track(inTransaction(this.db, (tx) => rotateRecords(tx, keyring)));
+    // One write of the group commit, as on SQLite: behind the audit chain's lock, so the rotation and
+    // the writes of every instance follow one another; every value moves to the new key, or none.
+    return this.track(this.writes.run((tx) => rotateRecords(tx, keyring)));
   }
 
   /** Waits for the transactions and reads under way, then closes every connection. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.writes.drain();
       while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
       await this.pool.end();
     })();

@@ -19,17 +19,22 @@ export class CaseReads {
    * an object per row otherwise, 40 % of a 50-row page's time.
    */
   private readonly summaryStatements: StatementCache;
+  private readonly readOneCase: (id: string) => CaseAggregate | undefined;
 
   constructor(
     sqlite: Database.Database,
     private readonly codec: PersonalDataCodec,
   ) {
     this.reads = prepareCaseReads(sqlite);
+    // The case row, its open tasks and its consents from one snapshot: three statements outside a
+    // transaction could straddle a commit (a task list from after the revision read), and each
+    // would take its own read lock and, after any commit, reload its pages.
+    this.readOneCase = sqlite.transaction((id: string) => readAggregate(this.reads, this.codec, id));
     this.summaryStatements = new StatementCache(sqlite, (statement) => statement.raw());
   }
 
   getCase(id: string): CaseAggregate | undefined {
-    return readAggregate(this.reads, this.codec, id);
+    return this.readOneCase(id);
   }
 
   listCases(filter: CaseFilter): CaseSummaryRecord[] {

@@ -1,0 +1,111 @@
+/**
+ * Group commit on the real PostgreSQL: concurrent writes share transactions, a write that throws
+ * rolls back alone, the chain's lock is held before any write runs, and a lost connection rejects
+ * the whole batch with nothing of it committed.
+ */
+import { inArray, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { PgGroupCommit } from "./group-commit.ts";
+import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
+import { isConnectionFailure } from "./query-failures.ts";
+import { cases } from "./schema/index.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+let database: TestDatabase;
+let store: OpenPostgres;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = openPostgres(database.url, { onConnectionError: () => {} });
+  await migratePostgres(store.pool);
+});
+afterAll(async () => {
+  await store?.pool.end();
+  await database?.drop();
+});
+
+const insertCase = (id: string) => async (tx: PgTx) => {
+  await tx.insert(cases).values({
+    id,
+    country: "GH",
+    pathwayVersion: 1,
+    stage: "s",
+    state: "s",
+    snapshot: "{}",
+    revision: 1,
+    createdAt: "2026-03-02T09:00:00.000Z",
+    updatedAt: "2026-03-02T09:00:00.000Z",
+  });
+  return id;
+};
+
+const stored = async (ids: string[]) =>
+  (await store.db.select({ id: cases.id }).from(cases).where(inArray(cases.id, ids))).map((r) => r.id).sort();
+
+describe("PostgreSQL group commit", () => {
+  it("commits concurrent writes in fewer transactions than writes; a write that throws rolls back alone", async () => {
+    const queue = new PgGroupCommit(store.db);
+    const ids = Array.from({ length: 40 }, (_, i) => `batch-${i}`);
+    const results = await Promise.allSettled(
+      ids.map((id, i) =>
+        queue.run(async (tx) => {
+          await insertCase(id)(tx);
+          if (i === 7) throw new Error("refused after writing");
+          return id;
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(1);
+    expect((results[7] as PromiseRejectedResult).reason).toMatchObject({ message: "refused after writing" });
+    expect(await stored(ids)).toEqual(ids.filter((_, i) => i !== 7).sort());
+    expect(queue.stats.jobs).toBe(40);
+    expect(queue.stats.batches).toBeLessThan(40);
+  });
+
+  it("a write failing in the database (a duplicate key) leaves the batch's other writes committed", async () => {
+    const queue = new PgGroupCommit(store.db);
+    await queue.run(insertCase("dup"));
+    const results = await Promise.allSettled([
+      queue.run(insertCase("after-dup-1")),
+      queue.run(insertCase("dup")),
+      queue.run(insertCase("after-dup-2")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await stored(["after-dup-1", "after-dup-2"])).toEqual(["after-dup-1", "after-dup-2"]);
+  });
+
+  it("holds the audit chain's lock before the first write of a batch runs", async () => {
+    const queue = new PgGroupCommit(store.db);
+    const held = await queue.run(async (tx) => {
+      const rows = await tx.execute(
+        sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+              AND granted AND ((classid::bigint << 32) | objid::bigint) = ${AUDIT_CHAIN_LOCK_KEY}::bigint`,
+      );
+      return (rows.rows[0] as { n: number }).n;
+    });
+    expect(held).toBe(1);
+  });
+
+  it("a lost connection rejects every write of its batch and commits none; the next batch works", async () => {
+    const queue = new PgGroupCommit(store.db);
+    const results = await Promise.allSettled([
+      queue.run(insertCase("lost-1")),
+      queue.run(async (tx) => {
+        await tx.execute(sql`SELECT pg_terminate_backend(pg_backend_pid())`);
+      }),
+      queue.run(insertCase("lost-2")),
+    ]);
+    expect(results.every((r) => r.status === "rejected")).toBe(true);
+    expect(isConnectionFailure((results[0] as PromiseRejectedResult).reason)).toBe(true);
+    expect(await stored(["lost-1", "lost-2"])).toEqual([]);
+    expect(await queue.run(insertCase("after-loss"))).toBe("after-loss");
+  });
+
+  it("drain waits for queued writes, then refuses new ones", async () => {
+    const queue = new PgGroupCommit(store.db);
+    const pending = queue.run(insertCase("drained"));
+    await queue.drain();
+    await expect(pending).resolves.toBe("drained");
+    await expect(queue.run(insertCase("too-late"))).rejects.toThrow(/closed/);
+  });
+});
