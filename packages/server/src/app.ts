@@ -80,6 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     // Our own onRequest hook answers 503 with a problem document while closing.
     return503OnClosing: false,
+    // No limit on a plugin's start: opening a PostgreSQL store waits for another instance's
+    // migration under the migration lock, which may build an index for minutes.
+    pluginTimeout: 0,
     // One log line per request (with method, url and status) instead of Fastify's two.
     logController: new OneLinePerRequest(loggers.access),
   }).withTypeProvider<ZodTypeProvider>();

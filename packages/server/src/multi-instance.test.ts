@@ -170,6 +170,14 @@ describe("three API instances and two workers on one PostgreSQL and one Redis", 
     );
     // Screened at once: their screening task is done before it falls due; only the reminder cases remind.
     for (const [i, c] of burstCases.entries()) {
+      // An adult goes on to reasonable grounds only with their consent to referral recorded.
+      const consent = await call(anyAlive(i), "POST", `/v1/cases/${c.id}/events`, {
+        type: "RECORD_CONSENT",
+        data: { scope: "referral", given: true, method: "written" },
+        expectedRevision: c.revision,
+      });
+      expect(consent?.status).toBe(200);
+      c.revision = consent!.json.revision as number;
       const answer = await call(anyAlive(i), "POST", `/v1/cases/${c.id}/events`, {
         type: "SCREENING_COMPLETED",
         data: { outcome: "trafficking" },
