@@ -69,7 +69,12 @@ export class QueryFailed extends Error {
   /** The SQLSTATE (or errno), when the driver gave one. */
   readonly sqlState: string | null;
   constructor(summary: { code: string | null; message: string }) {
-    super(`a database query failed (${summary.code ?? "no SQLSTATE"}): ${summary.message}`);
+    // A data exception (class 22) quotes the value it refused (`invalid input syntax for type
+    // integer: "…"`): that value is a parameter, so its quotes are emptied.
+    const message = summary.code?.startsWith("22")
+      ? summary.message.replace(/"[^"]*"/g, '"…"')
+      : summary.message;
+    super(`a database query failed (${summary.code ?? "no SQLSTATE"}): ${message}`);
     this.sqlState = summary.code;
   }
 }
