@@ -23,7 +23,6 @@ const SQLITE_ONLY: Record<string, string> = {
   "src/crypto/at-rest.test.ts": "reads the raw SQLite file and WAL bytes to prove values are sealed",
   "src/retention/erasure.test.ts": "reads the SQLite WAL and file after erasure (secure_delete, checkpoint)",
   "src/retention/apply.test.ts": "builds its store on a raw SQLite connection (SqliteCaseStore)",
-  "src/delivery/notices.test.ts": "counts notices with a raw SQLite query (store.sqlite)",
   "src/calendars/add-holiday.test.ts": "reads the SQLite file the CLI wrote, with a raw connection",
   "src/cli/access.test.ts": "edits and reads the SQLite file the CLI wrote, with a raw connection",
 };

@@ -98,3 +98,11 @@ export function dumpAll(file: string): Promise<string> {
     consents: "SELECT * FROM consents ORDER BY id",
   });
 }
+
+/** How many rows `table` holds, read through a separate connection (either database). */
+export async function countRows(file: string, table: string): Promise<number> {
+  const { n } = JSON.parse(await rows(file, { n: `SELECT count(*) AS n FROM ${table}` })) as {
+    n: { n: number | string }[];
+  };
+  return Number(n[0]?.n);
+}
