@@ -105,7 +105,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(actorPlugin);
-  await app.register(securityPlugin);
+  const deliveryConfig = options.delivery?.config;
+  await app.register(securityPlugin, {
+    redisUrl: deliveryConfig?.REDIS_URL,
+    ...(deliveryConfig?.DELIVERY_QUEUE_PREFIX && { keyPrefix: deliveryConfig.DELIVERY_QUEUE_PREFIX }),
+  });
   // Before every route plugin: it decides per route, when the route is added.
   await app.register(compressionPlugin, {
     ...(options.compressionThreshold !== undefined && { threshold: options.compressionThreshold }),
