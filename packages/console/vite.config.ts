@@ -2,6 +2,8 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { compression } from "vite-plugin-compression2";
 import { VitePWA } from "vite-plugin-pwa";
+import { htmlMessages } from "./build/html-messages.ts";
+import { preloadMain } from "./build/preload-main.ts";
 
 /** Paths the server answers itself: a navigation there must reach the network, never the shell. */
 const SERVER_PATHS = [/^\/v1\//, /^\/docs/, /^\/openapi\.json/, /^\/health/];
@@ -11,6 +13,8 @@ const SERVER_PATHS = [/^\/v1\//, /^\/docs/, /^\/openapi\.json/, /^\/health/];
 export default defineConfig({
   plugins: [
     react(),
+    htmlMessages(),
+    preloadMain(),
     // Brotli and gzip copies next to each file: the server sends them as they are (no compression
     // work per request), and slow field networks get a third of the bytes.
     compression({ algorithms: ["brotliCompress", "gzip"], threshold: 1024 }),

@@ -28,7 +28,7 @@ export interface TestServer {
 export async function startServer(options: { idleMinutes?: number } = {}): Promise<TestServer> {
   const dir = tempDir();
   const app = await buildApp({
-    databaseFile: join(dir, "console.db"),
+    databaseUrl: join(dir, "console.db"),
     pathwayDirs: [PATHWAYS_DIR],
     logger: { level: "warn" },
     protections: true,

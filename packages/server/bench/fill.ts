@@ -19,7 +19,7 @@ export async function fillStore(
   log: (line: string) => void = () => {},
 ): Promise<void> {
   const templateFile = `${file}.template`;
-  await seedDemo({ databaseFile: templateFile, cases: 240 });
+  await seedDemo({ databaseUrl: templateFile, cases: 240 });
   copyFileSync(templateFile, file);
   const db = new Database(file);
   db.pragma("journal_mode = WAL");

@@ -419,3 +419,28 @@ export function accessLogTimes(child: ChildProcess): { take(prefix: string): num
     },
   };
 }
+
+/** Opens `count` cases of the test pathway (ZZ) and screens them: each at revision 2, ready for RISK_ASSESSED. */
+export async function openCases(url: string, count: number) {
+  const cases: { id: string; revision: number }[] = [];
+  const person = { givenName: "Bench", familyName: "Person", ageUncertain: true };
+  const identification = { date: "2026-11-02", agency: "police", method: "outreach" };
+  for (let start = 0; start < count; start += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, async () => {
+        const opened = await post(`${url}/v1/cases`, { country: "ZZ", person, identification });
+        if (opened.status !== 201) throw new Error(`open case: ${opened.status} ${opened.text}`);
+        const id = opened.json.id as string;
+        const screened = await post(`${url}/v1/cases/${id}/events`, {
+          type: "SCREENING_COMPLETED",
+          data: { outcome: "trafficking" },
+          expectedRevision: 1,
+        });
+        if (screened.status !== 200) throw new Error(`screen: ${screened.status} ${screened.text}`);
+        return { id, revision: 2 };
+      }),
+    );
+    cases.push(...batch);
+  }
+  return cases;
+}

@@ -25,6 +25,7 @@ import {
   type Figures,
   figures,
   latencyFigures,
+  openCases,
   PACKAGE_DIR,
   pacedInFreshProcess,
   post,
@@ -63,30 +64,6 @@ const ONLY_EVENTS = process.env.BENCH_ONLY === "events";
  * only the reads rows of docs/performance.md.
  */
 const ONLY_READS = process.env.BENCH_ONLY === "reads";
-
-async function openCases(url: string, count: number) {
-  const cases: { id: string; revision: number }[] = [];
-  const person = { givenName: "Bench", familyName: "Person", ageUncertain: true };
-  const identification = { date: "2026-11-02", agency: "police", method: "outreach" };
-  for (let start = 0; start < count; start += 50) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(50, count - start) }, async () => {
-        const opened = await post(`${url}/v1/cases`, { country: "ZZ", person, identification });
-        if (opened.status !== 201) throw new Error(`open case: ${opened.status} ${opened.text}`);
-        const id = opened.json.id as string;
-        const screened = await post(`${url}/v1/cases/${id}/events`, {
-          type: "SCREENING_COMPLETED",
-          data: { outcome: "trafficking" },
-          expectedRevision: 1,
-        });
-        if (screened.status !== 200) throw new Error(`screen: ${screened.status} ${screened.text}`);
-        return { id, revision: 2 };
-      }),
-    );
-    cases.push(...batch);
-  }
-  return cases;
-}
 
 async function eventThroughput() {
   log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);

@@ -1,6 +1,7 @@
 /**
  * The plugin tree (fastify/demo style): infrastructure plugins first, then one route plugin per
- * resource. `server.ts` only starts it; tests build it on a temporary SQLite file.
+ * resource. `server.ts` only starts it; tests build it on a temporary SQLite file (or a fresh
+ * PostgreSQL database, `src/testing/build.ts`).
  */
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -30,14 +31,16 @@ import personRoutes from "./routes/person.ts";
 import referralRoutes from "./routes/referrals.ts";
 import aggregateRoutes from "./routes/stats.ts";
 import taskRoutes from "./routes/tasks.ts";
-import { keySettingsFromEnv } from "./storage/sqlite/protect-store.ts";
+import { keySettingsFor } from "./storage/store-keys.ts";
 
 /** Bodies are small JSON documents (a person, an event); anything larger is refused with 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
-  /** Absolute SQLite file. */
-  databaseFile: string;
+  /** The database: a SQLite file (absolute path or `file:` URL) or a `postgres://` URL. */
+  databaseUrl: string;
+  /** PostgreSQL: connections of this process (default 10). */
+  poolSize?: number;
   /** Pathway directories (default: the shipped pathways). */
   pathwayDirs?: string[];
   logger?: LoggerOptions;
@@ -48,7 +51,7 @@ export interface AppOptions {
    * log. Always on; `false` exists only for the benchmark baseline and tests of unrelated behaviour.
    */
   protections?: boolean;
-  /** Data-key settings (default: PASSERELLE_KEY / PASSERELLE_KEY_FILE / `<data dir>/keys.json`). */
+  /** Data-key settings (default: PASSERELLE_KEY / PASSERELLE_KEY_FILE / the database's key file). */
   keys?: KeyringSettings;
   /** How the store's commits become durable (default: fdatasync of the log); tests put a failing disk here. */
   durability?: StorePluginOptions["durability"];
@@ -77,6 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: options.trustProxy ?? false,
     // Our own onRequest hook answers 503 with a problem document while closing.
     return503OnClosing: false,
+    // No limit on a plugin's start: opening a PostgreSQL store waits for another instance's
+    // migration under the migration lock, which may build an index for minutes.
+    pluginTimeout: 0,
     // One log line per request (with method, url and status) instead of Fastify's two.
     logController: new OneLinePerRequest(loggers.access),
   }).withTypeProvider<ZodTypeProvider>();
@@ -99,14 +105,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(actorPlugin);
-  await app.register(securityPlugin);
+  const deliveryConfig = options.delivery?.config;
+  await app.register(securityPlugin, {
+    redisUrl: deliveryConfig?.REDIS_URL,
+    ...(deliveryConfig?.DELIVERY_QUEUE_PREFIX && { keyPrefix: deliveryConfig.DELIVERY_QUEUE_PREFIX }),
+  });
   // Before every route plugin: it decides per route, when the route is added.
   await app.register(compressionPlugin, {
     ...(options.compressionThreshold !== undefined && { threshold: options.compressionThreshold }),
   });
-  const keys = options.keys ?? keySettingsFromEnv(options.databaseFile);
+  const keys = options.keys ?? keySettingsFor(options.databaseUrl);
   await app.register(storePlugin, {
-    databaseFile: options.databaseFile,
+    databaseUrl: options.databaseUrl,
+    ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
     ...(options.pathwayDirs && { pathwayDirs: options.pathwayDirs }),
     keys: protections ? keys : null,
     ...(options.durability && { durability: options.durability }),

@@ -12,9 +12,23 @@ export const Config = z
     HOST: z.string().min(1).default("127.0.0.1").describe("Interface to listen on"),
     DATABASE_URL: z
       .string()
-      .regex(/^file:.+/, { message: "must be a SQLite file URL such as file:./data/passerelle.db" })
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+        message:
+          "must be a SQLite file URL such as file:./data/passerelle.db, or a PostgreSQL URL such as postgres://passerelle@db.internal:5432/passerelle",
+      })
       .default("file:./data/passerelle.db")
-      .describe("SQLite database file, `file:<path>` relative to the working directory"),
+      .describe(
+        "The database: a SQLite file, `file:<path>` relative to the working directory, or PostgreSQL, `postgres://user@host:port/dbname` (docs/operations.md, PostgreSQL)",
+      ),
+    DATABASE_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(10)
+      .describe(
+        "PostgreSQL only: connections this process holds at most; every instance and worker counts against the server's max_connections",
+      ),
     TRUST_PROXY: z
       .string()
       .regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, {
@@ -89,7 +103,25 @@ export function invocationDir(): string {
   return process.env.INIT_CWD ?? process.cwd();
 }
 
-/** The absolute database file of a `file:` URL, with its directory created. */
+/**
+ * The database a URL names, as the store opens it: a PostgreSQL URL as given; a SQLite `file:` URL
+ * as its absolute file (relative to where the command was run), its directory created.
+ */
+export function storeUrl(url: string, cwd: string = invocationDir()): string {
+  return /^postgres(ql)?:\/\//.test(url) ? url : databaseFile(url, cwd);
+}
+
+/**
+ * How a database is named in output and logs: a SQLite file as its path; PostgreSQL as host, port
+ * and database name, never its user or password.
+ */
+export function databaseLabel(url: string): string {
+  if (!/^postgres(ql)?:\/\//.test(url)) return url;
+  const parsed = new URL(url);
+  return `${parsed.hostname || "localhost"}:${parsed.port || "5432"}${parsed.pathname}`;
+}
+
+/** The absolute database file of a `file:` URL (SQLite only), with its directory created. */
 export function databaseFile(url: string, cwd: string = invocationDir()): string {
   const file = resolve(cwd, url.replace(/^file:/, ""));
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

@@ -129,7 +129,7 @@ describe("crash", () => {
 
     // Restart on the same file (migrations, pathway check, WAL recovery), then inspect the rows.
     const app = await buildApp({
-      databaseFile: file,
+      databaseUrl: file,
       pathwayDirs: [TEST_PATHWAYS_DIR],
       logger: { level: "silent" },
       keys: { keyFile: join(dirname(file), "keys", "keys.json"), generateIfMissing: false },

@@ -64,7 +64,11 @@ beforeAll(async () => {
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
       const message = JSON.parse(body) as { type: string; task?: { id: string } };
-      received.push({ id: req.headers[DELIVERY_HEADER] as string, type: message.type, taskId: message.task?.id });
+      received.push({
+        id: req.headers[DELIVERY_HEADER] as string,
+        type: message.type,
+        taskId: message.task?.id,
+      });
       res.writeHead(200).end();
     });
   });
@@ -110,7 +114,10 @@ async function call(
   try {
     const res = await fetch(`${api.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && { "content-type": "application/json" }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -158,9 +165,19 @@ const riskEvent = (revision: number, level: number) => ({
 describe("three API instances and two workers on one PostgreSQL and one Redis", () => {
   it("keeps every acknowledged event, one winner per race, one audit chain and every due reminder, through two kills", async () => {
     const reminderCases = await Promise.all(Array.from({ length: REMINDER_CASES }, (_, i) => openCase(i)));
-    const burstCases = await Promise.all(Array.from({ length: BURST_CASES + RACE_CASES }, (_, i) => openCase(i)));
+    const burstCases = await Promise.all(
+      Array.from({ length: BURST_CASES + RACE_CASES }, (_, i) => openCase(i)),
+    );
     // Screened at once: their screening task is done before it falls due; only the reminder cases remind.
     for (const [i, c] of burstCases.entries()) {
+      // An adult goes on to reasonable grounds only with their consent to referral recorded.
+      const consent = await call(anyAlive(i), "POST", `/v1/cases/${c.id}/events`, {
+        type: "RECORD_CONSENT",
+        data: { scope: "referral", given: true, method: "written" },
+        expectedRevision: c.revision,
+      });
+      expect(consent?.status).toBe(200);
+      c.revision = consent!.json.revision as number;
       const answer = await call(anyAlive(i), "POST", `/v1/cases/${c.id}/events`, {
         type: "SCREENING_COMPLETED",
         data: { outcome: "trafficking" },
@@ -197,8 +214,7 @@ describe("three API instances and two workers on one PostgreSQL and one Redis", 
         const answers = await Promise.all(
           pair.map((api) => call(api, "POST", `/v1/cases/${c.id}/events`, riskEvent(c.revision, i))),
         );
-        for (const answer of answers)
-          if (answer?.status === 200) ack(c.id, answer.json.revision as number);
+        for (const answer of answers) if (answer?.status === 200) ack(c.id, answer.json.revision as number);
         if (pair[0] !== pair[1] && answers.every((a) => a !== null && a.status !== 503))
           races.push(answers.map((a) => a!.status).sort());
         c.revision = await revisionOf(c.id, i);
@@ -225,7 +241,8 @@ describe("three API instances and two workers on one PostgreSQL and one Redis", 
         "SELECT case_id, seq FROM case_history ORDER BY case_id, seq",
       );
       const history = new Map<string, number[]>();
-      for (const row of rows) history.set(row.case_id, [...(history.get(row.case_id) ?? []), Number(row.seq)]);
+      for (const row of rows)
+        history.set(row.case_id, [...(history.get(row.case_id) ?? []), Number(row.seq)]);
       let ackedEvents = 0;
       for (const [id, revisions] of acked) {
         const seqs = new Set(history.get(id));

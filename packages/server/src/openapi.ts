@@ -14,7 +14,7 @@ export const OPENAPI_FILE = fileURLToPath(new URL("../../../docs/api/openapi.jso
 export async function openApiText(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "passerelle-openapi-"));
   const app = await buildApp({
-    databaseFile: join(dir, "openapi.db"),
+    databaseUrl: join(dir, "openapi.db"),
     logger: { level: "silent" },
   });
   try {

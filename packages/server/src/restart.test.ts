@@ -27,11 +27,11 @@ describe("restart", () => {
       return Promise.all(urls.map(async (url) => (await app.inject({ url })).body));
     };
     const before = await reads(first.app);
-    const rows = dumpAll(first.file);
+    const rows = await dumpAll(first.file);
     await first.close({ keepFile: true });
 
     const second = await build({ file: first.file, dir: first.dir });
-    expect(dumpAll(second.file)).toBe(rows);
+    expect(await dumpAll(second.file)).toBe(rows);
     expect(await reads(second.app)).toEqual(before);
     const next = await sendEvent(second.app, ids[1]!, "RISK_ASSESSED", 3, { riskLevel: 2 });
     expect(next.json().revision).toBe(4);
@@ -73,7 +73,7 @@ describe("pinning and immutability", () => {
     );
     const file = join(dir, "p.db");
     const app = await buildApp({
-      databaseFile: file,
+      databaseUrl: file,
       pathwayDirs: [pathways],
       logger: { level: "silent" },
       protections: false,
@@ -86,7 +86,7 @@ describe("pinning and immutability", () => {
     );
     await expect(
       buildApp({
-        databaseFile: file,
+        databaseUrl: file,
         pathwayDirs: [pathways],
         logger: { level: "silent" },
         protections: false,
@@ -108,7 +108,7 @@ describe("pinning and immutability", () => {
     writeFileSync(join(pathways, "ZZ", "1.yaml"), v1);
     const file = join(dir, "p.db");
     const app = await buildApp({
-      databaseFile: file,
+      databaseUrl: file,
       pathwayDirs: [pathways],
       logger: { level: "silent" },
       protections: false,
@@ -117,7 +117,7 @@ describe("pinning and immutability", () => {
     await app.close();
     writeFileSync(join(pathways, "ZZ", "2.yaml"), v1.replace(/^version: 1$/m, "version: 2"));
     const app2 = await buildApp({
-      databaseFile: file,
+      databaseUrl: file,
       pathwayDirs: [pathways],
       logger: { level: "silent" },
       protections: false,

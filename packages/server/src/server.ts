@@ -4,7 +4,7 @@
  */
 import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.ts";
-import { databaseFile, loadConfig } from "./config.ts";
+import { loadConfig, storeUrl } from "./config.ts";
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -17,7 +17,8 @@ async function main() {
   const extra = process.env.PASSERELLE_EXTRA_PATHWAYS;
   const { PATHWAYS_DIR } = await import("@passerelle/definitions");
   const app = await buildApp({
-    databaseFile: databaseFile(config.DATABASE_URL),
+    databaseUrl: storeUrl(config.DATABASE_URL),
+    poolSize: config.DATABASE_POOL_SIZE,
     ...(extra && { pathwayDirs: [PATHWAYS_DIR, ...extra.split(":")] }),
     logger: { level: config.LOG_LEVEL },
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),

@@ -5,7 +5,8 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { api, post, setToken, whenUnauthorized } from "./api.ts";
-import { forgetPrefetched, prefetchHome } from "./home-lists.ts";
+import { forgetPrefetched } from "./home-lists.ts";
+import { requestSignIn } from "./sign-in.ts";
 import type { User } from "./types.ts";
 
 export type EndReason = "signedOut" | "idle" | "expired";
@@ -15,6 +16,8 @@ interface SessionValue {
   ended: EndReason | null;
   idleMinutes: number;
   signIn(login: string, password: string): Promise<void>;
+  /** Completes a sign-in already sent (by the page's own form, before React started). */
+  finishSignIn(answer: Promise<User>): Promise<void>;
   signOut(reason?: EndReason): Promise<void>;
 }
 
@@ -48,14 +51,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     window.location.hash = "#/";
   }, []);
 
-  const signIn = useCallback(async (login: string, password: string) => {
-    const answer = await post<{ token: string; user: User }>("/v1/auth/login", { login, password });
-    setToken(answer.token);
-    // Before the home renders: its lists are then already on their way.
-    prefetchHome(answer.user);
-    setUser(answer.user);
+  const finishSignIn = useCallback(async (answer: Promise<User>) => {
+    setUser(await answer);
     setEnded(null);
   }, []);
+
+  const signIn = useCallback(
+    (login: string, password: string) => finishSignIn(requestSignIn(login, password)),
+    [finishSignIn],
+  );
 
   useEffect(() => {
     whenUnauthorized(() => void signOut("expired"));
@@ -77,7 +81,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [user, idleMinutes, signOut]);
 
   return (
-    <SessionContext.Provider value={{ user, ended, idleMinutes, signIn, signOut }}>
+    <SessionContext.Provider value={{ user, ended, idleMinutes, signIn, finishSignIn, signOut }}>
       {children}
     </SessionContext.Provider>
   );

@@ -5,12 +5,13 @@
  */
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import { buildApp } from "../../src/app.ts";
-import { databaseFile, loadConfig } from "../../src/config.ts";
+import { loadConfig, storeUrl } from "../../src/config.ts";
 
 const config = loadConfig();
 const extra = process.env.PASSERELLE_EXTRA_PATHWAYS;
 const app = await buildApp({
-  databaseFile: databaseFile(config.DATABASE_URL),
+  databaseUrl: storeUrl(config.DATABASE_URL),
+  poolSize: config.DATABASE_POOL_SIZE,
   ...(extra && { pathwayDirs: [PATHWAYS_DIR, ...extra.split(":")] }),
   logger: { level: config.LOG_LEVEL },
   delivery: { config },

@@ -26,15 +26,15 @@ const draft = (targetId: string): AuditDraft => ({
   details: { route: "/v1/cases/:id" },
 });
 
-function storage(): Storage {
-  const store = openStorage(join(tempDir(), "trail.db"), { protections: false });
+async function storage(): Promise<Storage> {
+  const store = await openStorage(join(tempDir(), "trail.db"), { protections: false });
   opened.push(store);
   return store;
 }
 
 describe("the audit trail over the repositories", () => {
   it("appends made at once, in transactions batched together or failing, make one unbroken chain", async () => {
-    const store = storage();
+    const store = await storage();
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, (_, i) =>
         store.transaction(async (tx) => {
@@ -53,13 +53,13 @@ describe("the audit trail over the repositories", () => {
   });
 
   it("refuses an append outside a transaction (the head it links to could move)", async () => {
-    const store = storage();
+    const store = await storage();
     await expect(appendAudit(store.audit, draft("case_1"))).rejects.toThrow(/inside a write transaction/);
     expect((await auditHead(store.audit)).seq).toBe(0);
   });
 
   it("a checkpoint known from outside that the log no longer reaches is reported", async () => {
-    const store = storage();
+    const store = await storage();
     await store.transaction((tx) => appendAudit(tx.audit, draft("case_1")));
     const head = await auditHead(store.audit);
     expect(await verifyAudit(store.audit, { knownHeads: [head] })).toMatchObject({ ok: true });

@@ -12,15 +12,15 @@ afterEach(async () => {
   for (const storage of opened.splice(0)) await storage.close();
 });
 
-function storage(): Storage {
-  const s = openStorage(join(tempDir(), "dir.db"), { protections: false });
+async function storage(): Promise<Storage> {
+  const s = await openStorage(join(tempDir(), "dir.db"), { protections: false });
   opened.push(s);
   return s;
 }
 
 describe("directory", () => {
   it("authenticates a token to its user, agency and role; stores only the hash", async () => {
-    const store = storage();
+    const store = await storage();
     const { user, token, record } = await store.transaction(async (tx) => {
       const agency = await createAgency(tx.directory, {
         country: "GH",
@@ -46,7 +46,7 @@ describe("directory", () => {
   });
 
   it("refuses unknown, expired, revoked tokens and tokens of disabled users", async () => {
-    const store = storage();
+    const store = await storage();
     const now = new Date("2026-01-01T00:00:00Z");
     const user = await store.transaction(async (tx) => {
       const agency = await createAgency(tx.directory, {
@@ -82,7 +82,7 @@ describe("directory", () => {
   });
 
   it("a revocation reaches a cached token once the authenticator forgets, and within the cache time anyway", async () => {
-    const store = storage();
+    const store = await storage();
     const { token, record } = await store.transaction(async (tx) => {
       const agency = await createAgency(tx.directory, {
         country: "GH",
@@ -112,7 +112,7 @@ describe("directory", () => {
   });
 
   it("refuses duplicate logins and users of unknown agencies", async () => {
-    const store = storage();
+    const store = await storage();
     const agency = await store.transaction((tx) =>
       createAgency(tx.directory, { country: "NG", code: "naptip", name: "NAPTIP", kind: "government" }),
     );

@@ -9,7 +9,7 @@ import { buildProtected, type ProtectedApp } from "./testing.ts";
 
 describe("login throttle", () => {
   it("locks after the free failures, doubling to a cap; attempts while locked do not extend it", async () => {
-    const store = openStorage(join(tempDir(), "throttle.db"), { protections: false });
+    const store = await openStorage(join(tempDir(), "throttle.db"), { protections: false });
     const failed = (at: Date) => store.transaction((tx) => loginFailed(tx.loginThrottle, "u1", at));
     const gate = (at: Date) => loginGate(store.loginThrottle, "u1", "10.0.0.9", at);
     let now = new Date("2026-12-01T08:00:00Z");

@@ -49,11 +49,11 @@ export async function provisionInDirectory(directory: DirectoryRepository, input
 }
 
 /**
- * Provision in a database file (migrations applied), then close it. Directory rows hold nothing
+ * Provision in a database (a SQLite file or a PostgreSQL URL; migrations applied), then close it. Directory rows hold nothing
  * sealed and no audit entry is written, so the keyring is not needed.
  */
-export async function provisionUser(databaseFile: string, input: ProvisionInput) {
-  const storage = openStorage(databaseFile, { protections: false });
+export async function provisionUser(databaseUrl: string, input: ProvisionInput) {
+  const storage = await openStorage(databaseUrl, { protections: false, poolSize: 2 });
   try {
     return await storage.transaction((tx) => provisionInDirectory(tx.directory, input));
   } finally {

@@ -59,7 +59,7 @@ const DECISION = {
 describe("GUARD_FAILED on a shipped pathway", () => {
   it("answers per branch, in positive words, marking what does not hold; nothing is stored", async () => {
     const at = await atReasonableGrounds();
-    const before = dumpCase(t.file, at.id);
+    const before = await dumpCase(t.file, at.id);
     const res = await sendEvent(t.app, at.id, "REASONABLE_GROUNDS_DECIDED", at.revision, DECISION);
     expect(res.statusCode).toBe(422);
     const problem = res.json();
@@ -75,7 +75,7 @@ describe("GUARD_FAILED on a shipped pathway", () => {
     expect(problem.detail).toContain(shelter.text);
     expect(problem.detail).not.toMatch(/none of|not a minor|not given/);
     expect(problem.failedConditions).toContain("consent to assistance must be recorded");
-    expect(dumpCase(t.file, at.id)).toBe(before);
+    expect(await dumpCase(t.file, at.id)).toBe(before);
 
     // docs/errors.md shows this very refusal: its example must stay what the server answers.
     const example = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(ERRORS_DOC)![1]!);

@@ -73,7 +73,7 @@ describe("passerelle users / tokens / audit / keys / retention", { timeout: 120_
     const tokenId = /token (tok_\w+)/.exec(issued.stderr)?.[1];
     expect(tokenId).toBeDefined();
 
-    const storage = openStorage(file, { protections: false });
+    const storage = await openStorage(file, { protections: false });
     const authenticator = new Authenticator(storage.directory);
     expect(await authenticator.authenticate(adminToken)).toMatchObject({
       ok: true,

@@ -1,5 +1,5 @@
 /** The database a CLI command works on: `--database-url`, else DATABASE_URL, else the default file. */
-import { databaseFile, loadConfig } from "../config.ts";
+import { loadConfig, storeUrl } from "../config.ts";
 import { openStorage } from "../storage/open-storage.ts";
 import type { Storage } from "../storage/storage.ts";
 
@@ -10,16 +10,17 @@ export interface DatabaseOption {
 }
 
 export const DATABASE_URL_FLAGS = "--database-url <url>";
-export const DATABASE_URL_HELP = "SQLite file URL (default: DATABASE_URL, or file:./data/passerelle.db)";
+export const DATABASE_URL_HELP =
+  "SQLite file URL (file:<path>) or PostgreSQL URL (postgres://user@host:port/dbname) (default: DATABASE_URL, or file:./data/passerelle.db)";
 
-/** The database URL of a command: `--database-url`, else DATABASE_URL, else the default file. */
+/**
+ * The database of a command: `--database-url`, else DATABASE_URL, else the default file; a SQLite
+ * file as its absolute path (relative to where the command was run), PostgreSQL as given.
+ */
 export function cliDatabaseUrl(opts: DatabaseOption): string {
-  return loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) })
-    .DATABASE_URL;
-}
-
-export function cliDatabaseFile(opts: DatabaseOption): string {
-  return databaseFile(cliDatabaseUrl(opts));
+  return storeUrl(
+    loadConfig({ ...process.env, ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }) }).DATABASE_URL,
+  );
 }
 
 /** Open the storage (migrations applied, protections on) for a command, and close it afterwards. */
@@ -27,7 +28,8 @@ export async function withStorage<T>(
   opts: DatabaseOption,
   fn: (storage: Storage) => T | Promise<T>,
 ): Promise<T> {
-  const storage = openStorage(cliDatabaseUrl(opts));
+  // A command runs one thing at a time: two connections (a read beside a transaction) are enough.
+  const storage = await openStorage(cliDatabaseUrl(opts), { poolSize: 2, applicationName: "passerelle-cli" });
   try {
     return await fn(storage);
   } finally {

@@ -7,10 +7,10 @@ import type { Command } from "commander";
 import { appendAudit } from "../audit/audit-trail.ts";
 import { generateDataKey } from "../crypto/data-key.ts";
 import { addKeyToFile, loadKeyring, pruneKeyFile } from "../crypto/keyring.ts";
-import { keySettingsFromEnv } from "../storage/sqlite/protect-store.ts";
+import { keySettingsFor } from "../storage/store-keys.ts";
 import {
   CLI_ACTOR,
-  cliDatabaseFile,
+  cliDatabaseUrl,
   DATABASE_URL_FLAGS,
   DATABASE_URL_HELP,
   type DatabaseOption,
@@ -34,7 +34,7 @@ export function registerKeysCommands(program: Command): void {
     .action(async (opts: DatabaseOption) => {
       // Opening the storage creates the key file of a fresh store, as the server would.
       await withStorage(opts, async (storage) => {
-        const settings = keySettingsFromEnv(cliDatabaseFile(opts));
+        const settings = keySettingsFor(cliDatabaseUrl(opts));
         const { keyring } = loadKeyring(settings);
         const inUse = await storage.keysInUse();
         process.stdout.write(
@@ -56,7 +56,7 @@ export function registerKeysCommands(program: Command): void {
     .action(async (opts: DatabaseOption & { prune?: boolean }) => {
       // Opening the storage makes sure a key file exists (fresh server) before a key is added to it.
       await withStorage(opts, async (storage) => {
-        const settings = keySettingsFromEnv(cliDatabaseFile(opts));
+        const settings = keySettingsFor(cliDatabaseUrl(opts));
         const keyring = settings.envKey
           ? loadKeyring(settings).keyring
           : addKeyToFile(settings.keyFile).keyring;

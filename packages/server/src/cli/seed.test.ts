@@ -13,7 +13,7 @@ describe("seed --demo", () => {
     let n = 0;
     // Deterministic "random": cycles through choices.
     const random = () => ((n++ * 7919) % 1000) / 1000;
-    const result = await seedDemo({ databaseFile: file, cases: 21, random });
+    const result = await seedDemo({ databaseUrl: file, cases: 21, random });
     expect(result.cases).toBe(21);
     expect(Object.keys(result.byCountry).length).toBeGreaterThanOrEqual(5);
     expect(Object.keys(result.byStage).length).toBeGreaterThan(1);

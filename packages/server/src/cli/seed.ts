@@ -12,10 +12,11 @@ import type { Command } from "commander";
 import { parse } from "yaml";
 import { CaseService } from "../cases/case-service.ts";
 import type { Identification, Person } from "../cases/person.ts";
-import { databaseFile, loadConfig } from "../config.ts";
+import { databaseLabel, loadConfig, storeUrl } from "../config.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { PathwayRegistry } from "../pathways/pathway-registry.ts";
 import { openStorage } from "../storage/open-storage.ts";
+import { DATABASE_URL_FLAGS, DATABASE_URL_HELP } from "./database-option.ts";
 
 /** Made-up names only: never real people. */
 const GIVEN_NAMES = [
@@ -65,7 +66,8 @@ interface Scenario {
 }
 
 export interface SeedOptions {
-  databaseFile: string;
+  /** A SQLite file or a `postgres://` URL. */
+  databaseUrl: string;
   cases: number;
   /** Deterministic choices for tests; Math.random otherwise. */
   random?: () => number;
@@ -98,7 +100,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const dirs = options.pathwayDirs ?? [PATHWAYS_DIR];
   // Sealed exactly as the server seals them (personal data is encrypted at rest): the server reads these cases back.
-  const store = openStorage(options.databaseFile);
+  const store = await openStorage(options.databaseUrl, { poolSize: 4 });
   const result: SeedResult = { cases: 0, events: 0, byCountry: {}, byStage: {}, agencies: {} };
   try {
     const pathways = await PathwayRegistry.load(store, dirs, new Date());
@@ -192,12 +194,13 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
 /** The CLI as the README runs it: with only Node and npm on the machine (no pnpm installed). */
 const CLI = "npx --yes pnpm@10 passerelle";
 
-export function seedSummary(result: SeedResult, file: string): string {
+/** `database`: where the cases went, as `databaseLabel` names it (no credentials). */
+export function seedSummary(result: SeedResult, database: string): string {
   const owners = Object.entries(result.agencies)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([country, code]) => `${country}:${code}`);
   const lines = [
-    `Seeded ${result.cases} cases (${result.events} events) into ${file}`,
+    `Seeded ${result.cases} cases (${result.events} events) into ${database}`,
     `  by country: ${JSON.stringify(result.byCountry)}`,
     `  by stage:   ${JSON.stringify(result.byStage)}`,
     `Each country's cases belong to one agency (${owners.join(", ")}) and only its staff see them:`,
@@ -228,7 +231,7 @@ export function registerSeedCommand(program: Command): void {
       "seed demo data (the only kind there is; required so that nobody seeds by accident)",
     )
     .option("--cases <n>", "number of cases", (v) => Number.parseInt(v, 10), 100)
-    .option("--database-url <url>", "SQLite file URL (default: DATABASE_URL, or file:./data/passerelle.db)")
+    .option(DATABASE_URL_FLAGS, DATABASE_URL_HELP)
     .action(async (opts: { cases: number; databaseUrl?: string }) => {
       if (!Number.isInteger(opts.cases) || opts.cases < 1)
         throw new Error("--cases must be a positive integer");
@@ -236,8 +239,8 @@ export function registerSeedCommand(program: Command): void {
         ...process.env,
         ...(opts.databaseUrl && { DATABASE_URL: opts.databaseUrl }),
       });
-      const file = databaseFile(config.DATABASE_URL);
-      const result = await seedDemo({ databaseFile: file, cases: opts.cases });
-      process.stdout.write(seedSummary(result, file));
+      const url = storeUrl(config.DATABASE_URL);
+      const result = await seedDemo({ databaseUrl: url, cases: opts.cases });
+      process.stdout.write(seedSummary(result, databaseLabel(url)));
     });
 }

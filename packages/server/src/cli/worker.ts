@@ -6,16 +6,17 @@
  */
 import closeWithGrace from "close-with-grace";
 import type { Command } from "commander";
-import { databaseFile, loadConfig } from "../config.ts";
+import { loadConfig, storeUrl } from "../config.ts";
 import { startDelivery } from "../delivery/runtime.ts";
 import { createLogger } from "../logger.ts";
-import { openDatabase } from "../storage/sqlite/open.ts";
-import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
+import { openStorage } from "../storage/open-storage.ts";
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command("worker")
-    .description("Deliver reminders and escalations from the BullMQ queue (needs REDIS_URL)")
+    .description(
+      "Deliver reminders and escalations from the BullMQ queue (needs REDIS_URL; the database from DATABASE_URL, SQLite or PostgreSQL)",
+    )
     .action(async () => {
       const config = loadConfig();
       if (!config.REDIS_URL) {
@@ -26,9 +27,13 @@ export function registerWorkerCommand(program: Command): void {
         return;
       }
       const logger = createLogger({ level: config.LOG_LEVEL });
-      const { sqlite } = openDatabase(databaseFile(config.DATABASE_URL));
       // Delivery reads no personal data: the store needs no keys here.
-      const storage = new SqliteCaseStore(sqlite);
+      const storage = await openStorage(storeUrl(config.DATABASE_URL), {
+        protections: false,
+        poolSize: config.DATABASE_POOL_SIZE,
+        applicationName: "passerelle-worker",
+        log: logger,
+      });
       const runtime = await startDelivery({ role: "worker", config, storage, logger });
       logger.info("reminder worker started");
       closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {

@@ -191,10 +191,17 @@ export function loadKeyring(settings: KeyringSettings): { keyring: Keyring; sour
  * directory (a backup, a disk image) does not carry the key that opens it.
  */
 export function defaultKeyFile(databaseFile: string, env: NodeJS.ProcessEnv = process.env): string {
-  const config = env.XDG_CONFIG_HOME || join(homedir(), ".config");
   const path = resolve(databaseFile);
-  const name = basename(path).replace(/\.[^.]*$/, "");
-  return join(config, "passerelle", "keys", `${name}-${hash("sha256", path, "hex").slice(0, 12)}.json`);
+  return defaultKeyFileNamed(basename(path).replace(/\.[^.]*$/, ""), path, env);
+}
+
+/**
+ * A key file in the user's configuration directory, `<name>-<hash of identity>.json`: `identity`
+ * tells apart two databases of the same name (their path, or their server).
+ */
+export function defaultKeyFileNamed(name: string, identity: string, env: NodeJS.ProcessEnv = process.env) {
+  const config = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(config, "passerelle", "keys", `${name}-${hash("sha256", identity, "hex").slice(0, 12)}.json`);
 }
 
 /** Where key files were kept before: beside the database. Still read, with a warning to move it. */

@@ -41,7 +41,7 @@ describe("API with Redis down", () => {
     });
     const clock = new ManualClock(new Date());
     const app: FastifyInstance = await buildApp({
-      databaseFile: join(dir, "test.db"),
+      databaseUrl: join(dir, "test.db"),
       pathwayDirs: [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
       logger: { level: "silent" },
       protections: false,

@@ -1,12 +1,11 @@
 /**
  * "Responsible roles are told": a state naming `responsible` roles sends each of them a notice when
  * a case enters it, through the reminder channels, recorded per channel like reminders — on a real
- * pathway, a real SQLite file and the real write path, with time moved by a manual clock.
+ * pathway, a real store (SQLite, or PostgreSQL in the `server-postgres` project) and the real write path, with time moved by a manual clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import { build, type TestApp } from "../testing/build.ts";
-import { ADULT, IDENTIFICATION } from "../testing/fixtures.ts";
+import { ADULT, countRows, IDENTIFICATION } from "../testing/fixtures.ts";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";
 import { MemoryChannel } from "./channels/memory.ts";
 import { ManualClock } from "./clock.ts";
@@ -39,7 +38,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 function scheduler(channels: Channel[]) {
-  const store = t.app.store as SqliteCaseStore;
+  const store = t.app.store;
   const options = { channels, clock, maxAttempts: 3, baseBackoffMs: 60_000 };
   return new InProcessScheduler({
     storage: store,
@@ -126,7 +125,6 @@ describe("notices to the responsible roles of a state", () => {
       payload: { type: "SCREENING_COMPLETED", expectedRevision: 1, data: { outcome: "trafficking" } },
     });
     expect(refused.statusCode).toBe(422);
-    const store = t.app.store as SqliteCaseStore;
-    expect(store.sqlite.prepare("select count(*) from notices").pluck().get()).toBe(1);
+    expect(await countRows(t.file, "notices")).toBe(1);
   });
 });

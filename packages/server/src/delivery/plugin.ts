@@ -1,12 +1,12 @@
 /**
  * Delivery inside the API process: task actions for the routes, and (when configured) the outbox
- * relay and sweep (REDIS_URL set) or the in-process scheduler (no Redis). It shares the store's
- * SQLite connection and single writer. Closing the app stops delivery before the store closes.
+ * relay and sweep (REDIS_URL set) or the in-process scheduler (no Redis). It shares the app's
+ * store (its transactions, whichever database runs). Closing the app stops delivery before the
+ * store closes.
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Logger } from "pino";
-import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
 import type { Channel } from "./channels/channel.ts";
 import type { Clock } from "./clock.ts";
 import { type DeliveryConfig, type DeliveryRuntime, startDelivery } from "./runtime.ts";
@@ -29,7 +29,6 @@ export interface DeliveryPluginOptions {
 
 async function deliveryPlugin(app: FastifyInstance, options: DeliveryPluginOptions) {
   const store = app.store;
-  if (!(store instanceof SqliteCaseStore)) throw new Error("delivery needs the SQLite store");
   app.decorate("taskActions", new TaskActions(store));
   let runtime: DeliveryRuntime | null = null;
   if (options.config) {

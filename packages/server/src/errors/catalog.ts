@@ -244,7 +244,7 @@ export const ERROR_CATALOG = {
     status: 503,
     title: "Store not writable",
     description:
-      "`GET /health`: the database file, its write-ahead log or its folder can no longer be written (file mode, an immutable file, a read-only mount), so requests would fail. The detail names the path. Operators: restore write access, or restore the store (docs/operations.md, Restoring the store).",
+      "`GET /health`: the database file, its write-ahead log or its folder can no longer be written (file mode, an immutable file, a read-only mount), or, on PostgreSQL, the database is a read-only standby, so requests would fail. The detail names the path or the database. Operators: restore write access, or restore the store (docs/operations.md, Restoring the store); on PostgreSQL, point DATABASE_URL at the primary.",
   },
   PASSERELLE_STORE_SYNC_FAILED: {
     status: 503,
@@ -256,7 +256,7 @@ export const ERROR_CATALOG = {
     status: 503,
     title: "Database unreachable",
     description:
-      "The database could not be reached (restarting, a network cut, every connection busy). Nothing of the request was written. Retry after the number of seconds in the `Retry-After` header, with the same body (a stale `expectedRevision` is then refused with 409, never applied twice).",
+      "The database could not be reached (restarting, a network cut, every connection busy). Nothing of the request was written, unless the connection was lost while its commit was on its way: retry after the number of seconds in the `Retry-After` header, with the same body, and a write that had committed is then refused with 409 (its `expectedRevision` is stale), never applied twice. `GET /health` answers it too while the database cannot be reached.",
   },
   PASSERELLE_UNAVAILABLE: {
     status: 503,

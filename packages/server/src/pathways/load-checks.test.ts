@@ -28,9 +28,9 @@ describe("pathways at load", () => {
     "%s: the server refuses to start, naming the file, the path and the rule; nothing is stored",
     async (fixture, path, rule) => {
       const { dir, file } = extraFolder(fixture);
-      const databaseFile = join(dir, "p.db");
+      const databaseUrl = join(dir, "p.db");
       const start = buildApp({
-        databaseFile,
+        databaseUrl,
         pathwayDirs: [TEST_PATHWAYS_DIR, join(dir, "pathways")],
         logger: { level: "silent" },
         protections: false,
@@ -43,7 +43,7 @@ describe("pathways at load", () => {
       expect(message).toContain(`[${rule}]`);
       expect(message).toContain("pathways lint");
       // No hash was locked for the refused version (nor for any other: the start stopped before).
-      const sqlite = new Database(databaseFile, { readonly: true });
+      const sqlite = new Database(databaseUrl, { readonly: true });
       expect(sqlite.prepare("SELECT count(*) FROM pathway_versions").pluck().get()).toBe(0);
       sqlite.close();
     },

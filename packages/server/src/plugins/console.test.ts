@@ -15,7 +15,7 @@ let dir: string;
 
 async function appWith(consoleDir: string, idleMinutes?: number) {
   return buildApp({
-    databaseFile: join(dir, `${Math.random().toString(36).slice(2)}.db`),
+    databaseUrl: join(dir, `${Math.random().toString(36).slice(2)}.db`),
     pathwayDirs: [TEST_PATHWAYS_DIR],
     logger: { level: "silent" },
     keys: { keyFile: join(dir, "keys.json"), generateIfMissing: true },

@@ -62,7 +62,7 @@ function toApiProblem(error: FastifyError, request: FastifyRequest, bodyLimit: n
       mapped === "PASSERELLE_EMPTY_BODY" ? "The body is empty" : "The body is not valid JSON",
     );
   if (error instanceof StoreUnavailable) {
-    request.log.warn("the database is unreachable: 503 with a retry hint");
+    request.log.warn({ reason: error.reason }, "the database is unreachable: 503 with a retry hint");
     return new ApiProblem("PASSERELLE_STORE_UNAVAILABLE", "The database cannot be reached; retry shortly");
   }
   if (error instanceof StoreSyncFailed) {

@@ -12,6 +12,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import helmet, { type HelmetOptions } from "helmet";
+import { Redis } from "ioredis";
 import { ApiProblem } from "../errors/problem.ts";
 
 const HELMET_OPTIONS: HelmetOptions = {
@@ -44,7 +45,18 @@ export function securityHeaders(options: HelmetOptions = HELMET_OPTIONS): [strin
   return [...headers];
 }
 
-async function securityPlugin(app: FastifyInstance) {
+export interface SecurityOptions {
+  /**
+   * Redis shared by the API instances (`REDIS_URL`): login attempts per address are counted there,
+   * so that an address gets its ten attempts a minute from the whole deployment, not from each
+   * instance behind the load balancer. Without it (one instance, the embedded default), in memory.
+   */
+  redisUrl?: string | undefined;
+  /** Prefix of the counters' keys (the delivery queue's prefix: one per deployment). */
+  keyPrefix?: string;
+}
+
+async function securityPlugin(app: FastifyInstance, options: SecurityOptions) {
   const headers = Object.fromEntries(securityHeaders());
   // Fastify's own header map, filled before the handler runs: a route's own header (Swagger UI's
   // CSP) still replaces ours. (Setting them on the raw response validated and stored each of the
@@ -54,8 +66,40 @@ async function securityPlugin(app: FastifyInstance) {
     done();
   });
   // Only routes that opt in (login) are limited; the limit is per client address.
+  const redis = options.redisUrl
+    ? // Fail fast rather than queue: a login must not wait on an unreachable Redis.
+      new Redis(options.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 1000,
+      })
+    : undefined;
+  if (redis) {
+    let down = false;
+    redis.on("error", (error) => {
+      if (!down)
+        app.log.warn(
+          { err: { message: error.message } },
+          "redis unavailable: login limits per address are not counted",
+        );
+      down = true;
+    });
+    redis.on("ready", () => {
+      down = false;
+    });
+    app.addHook("onClose", async () => {
+      redis.disconnect();
+    });
+  }
   await app.register(rateLimit, {
     global: false,
+    ...(redis && {
+      redis,
+      nameSpace: `${options.keyPrefix ?? "passerelle"}:login-limit:`,
+      // With Redis down, logins go on without the per-address count rather than failing for
+      // everyone: the per-account lock (in the database) still stops guessing at one account.
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) =>
       new ApiProblem(
         "PASSERELLE_RATE_LIMITED",

@@ -1,6 +1,7 @@
 /**
  * Opens the database (migrations applied), the store, the pathway registry and the case service,
- * and decorates the app with them. Closing the app drains the write queue and closes the file.
+ * and decorates the app with them. Closing the app drains the pending writes and closes the
+ * database.
  */
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import type { FastifyInstance } from "fastify";
@@ -21,8 +22,10 @@ declare module "fastify" {
 }
 
 export interface StorePluginOptions {
-  /** Absolute SQLite file. */
-  databaseFile: string;
+  /** The database: a SQLite file (path or `file:` URL) or a `postgres://` URL. */
+  databaseUrl: string;
+  /** PostgreSQL: connections of this process (default 10). */
+  poolSize?: number;
   /** Sealing codec and audit chain key from these keys; null: none (benchmark baseline, some tests). */
   keys: KeyringSettings | null;
   /** Directories of `<COUNTRY>/<version>.yaml` pathways to load (default: the shipped ones). */
@@ -32,8 +35,9 @@ export interface StorePluginOptions {
 }
 
 async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
-  const store = openStorage(options.databaseFile, {
+  const store = await openStorage(options.databaseUrl, {
     startChecks: true,
+    ...(options.poolSize !== undefined && { poolSize: options.poolSize }),
     ...(options.keys ? { keys: options.keys, log: app.log } : { protections: false }),
     ...(options.durability && { durability: options.durability }),
   });

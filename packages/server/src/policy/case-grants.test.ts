@@ -24,7 +24,7 @@ const input = {
 };
 
 /** A store whose file holds one GH case, `case_1`. */
-function open(): Storage {
+async function open(): Promise<Storage> {
   const file = join(tempDir(), "grants.db");
   const { sqlite } = openDatabase(file);
   sqlite
@@ -33,14 +33,14 @@ function open(): Storage {
     )
     .run();
   sqlite.close();
-  const store = openStorage(file, { protections: false });
+  const store = await openStorage(file, { protections: false });
   opened.push(store);
   return store;
 }
 
 describe("case grants", () => {
   it("grants once per agency, revokes once with who and why, and keeps revoked ones on record", async () => {
-    const store = open();
+    const store = await open();
     const first = await store.transaction((tx) => grantAccess(tx.grants, input));
     expect((await store.transaction((tx) => grantAccess(tx.grants, input))).id).toBe(first.id);
     const at = "2026-01-02T00:00:00.000Z";
@@ -60,7 +60,7 @@ describe("case grants", () => {
   });
 
   it("a consent withdrawal ends consent grants (all, or those abroad) and never a best-interests one", async () => {
-    const store = open();
+    const store = await open();
     const [home, abroad, child] = await store.transaction(async (tx) => [
       await grantAccess(tx.grants, input),
       await grantAccess(tx.grants, {

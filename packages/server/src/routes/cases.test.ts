@@ -129,11 +129,11 @@ describe("POST /v1/cases/{id}/events", () => {
       allowedEvents: [],
       tasks: [],
     });
-    const before = dumpCase(t.file, opened.id);
+    const before = await dumpCase(t.file, opened.id);
     const again = await sendEvent(t.app, opened.id, "DECEASED", 2);
     expect(again.statusCode).toBe(422);
     expect(again.json().code).toBe("PASSERELLE_CASE_CLOSED");
-    expect(dumpCase(t.file, opened.id)).toBe(before);
+    expect(await dumpCase(t.file, opened.id)).toBe(before);
   });
 
   describe("refusals change nothing stored", () => {
@@ -242,7 +242,7 @@ describe("POST /v1/cases/{id}/events", () => {
     for (const [name, status, code, request] of cases) {
       it(`${name} → ${status} ${code}`, async () => {
         const opened = await openCase(t.app, ADULT);
-        const before = dumpCase(t.file, opened.id);
+        const before = await dumpCase(t.file, opened.id);
         const res = await t.app.inject(request(opened.id));
         expect(res.statusCode).toBe(status);
         expect(res.headers["content-type"]).toContain("application/problem+json");
@@ -250,7 +250,7 @@ describe("POST /v1/cases/{id}/events", () => {
         expect(problem).toMatchObject({ status, code, type: `https://passerelle.dev/errors/${code}` });
         expect(problem.instance).toMatch(/^urn:passerelle:request:/);
         if (status === 422) expect(problem.allowedEvents).toContain("SCREENING_COMPLETED");
-        expect(dumpCase(t.file, opened.id)).toBe(before);
+        expect(await dumpCase(t.file, opened.id)).toBe(before);
       });
     }
 

@@ -6,7 +6,8 @@ import { problems } from "./responses.ts";
 /**
  * Liveness and readiness: the process answers, and the store it writes every request's audit entry
  * to can still take writes (the store's own cheap check: for SQLite, lock-free file checks, so that
- * a load balancer polling it costs the store nothing).
+ * a load balancer polling it costs the store nothing; for PostgreSQL, one query on the pool, which
+ * answers 503 `PASSERELLE_STORE_UNAVAILABLE` while the database cannot be reached).
  */
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

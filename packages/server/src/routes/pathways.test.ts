@@ -20,7 +20,7 @@ beforeAll(async () => {
     published.replace(/^version: 1$/m, "version: 2").replace(/^status: published$/m, "status: draft"),
   );
   withDraft = await buildApp({
-    databaseFile: join(draftDir, "p.db"),
+    databaseUrl: join(draftDir, "p.db"),
     pathwayDirs: [join(draftDir, "pathways")],
     logger: { level: "silent" },
     protections: false,

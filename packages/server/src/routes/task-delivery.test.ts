@@ -39,7 +39,7 @@ beforeEach(async () => {
   clock = new ManualClock(new Date());
   log = new MemoryChannel("log");
   app = await buildApp({
-    databaseFile: join(dir, "test.db"),
+    databaseUrl: join(dir, "test.db"),
     pathwayDirs: [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
     logger: { level: "silent" },
     // The protections are covered by the auth tests; these test delivery.

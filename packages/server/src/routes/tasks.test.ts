@@ -35,11 +35,11 @@ describe("task routes", () => {
     expect(done.body).not.toContain("Screening interview held");
     expect(done.json().completedAt).not.toBeNull();
 
-    const before = dumpCase(t.file, opened.id);
+    const before = await dumpCase(t.file, opened.id);
     const again = await t.app.inject({ method: "POST", url: `/v1/tasks/${task.id}/complete` });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: "PASSERELLE_TASK_NOT_OPEN", taskStatus: "done" });
-    expect(dumpCase(t.file, opened.id)).toBe(before);
+    expect(await dumpCase(t.file, opened.id)).toBe(before);
   });
 
   it("answers 404 for an unknown task", async () => {

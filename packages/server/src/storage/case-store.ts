@@ -78,7 +78,11 @@ export type CompleteTaskResult =
 
 export type StoreHealth =
   | { ok: true }
-  | { ok: false; code: "PASSERELLE_STORE_UNWRITABLE" | "PASSERELLE_STORE_SYNC_FAILED"; reason: string };
+  | {
+      ok: false;
+      code: "PASSERELLE_STORE_UNWRITABLE" | "PASSERELLE_STORE_SYNC_FAILED" | "PASSERELLE_STORE_UNAVAILABLE";
+      reason: string;
+    };
 
 /** Cases with their history, open tasks and consents: what an event reads and writes. */
 export interface CaseRepository {

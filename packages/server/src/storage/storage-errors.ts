@@ -18,7 +18,13 @@ export class StoreSyncFailed extends Error {
  */
 export class StoreUnavailable extends Error {
   override readonly name = "StoreUnavailable";
-  constructor(cause: unknown) {
-    super("the database cannot be reached; nothing was written", { cause });
+  /**
+   * What the driver said (an SQLSTATE or errno, and the server's message): safe to log. Never the
+   * driver's error itself, which may carry the query's parameters.
+   */
+  readonly reason: string;
+  constructor(summary: { code: string | null; message: string }) {
+    super("the database cannot be reached; nothing was written");
+    this.reason = `${summary.code ?? "no code"}: ${summary.message}`;
   }
 }

@@ -1,6 +1,10 @@
 /**
  * Test helper: the app on a fresh SQLite file in a temporary directory, closed (and the directory
  * removed) by `close()`. Pass `file` to build again on the same database (restart tests).
+ *
+ * With `PASSERELLE_TEST_STORE=postgres` (the `server-postgres` test project) the same tests run on
+ * PostgreSQL: each build gets a fresh database of its own on the test server, which `close()` drops,
+ * and `file` is its URL (so `build({ file })` and `provisionToken(t.file, …)` work the same).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,12 +13,17 @@ import { Writable } from "node:stream";
 import { PATHWAYS_DIR } from "@passerelle/definitions";
 import type { FastifyInstance } from "fastify";
 import { type AppOptions, buildApp } from "../app.ts";
+import { createTestDatabase, dropDatabaseOf } from "../storage/postgres/testing.ts";
 
 /** Directory with the tiny test pathway (ZZ) laid out as `<COUNTRY>/<version>.yaml`. */
 export const TEST_PATHWAYS_DIR = new URL("./pathways/", import.meta.url).pathname;
 
+/** Whether the tests run on PostgreSQL (`PASSERELLE_TEST_STORE=postgres`) rather than SQLite. */
+export const testsOnPostgres = () => process.env.PASSERELLE_TEST_STORE === "postgres";
+
 export interface TestApp {
   app: FastifyInstance;
+  /** The database: the SQLite file, or the PostgreSQL database's URL. */
   file: string;
   dir: string;
   /** Every log line written so far. */
@@ -29,6 +38,15 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "passerelle-"));
 }
 
+/** A new test database: a file in `dir`, or a fresh PostgreSQL database when the tests run on it. */
+async function newDatabase(dir: string): Promise<string> {
+  return testsOnPostgres() ? (await createTestDatabase()).url : join(dir, "test.db");
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  if (/^postgres(ql)?:\/\//.test(url)) await dropDatabaseOf(url);
+}
+
 export async function build(
   options: {
     file?: string;
@@ -41,7 +59,7 @@ export async function build(
   } = {},
 ): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
-  const file = options.file ?? join(dir, "test.db");
+  const file = options.file ?? (await newDatabase(dir));
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -49,18 +67,28 @@ export async function build(
       done();
     },
   });
-  const app = await buildApp({
-    databaseFile: file,
-    pathwayDirs: options.shipped === false ? [TEST_PATHWAYS_DIR] : [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
-    logger: { level: "info", destination },
-    // Tests of workflow behaviour run without the protections (no token to send); the auth,
-    // authorisation-matrix and data-protection tests pass `protections: true`.
-    protections: options.protections ?? false,
-    keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
-    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
-    ...(options.durability && { durability: options.durability }),
-    ...(options.compressionThreshold !== undefined && { compressionThreshold: options.compressionThreshold }),
-  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      databaseUrl: file,
+      pathwayDirs: options.shipped === false ? [TEST_PATHWAYS_DIR] : [PATHWAYS_DIR, TEST_PATHWAYS_DIR],
+      logger: { level: "info", destination },
+      // Tests of workflow behaviour run without the protections (no token to send); the auth,
+      // authorisation-matrix and data-protection tests pass `protections: true`.
+      protections: options.protections ?? false,
+      keys: { keyFile: testKeyFile(dir), generateIfMissing: true },
+      // Tests run many apps side by side on one PostgreSQL server.
+      poolSize: 4,
+      ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+      ...(options.durability && { durability: options.durability }),
+      ...(options.compressionThreshold !== undefined && {
+        compressionThreshold: options.compressionThreshold,
+      }),
+    });
+  } catch (error) {
+    if (!options.file) await dropDatabase(file);
+    throw error;
+  }
   return {
     app,
     file,
@@ -68,7 +96,9 @@ export async function build(
     logs,
     async close({ keepFile = false } = {}) {
       await app.close();
-      if (!keepFile) rmSync(dir, { recursive: true, force: true });
+      if (keepFile) return;
+      await dropDatabase(file);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

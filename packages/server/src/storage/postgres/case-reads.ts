@@ -7,7 +7,13 @@
  */
 import { sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
-import { aad, decodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
+import {
+  aad,
+  decodeText,
+  type PersonalDataCodec,
+  PlainCodec,
+  SealingCodec,
+} from "../../crypto/personal-data-codec.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, ConsentRow, HistoryRecord, TaskRecord } from "../records.ts";
 import { changedCase, toCase, toConsent, toHistory, toTask } from "../sqlite/rows.ts";
@@ -22,18 +28,30 @@ export async function readCaseAggregate(
   keyring: Keyring | undefined,
   id: string,
 ): Promise<CaseAggregate | undefined> {
+  // One statement, so one snapshot: read as several on the pool (each maybe on another connection),
+  // the open tasks could be those of a later event than the case row. It is one round trip too.
   // The sealed values come along by primary key; they are opened only if something reads them.
   const found = await db.execute<Row>(
-    sql`SELECT c.*, p.person, p.identification FROM cases c JOIN case_personal p ON p.case_id = c.id WHERE c.id = ${id}`,
+    sql`SELECT c.*, p.person, p.identification, k.salt AS case_salt,
+          (SELECT coalesce(json_agg(t ORDER BY t.due_at, t.id), '[]'::json)
+             FROM tasks t WHERE t.case_id = c.id AND t.status = 'open') AS open_task_rows,
+          (SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json)
+             FROM (SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used,
+                          at, actor, guardian, purpose
+                     FROM consents WHERE case_id = c.id) s) AS consent_rows
+        FROM cases c JOIN case_personal p ON p.case_id = c.id LEFT JOIN case_keys k ON k.case_id = c.id
+        WHERE c.id = ${id}`,
   );
   const row = found.rows[0];
   if (!row) return undefined;
-  // One after another: on the pool, in parallel, each would hold a connection of its own.
-  const codec = await codecOfCase(db, keyring, id);
+  const salt = (row.case_salt as Buffer | null) ?? undefined;
+  const codec: PersonalDataCodec = keyring
+    ? new SealingCodec(keyring, { of: (caseId) => (caseId === id ? salt : undefined) })
+    : new PlainCodec();
   return {
     case: toCase(row, codec),
-    openTasks: await readOpenTasks(db, id),
-    consents: await readConsents(db, id, codec),
+    openTasks: (row.open_task_rows as Row[]).map((r) => toTask(r)),
+    consents: (row.consent_rows as Row[]).map((r) => toConsent(r, codec)),
   };
 }
 

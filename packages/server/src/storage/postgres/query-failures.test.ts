@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
-import { isConnectionFailure, safeSummary } from "./query-failures.ts";
+import { isConnectionFailure, QueryFailed, safeSummary, storeFailure } from "./query-failures.ts";
 import { cases } from "./schema/index.ts";
 import { createTestDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from "./testing.ts";
 
@@ -97,5 +97,23 @@ describe("PostgreSQL query failures", () => {
     const summary = safeSummary(failure);
     expect(summary.code).toBe("23505");
     expect(JSON.stringify(summary)).not.toContain("case-secret-id");
+  });
+
+  it("reaches the server as QueryFailed, without the query's values, even those the server quoted", async () => {
+    const failure = await store.db.execute(sql`SELECT ${"person-secret-value"}::int`).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(String((failure as Error).message)).toContain("person-secret-value");
+    const failed = storeFailure(failure);
+    expect(failed).toBeInstanceOf(QueryFailed);
+    expect((failed as QueryFailed).sqlState).toBe("22P02");
+    expect((failed as Error).message).toBe(
+      'a database query failed (22P02): invalid input syntax for type integer: "…"',
+    );
+    expect(JSON.stringify(failed, Object.getOwnPropertyNames(failed))).not.toContain("person-secret");
+    // A request's own error passes through as it is.
+    const own = new Error("refused");
+    expect(storeFailure(own)).toBe(own);
   });
 });

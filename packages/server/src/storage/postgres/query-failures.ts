@@ -12,6 +12,8 @@
  */
 
 import { DrizzleQueryError } from "drizzle-orm/errors";
+import pg from "pg";
+import { StoreUnavailable } from "../storage-errors.ts";
 
 /** SQLSTATEs of a lost or refused connection: class 08, and shutdown or overload of the server. */
 const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
@@ -56,4 +58,38 @@ export function safeSummary(error: unknown): { code: string | null; message: str
     code: typeof e?.code === "string" ? e.code : null,
     message: typeof e?.message === "string" ? e.message : String(e),
   };
+}
+
+/**
+ * A query failed for a reason of its own (a constraint, a bug): what reaches the server's log in
+ * place of the driver's error, which could carry the query's parameters. The request answers 500.
+ */
+export class QueryFailed extends Error {
+  override readonly name = "QueryFailed";
+  /** The SQLSTATE (or errno), when the driver gave one. */
+  readonly sqlState: string | null;
+  constructor(summary: { code: string | null; message: string }) {
+    // A data exception (class 22) quotes the value it refused (`invalid input syntax for type
+    // integer: "…"`): that value is a parameter, so its quotes are emptied.
+    const message = summary.code?.startsWith("22")
+      ? summary.message.replace(/"[^"]*"/g, '"…"')
+      : summary.message;
+    super(`a database query failed (${summary.code ?? "no SQLSTATE"}): ${message}`);
+    this.sqlState = summary.code;
+  }
+}
+
+/**
+ * What a failure of the PostgreSQL store is for the rest of the server: `StoreUnavailable` (503, may
+ * be retried) when the database could not be reached, `QueryFailed` for any other driver error;
+ * either carries only `safeSummary` of the driver's error. Other errors (thrown by a transaction's
+ * own work) pass through unchanged.
+ */
+export function storeFailure(error: unknown): unknown {
+  if (error instanceof StoreUnavailable || error instanceof QueryFailed) return error;
+  if (isConnectionFailure(error)) return new StoreUnavailable(safeSummary(error));
+  const driver = driverError(error);
+  if (error instanceof DrizzleQueryError || driver instanceof pg.DatabaseError)
+    return new QueryFailed(safeSummary(error));
+  return error;
 }

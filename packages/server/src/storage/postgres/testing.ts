@@ -24,6 +24,13 @@ export function databaseUrl(adminUrl: string, name: string): string {
   return url.toString();
 }
 
+/** Drops the test database a URL names (ending its connections); idempotent. */
+export async function dropDatabaseOf(url: string, adminUrl = TEST_PG_ADMIN_URL): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^passerelle_t_[0-9a-f]+$/.test(name)) throw new Error(`not a test database: ${name}`);
+  await onAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, adminUrl);
+}
+
 /** Runs one statement on a short-lived admin connection (CREATE/DROP DATABASE refuse a transaction). */
 export async function onAdmin(sql: string, adminUrl = TEST_PG_ADMIN_URL): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl, application_name: "passerelle-tests" });

@@ -67,7 +67,7 @@ const writes: Record<string, (r: Repositories) => Promise<unknown>> = {
 describe("the repositories outside a transaction", () => {
   for (const [area, write] of Object.entries(writes)) {
     it(`refuse a write to ${area}; the same write in a transaction commits`, async () => {
-      const store = openStorage(join(tempDir(), "read-only.db"), { protections: false });
+      const store = await openStorage(join(tempDir(), "read-only.db"), { protections: false });
       opened.push(store);
       await expect(write(store)).rejects.toThrow(/readonly database/);
       await expect(store.transaction((tx) => write(tx))).resolves.not.toThrow();
@@ -75,7 +75,7 @@ describe("the repositories outside a transaction", () => {
   }
 
   it("refuse reassigning a case", async () => {
-    const store = openStorage(join(tempDir(), "read-only.db"), { protections: false });
+    const store = await openStorage(join(tempDir(), "read-only.db"), { protections: false });
     opened.push(store);
     await expect(store.caseAccess.setAssignee("case_1", "user_2")).rejects.toThrow(/readonly database/);
     // No such case: the write runs and changes nothing.
@@ -83,7 +83,7 @@ describe("the repositories outside a transaction", () => {
   });
 
   it("and what was refused is not in the file", async () => {
-    const store = openStorage(join(tempDir(), "read-only.db"), { protections: false });
+    const store = await openStorage(join(tempDir(), "read-only.db"), { protections: false });
     opened.push(store);
     await expect(store.directory.insertAgency(agency)).rejects.toThrow(/readonly database/);
     expect(await store.directory.listAgencies()).toEqual([]);
