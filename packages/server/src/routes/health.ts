@@ -4,8 +4,9 @@ import { ApiProblem } from "../errors/problem.ts";
 import { problems } from "./responses.ts";
 
 /**
- * Liveness and readiness: the process answers, and the store it writes every request's audit entry
- * to can still take writes (the store's own cheap check: for SQLite, lock-free file checks, so that
+ * Readiness: the process answers, and the store it writes every request's audit entry to can still
+ * take writes. Not a liveness check: while PostgreSQL is down every instance answers 503 here, and
+ * restarting them for it would only make them crash-loop (docs/operations.md, health checks) (the store's own cheap check: for SQLite, lock-free file checks, so that
  * a load balancer polling it costs the store nothing; for PostgreSQL, one query on the pool, which
  * answers 503 `PASSERELLE_STORE_UNAVAILABLE` while the database cannot be reached).
  */

@@ -5,6 +5,7 @@
  * server uses (the keyring's codec and audit chain key). The one place outside `sqlite/` and
  * `postgres/` that knows which database runs.
  */
+import { existsSync } from "node:fs";
 import type { FastifyBaseLogger } from "fastify";
 import { databaseFile, databaseLabel } from "../config.ts";
 import type { KeyringSettings } from "../crypto/keyring.ts";
@@ -75,11 +76,12 @@ async function openPostgresStorage(databaseUrl: string, options: OpenStorageOpti
     await migratePostgres(pool);
     if (options.protections === false) return new PostgresStorage(pool, db, { keyring: undefined }, where);
     const { rowCount } = await pool.query("SELECT 1 FROM cases LIMIT 1");
-    const keyring = loadStoreKeyring(
-      options.keys ?? keySettingsFor(databaseUrl),
-      { holdsCases: (rowCount ?? 0) > 0 },
-      options.log,
-    );
+    const settings = options.keys ?? keySettingsFor(databaseUrl);
+    if (!settings.envKey && !settings.generateIfMissing && !existsSync(settings.keyFile))
+      throw new Error(
+        `no data key for the PostgreSQL database ${where}: set PASSERELLE_KEY and PASSERELLE_AUDIT_KEY, the same for every API instance, worker and CLI command (\`passerelle keys generate\` prints a new key), or PASSERELLE_KEY_FILE to a key file placed on every machine. No key file is generated for PostgreSQL: each machine would make its own.`,
+      );
+    const keyring = loadStoreKeyring(settings, { holdsCases: (rowCount ?? 0) > 0 }, options.log);
     return new PostgresStorage(pool, db, { keyring, auditKey: keyring.auditKey }, where);
   } catch (error) {
     await pool.end();

@@ -13,8 +13,10 @@ export class StoreSyncFailed extends Error {
 }
 
 /**
- * The database cannot be reached (restarting, a network cut, every connection busy): the
- * transaction did not commit, and the request may be retried shortly.
+ * The database cannot serve now (restarting, a network cut, every connection busy, a statement
+ * timed out waiting): the request may be retried shortly. Its transaction did not commit — unless
+ * the connection was lost during COMMIT itself, when nobody can tell: a retry of an event with the
+ * same revision then answers 409 if it had.
  */
 export class StoreUnavailable extends Error {
   override readonly name = "StoreUnavailable";
@@ -24,7 +26,7 @@ export class StoreUnavailable extends Error {
    */
   readonly reason: string;
   constructor(summary: { code: string | null; message: string }) {
-    super("the database cannot be reached; nothing was written");
+    super("the database cannot serve now; retry shortly");
     this.reason = `${summary.code ?? "no code"}: ${summary.message}`;
   }
 }

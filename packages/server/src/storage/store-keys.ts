@@ -20,13 +20,13 @@ import {
 /** A `postgres://` or `postgresql://` URL: the PostgreSQL store; anything else is a SQLite file. */
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
-function fromEnv(keyFile: string, env: NodeJS.ProcessEnv): KeyringSettings {
+function fromEnv(keyFile: string, env: NodeJS.ProcessEnv, generateIfMissing = true): KeyringSettings {
   return {
     envKey: env.PASSERELLE_KEY || undefined,
     envPreviousKeys: env.PASSERELLE_PREVIOUS_KEYS || undefined,
     envAuditKey: env.PASSERELLE_AUDIT_KEY || undefined,
     keyFile: env.PASSERELLE_KEY_FILE || keyFile,
-    generateIfMissing: true,
+    generateIfMissing,
   };
 }
 
@@ -55,10 +55,16 @@ export function postgresKeyFile(databaseUrl: string, env: NodeJS.ProcessEnv = pr
   );
 }
 
-/** Key settings of whatever store `databaseUrl` names (same variables for both). */
+/**
+ * Key settings of whatever store `databaseUrl` names (same variables for both). A PostgreSQL
+ * database is never given a generated key file: its instances, workers and CLI run on several
+ * machines, and a key made by whichever started first would differ from the next machine's — cases
+ * sealed under two keys, audit entries chained under two. Its keys come from PASSERELLE_KEY (and
+ * PASSERELLE_AUDIT_KEY), or from a key file the operator placed on every machine.
+ */
 export function keySettingsFor(databaseUrl: string, env: NodeJS.ProcessEnv = process.env): KeyringSettings {
   return isPostgresUrl(databaseUrl)
-    ? fromEnv(postgresKeyFile(databaseUrl, env), env)
+    ? fromEnv(postgresKeyFile(databaseUrl, env), env, false)
     : keySettingsFromEnv(databaseFile(databaseUrl), env);
 }
 

@@ -7,8 +7,8 @@
  * Why: every write appends to the audit chain, and appends from every instance queue behind one
  * transaction-scoped advisory lock held from the head read to COMMIT (`audit-repository.ts`). One
  * write per transaction therefore caps the whole deployment at one COMMIT (one WAL flush) per
- * append, measured at 68–100 writes/s here against pgbench's ~1,100 tps (docs/performance.md). A
- * batch pays that flush once for all its writes.
+ * append. A batch pays that flush once for all its writes (what a write still costs inside one:
+ * docs/performance.md, the PostgreSQL store).
  *
  * The batch takes the chain's lock first, before any row lock: a batch that held a case row while
  * waiting for the chain, against another instance's batch holding the chain while waiting for that

@@ -4,6 +4,8 @@
  * under way; and the CLI working on it. Real PostgreSQL, a database per test.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -129,25 +131,25 @@ describe("the PostgreSQL store", () => {
     ).rejects.not.toThrow(/secret-password/);
   });
 
-  it("serves the CLI given --database-url postgres://…: the key file is made once and found again", async () => {
+  it("serves the CLI given --database-url postgres://… with the deployment's key, and never makes a key file of its own", async () => {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
     const { PASSERELLE_KEY: _key, PASSERELLE_KEY_FILE: _file, INIT_CWD: _cwd, ...env } = process.env;
     const config = tempDir();
-    const run = (args: string[]) =>
+    const run = (args: string[], extra: Record<string, string> = {}) =>
       spawnSync(process.execPath, [BIN, ...args, "--database-url", db.url], {
         encoding: "utf8",
-        env: { ...env, XDG_CONFIG_HOME: config },
+        env: { ...env, XDG_CONFIG_HOME: config, ...extra },
       });
-    const first = run(["keys", "status"]);
-    expect(first.stderr).toBe("");
-    expect(first.status).toBe(0);
-    const active = /active key: (\S+) \(from (\S+)\)/.exec(first.stdout);
-    expect(active?.[2]).toMatch(new RegExp(`^${config}/passerelle/keys/pg-${db.name}-[0-9a-f]{12}\\.json$`));
-    const rotated = run(["keys", "rotate"]);
-    expect(rotated.status).toBe(0);
-    const after = run(["keys", "status"]);
-    expect(after.stdout).toContain(`from ${active?.[2]}`);
-    expect(after.stdout).not.toContain(`active key: ${active?.[1]} `);
+    // Without a key: refused, naming what to set; no key file appears on this machine.
+    const keyless = run(["keys", "status"]);
+    expect(keyless.status).not.toBe(0);
+    expect(keyless.stderr).toMatch(/no data key for the PostgreSQL database .*PASSERELLE_KEY/);
+    expect(existsSync(join(config, "passerelle", "keys"))).toBe(false);
+    const key = randomBytes(32).toString("base64");
+    const keyed = run(["keys", "status"], { PASSERELLE_KEY: key });
+    expect(keyed.stderr).toBe("");
+    expect(keyed.status).toBe(0);
+    expect(keyed.stdout).toMatch(/active key: \S+ \(from PASSERELLE_KEY\)/);
   });
 });

@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StoreUnavailable } from "../storage-errors.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { isConnectionFailure, QueryFailed, safeSummary, storeFailure } from "./query-failures.ts";
 import { cases } from "./schema/index.ts";
@@ -80,6 +81,18 @@ describe("PostgreSQL query failures", () => {
     expect(connectionErrors.length).toBeGreaterThan(0);
     expect(isConnectionFailure(connectionErrors[0])).toBe(true);
     expect((await store.pool.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+  });
+
+  it("a statement cancelled by its timeout (a write waiting behind a long lock) is 'unavailable': retry later", async () => {
+    const failure = await store.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL statement_timeout = 50`);
+        await tx.execute(sql`SELECT pg_sleep(1)`);
+      })
+      .catch((error: unknown) => error);
+    expect(safeSummary(failure).code).toBe("57014");
+    expect(isConnectionFailure(failure)).toBe(false);
+    expect(storeFailure(failure)).toBeInstanceOf(StoreUnavailable);
   });
 
   it("a constraint violation is not 'unavailable', and its summary names no value", async () => {

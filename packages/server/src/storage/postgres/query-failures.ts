@@ -25,6 +25,20 @@ const UNAVAILABLE_ERRNOS = new Set([
   "EHOSTUNREACH",
   "ENOTFOUND",
 ]);
+/**
+ * The server gave up waiting, not the query being wrong: a statement cancelled by its timeout
+ * (57014; a write waiting behind a long transaction that holds the audit chain's lock, such as a
+ * key rotation) or a lock not available. Retrying later is the right answer (503), as for a lost
+ * connection; unlike one, the transaction is known not to have committed.
+ */
+const BUSY_STATES = new Set(["57014", "55P03"]);
+
+/** Whether the database was too busy to serve the query in time. */
+export function isBusy(error: unknown): boolean {
+  const code = (driverError(error) as { code?: unknown } | null)?.code;
+  return typeof code === "string" && BUSY_STATES.has(code);
+}
+
 /** node-postgres reports these without a code. */
 const UNAVAILABLE_MESSAGES = [
   "Connection terminated",
@@ -87,7 +101,7 @@ export class QueryFailed extends Error {
  */
 export function storeFailure(error: unknown): unknown {
   if (error instanceof StoreUnavailable || error instanceof QueryFailed) return error;
-  if (isConnectionFailure(error)) return new StoreUnavailable(safeSummary(error));
+  if (isConnectionFailure(error) || isBusy(error)) return new StoreUnavailable(safeSummary(error));
   const driver = driverError(error);
   if (error instanceof DrizzleQueryError || driver instanceof pg.DatabaseError)
     return new QueryFailed(safeSummary(error));
