@@ -74,23 +74,50 @@ export class PathwayRegistry {
     return PathwayRegistry.fromRecords(await store.listPathwayVersions());
   }
 
-  /** The registry of versions as stored (the writer thread builds its own from the database). */
+  /** The registry of versions as stored. */
   static fromRecords(records: PathwayVersionRecord[]): PathwayRegistry {
     const registry = new PathwayRegistry();
-    for (const record of records) {
-      // Definitions are stored parsed (defaults applied); parsing again restores the zod types.
-      const pathway = PathwaySchema.parse(record.definition);
-      registry.byKey.set(`${record.country}@${record.version}`, {
-        get pathway() {
-          return timed(pathway);
-        },
-        definition: pathway,
-        hash: record.hash,
-        status: record.status,
-        publishedAt: record.publishedAt,
-      });
-    }
+    for (const record of records) registry.add(record);
     return registry;
+  }
+
+  private add(record: PathwayVersionRecord): void {
+    // Definitions are stored parsed (defaults applied); parsing again restores the zod types.
+    const pathway = PathwaySchema.parse(record.definition);
+    this.byKey.set(`${record.country}@${record.version}`, {
+      get pathway() {
+        return timed(pathway);
+      },
+      definition: pathway,
+      hash: record.hash,
+      status: record.status,
+      publishedAt: record.publishedAt,
+    });
+    this.eventTypes = undefined;
+  }
+
+  /**
+   * Adds the versions another process stored since this registry was read: during a rolling
+   * upgrade the first instance of a new release stores its new versions, and cases opened on them
+   * reach instances still running the old one. Stored versions never change (their hash is locked),
+   * so only new ones are read. A definition this code cannot parse is left out and reported; the
+   * cases pinned to it are refused until this instance is upgraded.
+   */
+  async refresh(
+    store: Pick<StoreLifecycle, "listPathwayVersions">,
+    onRefused: (record: { country: string; version: number }) => void = () => {},
+  ): Promise<number> {
+    let added = 0;
+    for (const record of await store.listPathwayVersions()) {
+      if (this.byKey.has(`${record.country}@${record.version}`)) continue;
+      try {
+        this.add(record);
+        added += 1;
+      } catch {
+        onRefused({ country: record.country, version: record.version });
+      }
+    }
+    return added;
   }
 
   /**

@@ -21,6 +21,9 @@ declare module "fastify" {
   }
 }
 
+/** How often the stored pathway versions are re-read for versions another process added. */
+export const PATHWAY_REFRESH_MS = 10_000;
+
 export interface StorePluginOptions {
   /** The database: a SQLite file (path or `file:` URL) or a `postgres://` URL. */
   databaseUrl: string;
@@ -51,7 +54,23 @@ async function storePlugin(app: FastifyInstance, options: StorePluginOptions) {
   app.decorate("store", store);
   app.decorate("pathways", pathways);
   app.decorate("cases", new CaseService(store, pathways));
+  // Versions stored by another process (a newer instance during a rolling upgrade, the CLI) are
+  // served here within PATHWAY_REFRESH_MS.
+  const refresh = setInterval(() => {
+    pathways
+      .refresh(store, (refused) =>
+        app.log.warn(refused, "a stored pathway version this release cannot read: upgrade this instance"),
+      )
+      .then((added) => {
+        if (added > 0) app.log.info({ added }, "pathway versions stored by another process are now served");
+      })
+      .catch((error: unknown) =>
+        app.log.warn({ err: { name: (error as Error).name } }, "pathway versions could not be re-read"),
+      );
+  }, PATHWAY_REFRESH_MS);
+  refresh.unref();
   app.addHook("onClose", async () => {
+    clearInterval(refresh);
     await store.close();
   });
   // After a failed sync, reads would show writes that may not be on disk: nothing is answered.
