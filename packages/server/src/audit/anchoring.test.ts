@@ -7,12 +7,12 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildProtected, type ProtectedApp } from "../auth/testing.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
+import { AuditLog } from "../storage/sqlite/testing-audit-log.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import type { AuditEntry } from "./audit-entry.ts";
 import { entryHash } from "./chain.ts";
 import { readCheckpoints, signCheckpoint } from "./checkpoint.ts";
-import { AuditLog } from "./testing-audit-log.ts";
 
 let fx: ProtectedApp | undefined;
 afterEach(async () => {

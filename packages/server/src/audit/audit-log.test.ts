@@ -2,9 +2,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import type { AuditDraft } from "../storage/sqlite/testing-audit-log.ts";
+import { AuditLog } from "../storage/sqlite/testing-audit-log.ts";
 import { tempDir } from "../testing/build.ts";
-import type { AuditDraft } from "./testing-audit-log.ts";
-import { AuditLog } from "./testing-audit-log.ts";
 
 const opened: { close(): void }[] = [];
 afterEach(() => {

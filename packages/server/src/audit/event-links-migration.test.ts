@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../storage/sqlite/open.ts";
+import { type AuditDraft, AuditLog } from "../storage/sqlite/testing-audit-log.ts";
 import { olderDatabase } from "../storage/sqlite/testing-migrations.ts";
-import { type AuditDraft, AuditLog } from "./testing-audit-log.ts";
 
 const dirs: string[] = [];
 afterEach(() => {

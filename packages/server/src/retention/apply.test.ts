@@ -1,11 +1,11 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuditLog } from "../audit/testing-audit-log.ts";
 import { buildProtected, OWN, type ProtectedApp } from "../auth/testing.ts";
 import { loadKeyring } from "../crypto/keyring.ts";
 import { openDatabase } from "../storage/sqlite/open.ts";
 import { protectStore } from "../storage/sqlite/protect-store.ts";
 import { SqliteCaseStore } from "../storage/sqlite/sqlite-case-store.ts";
+import { AuditLog } from "../storage/sqlite/testing-audit-log.ts";
 import { testKeyFile } from "../testing/build.ts";
 import { ADULT } from "../testing/fixtures.ts";
 import { applyRetention, ERASED_PERSON } from "./apply.ts";

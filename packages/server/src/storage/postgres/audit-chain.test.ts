@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AuditDraft } from "../../audit/testing-audit-log.ts";
+import type { AuditDraft } from "../audit-repository.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 import { appendAudit, appendAudits, auditHead, auditPage, verifyAuditChain } from "./testing-audit-chain.ts";

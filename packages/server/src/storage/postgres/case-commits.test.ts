@@ -7,9 +7,9 @@
 import type { ScheduledEscalation } from "@passerelle/engine";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditDraft } from "../../audit/testing-audit-log.ts";
 import { generateDataKey } from "../../crypto/data-key.ts";
 import { Keyring } from "../../crypto/keyring.ts";
+import type { AuditDraft } from "../audit-repository.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import { type CaseCommitDependencies, commitEventRows, createCaseRows } from "./case-commits.ts";

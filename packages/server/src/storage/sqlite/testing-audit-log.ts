@@ -1,22 +1,23 @@
 /**
- * Test helper: the audit log of a bare SQLite connection, synchronous, for tests that build, damage
- * or reopen a database file without a server (truncation, rewrites, migrations of old files). The
- * server and the CLI append and verify through `audit-trail.ts` over the storage seam.
+ * Test helper of the SQLite store: the audit log of a bare SQLite connection, synchronous, through
+ * the store's own audit repository, for tests that build, damage or reopen a database file without
+ * a server (truncation, rewrites, migrations of old files). The server and the CLI append and verify
+ * through `audit-trail.ts` over the storage seam.
  */
 import type Database from "better-sqlite3";
-import type { AuditDraft, AuditEntry, AuditQuery } from "../storage/audit-repository.ts";
-import { SqliteAuditRepository } from "../storage/sqlite/audit-repository.ts";
 import {
   type AuditOverrides,
   ChainWalk,
   draftFields,
   type VerifyOptions,
   type VerifyResult,
-} from "./audit-trail.ts";
-import { CHAIN_START, type ChainCursor, chainEntryWithDetails } from "./chain.ts";
+} from "../../audit/audit-trail.ts";
+import { CHAIN_START, type ChainCursor, chainEntryWithDetails } from "../../audit/chain.ts";
+import type { AuditDraft, AuditEntry, AuditQuery } from "../audit-repository.ts";
+import { SqliteAuditRepository } from "./audit-repository.ts";
 
-export type { AuditDraft, AuditQuery } from "../storage/audit-repository.ts";
-export type { VerifyResult } from "./audit-trail.ts";
+export type { VerifyResult } from "../../audit/audit-trail.ts";
+export type { AuditDraft, AuditQuery } from "../audit-repository.ts";
 
 export class AuditLog {
   private readonly rows: SqliteAuditRepository;
