@@ -7,32 +7,12 @@
  */
 import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
+import { auditEntryOf } from "../audit-rows.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";
 
 type Row = Record<string, unknown>;
-
-function toEntry(r: Row): AuditEntry {
-  return {
-    seq: Number(r.seq),
-    at: r.at as string,
-    actorUserId: (r.actor_user_id as string | null) ?? null,
-    actorAgencyId: (r.actor_agency_id as string | null) ?? null,
-    actorRole: (r.actor_role as string | null) ?? null,
-    tokenId: (r.token_id as string | null) ?? null,
-    action: r.action as string,
-    targetType: (r.target_type as string | null) ?? null,
-    targetId: (r.target_id as string | null) ?? null,
-    outcome: r.outcome as AuditEntry["outcome"],
-    reason: (r.reason as string | null) ?? null,
-    ip: (r.ip as string | null) ?? null,
-    requestId: (r.request_id as string | null) ?? null,
-    details: r.details === null || r.details === undefined ? null : JSON.parse(r.details as string),
-    prevHash: r.prev_hash as string,
-    hash: r.hash as string,
-  };
-}
 
 /**
  * An entry belongs to a country when its actor is one of the country's agencies, or what it acts on
@@ -107,6 +87,6 @@ export class PostgresAuditRepository implements AuditRepository {
       statement = sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)}) AS entries ORDER BY seq LIMIT ${query.limit}`;
     }
     const result = await this.db.execute<Row>(statement);
-    return result.rows.map(toEntry);
+    return result.rows.map(auditEntryOf);
   }
 }

@@ -7,30 +7,10 @@
  */
 import type Database from "better-sqlite3";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
+import { auditEntryOf } from "../audit-rows.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 type Row = Record<string, unknown>;
-
-function toEntry(r: Row): AuditEntry {
-  return {
-    seq: r.seq as number,
-    at: r.at as string,
-    actorUserId: (r.actor_user_id as string | null) ?? null,
-    actorAgencyId: (r.actor_agency_id as string | null) ?? null,
-    actorRole: (r.actor_role as string | null) ?? null,
-    tokenId: (r.token_id as string | null) ?? null,
-    action: r.action as string,
-    targetType: (r.target_type as string | null) ?? null,
-    targetId: (r.target_id as string | null) ?? null,
-    outcome: r.outcome as AuditEntry["outcome"],
-    reason: (r.reason as string | null) ?? null,
-    ip: (r.ip as string | null) ?? null,
-    requestId: (r.request_id as string | null) ?? null,
-    details: r.details === null || r.details === undefined ? null : JSON.parse(r.details as string),
-    prevHash: r.prev_hash as string,
-    hash: r.hash as string,
-  };
-}
 
 /**
  * An entry belongs to a country when its actor is one of the country's agencies, or what it acts on
@@ -106,7 +86,7 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   pageNow(afterSeq: number, limit: number): AuditEntry[] {
-    return (this.s.page.all(afterSeq, limit) as Row[]).map(toEntry);
+    return (this.s.page.all(afterSeq, limit) as Row[]).map(auditEntryOf);
   }
 
   listNow(query: AuditQuery): AuditEntry[] {
@@ -155,7 +135,7 @@ export class SqliteAuditRepository implements AuditRepository {
       params.length = 0;
       params.push(...partParams.flat(), query.limit);
     }
-    return (this.listStatements.get(sql).all(...params) as Row[]).map(toEntry);
+    return (this.listStatements.get(sql).all(...params) as Row[]).map(auditEntryOf);
   }
 }
 
