@@ -3,12 +3,15 @@
  * transaction-scoped advisory lock of the chain (`advisory-locks.ts`): from that read to the commit
  * no other instance's append comes in between, so the chain never forks. The transaction must run at
  * READ COMMITTED (PostgreSQL's default): the head is read by a statement after the lock is granted,
- * which then sees every commit made before it.
+ * which then sees every commit made before it. Inside a batch of the group commit the lock is the
+ * batch's: the head is read once for all its appends, and their entries are inserted together at
+ * the batch's end (`held-chain.ts`).
  */
 import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
 import { auditEntryOf } from "../audit-rows.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import type { AppendedEntry, HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";
 
@@ -26,21 +29,43 @@ const ofCountry = (country: string) => sql`(a.actor_agency_id LIKE ${country} ||
 
 const and = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql` AND `);
 
+/** Rows per INSERT: a batch's entries (a retention run may append thousands) stay under the 65,535 parameters of a statement. */
+const ROWS_PER_INSERT = 1000;
+
+/** Inserts entries already linked by `audit/chain.ts`, in order. */
+export async function insertAuditEntries(db: PgDb | PgTx, entries: AppendedEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT)
+    await db
+      .insert(auditLog)
+      .values(
+        entries
+          .slice(i, i + ROWS_PER_INSERT)
+          .map(({ entry, detailsJson }) => ({ ...entry, details: detailsJson })),
+      );
+}
+
 export class PostgresAuditRepository implements AuditRepository {
+  /**
+   * @param held the head kept by the group commit's batch, which already holds the chain's lock
+   * (`held-chain.ts`); without it (a transaction of its own) every append takes the lock and reads.
+   */
   constructor(
     private readonly db: PgDb | PgTx,
     private readonly inTransaction: boolean,
     readonly chainKey: Buffer | undefined,
+    private readonly held?: HeldChain,
   ) {}
 
   async headForAppend(): Promise<AuditHead | undefined> {
     if (!this.inTransaction) throw new Error("audit entries are appended inside a write transaction");
+    if (this.held) return this.held.current(() => this.head());
     await this.db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
     return this.head();
   }
 
   async insert(entry: AuditEntry, detailsJson: string | null): Promise<void> {
-    await this.db.insert(auditLog).values({ ...entry, details: detailsJson });
+    if (this.held) this.held.append({ entry, detailsJson });
+    else await insertAuditEntries(this.db, [{ entry, detailsJson }]);
   }
 
   async head(): Promise<AuditHead | undefined> {

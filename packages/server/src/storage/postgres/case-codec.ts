@@ -18,6 +18,15 @@ export async function codecOfCase(
 ): Promise<PersonalDataCodec> {
   if (!keyring) return new PlainCodec();
   const [row] = await db.select({ salt: caseKeys.salt }).from(caseKeys).where(eq(caseKeys.caseId, caseId));
-  const salt = row?.salt;
+  return codecWithSalt(keyring, caseId, row?.salt);
+}
+
+/** The codec for values of `caseId` given its salt (just generated, or read with the case). */
+export function codecWithSalt(
+  keyring: Keyring | undefined,
+  caseId: string,
+  salt: Buffer | undefined,
+): PersonalDataCodec {
+  if (!keyring) return new PlainCodec();
   return new SealingCodec(keyring, { of: (id) => (id === caseId ? salt : undefined) });
 }

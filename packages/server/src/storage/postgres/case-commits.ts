@@ -19,12 +19,12 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
-import { aad, encodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
+import { aad, encodeText, type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import { newNoticeId, newTaskId } from "../../ids.ts";
 import type { CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { NewCase, TransitionWrite } from "../records.ts";
 import { toTask } from "../sqlite/rows.ts";
-import { codecOfCase } from "./case-codec.ts";
+import { codecOfCase, codecWithSalt } from "./case-codec.ts";
 import type { PgTx } from "./open.ts";
 import {
   caseGrants,
@@ -75,18 +75,27 @@ export async function createCaseRows(
     outcome: w.outcome,
   });
   // The case's own key first (its salt): every personal value of the case is sealed under it.
-  if (deps.keyring) {
-    await tx.insert(caseKeys).values({ caseId: input.id, salt: randomBytes(32) });
-  }
-  const codec = await codecOfCase(tx, deps.keyring, input.id);
+  const salt = deps.keyring ? randomBytes(32) : undefined;
+  if (salt) await tx.insert(caseKeys).values({ caseId: input.id, salt });
+  const codec = codecWithSalt(deps.keyring, input.id, salt);
   await tx.insert(casePersonal).values({
     caseId: input.id,
     person: codec.encode(aad.person(input.id), input.person),
     identification: codec.encode(aad.identification(input.id), input.identification),
   });
-  await writeEffects(tx, codec, input.id, 1, input.pathwayVersion, w, auditSeq);
+  await tx
+    .insert(caseHistory)
+    .values(historyRow(codec, input.id, 1, input.pathwayVersion, w.history, auditSeq));
+  await writeEffects(tx, async () => codec, input.id, w);
 }
 
+/**
+ * The compare-and-swap and the history row are one statement (a writable CTE: the row is inserted
+ * only if the swap updated the case), so an event costs one round trip more than its audit entry
+ * when it changes no task, consent, grant or notice. Every write waits for the audit chain's lock
+ * held by its batch, on every instance: round trips under it are the deployment's write ceiling
+ * (docs/performance.md, the PostgreSQL store).
+ */
 export async function commitEventRows(
   tx: PgTx,
   commit: EventCommit,
@@ -95,26 +104,36 @@ export async function commitEventRows(
   const { base, write: w, at } = commit;
   const caseId = base.case.id;
   const next = base.case.revision + 1;
-  const swapped = await tx
-    .update(cases)
-    .set({
-      revision: next,
-      // Left out within a stage: naming it rewrites the entries of the indexes that hold it.
-      ...(w.stage !== base.case.stage && { stage: w.stage }),
-      state: w.state,
-      snapshot: JSON.stringify(w.snapshot),
-      updatedAt: at,
-      outcome: w.outcome,
-    })
-    .where(and(eq(cases.id, caseId), eq(cases.revision, base.case.revision)))
-    .returning({ revision: cases.revision });
-  if (swapped.length !== 1) {
+  const codec = lazyCodec(tx, deps.keyring, caseId);
+  const h = { ...w.history, actor: commit.actor, at };
+  const history = historyRow(
+    h.personalFields.length === 0 ? NO_PERSONAL_FIELDS : await codec(),
+    caseId,
+    next,
+    base.case.pathwayVersion,
+    h,
+    commit.auditSeq,
+  );
+  // The stage is left out within a stage: naming it rewrites the entries of the indexes that hold it.
+  const stage = w.stage !== base.case.stage ? sql`stage = ${w.stage},` : sql``;
+  const swapped = await tx.execute(
+    sql`WITH swapped AS (
+          UPDATE cases SET revision = ${next}, ${stage} state = ${w.state}, snapshot = ${JSON.stringify(w.snapshot)},
+                 updated_at = ${at}, outcome = ${w.outcome}
+           WHERE id = ${caseId} AND revision = ${base.case.revision}
+          RETURNING id)
+        INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data,
+                                  from_state, to_state, actor, at, pathway_version, audit_seq)
+        SELECT id, ${history.seq}::int, ${history.eventType}, ${history.data}, ${history.personalFields},
+               ${history.personalData}, ${history.fromState}, ${history.toState}, ${history.actor}, ${history.at},
+               ${history.pathwayVersion}::int, ${history.auditSeq}::bigint
+          FROM swapped`,
+  );
+  if (swapped.rowCount !== 1) {
     const [stored] = await tx.select({ revision: cases.revision }).from(cases).where(eq(cases.id, caseId));
     return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
   }
-  const codec = await codecOfCase(tx, deps.keyring, caseId);
-  const write = { ...w, history: { ...w.history, actor: commit.actor, at } };
-  await writeEffects(tx, codec, caseId, next, base.case.pathwayVersion, write, commit.auditSeq);
+  await writeEffects(tx, codec, caseId, { ...w, history: h });
   return { status: "applied", revision: next };
 }
 
@@ -154,22 +173,31 @@ export async function completeTaskRow(
 const pick = (data: Record<string, unknown>, keys: readonly string[], keep: boolean) =>
   Object.fromEntries(Object.entries(data).filter(([key]) => keys.includes(key) === keep));
 
-/** History row, cancelled and new tasks, consents, ended grants, notices and the next due time. */
-async function writeEffects(
-  tx: PgTx,
+/** The case's codec, its salt read the first time a value is sealed (most events seal none). */
+function lazyCodec(tx: PgTx, keyring: Keyring | undefined, caseId: string): () => Promise<PersonalDataCodec> {
+  let codec: Promise<PersonalDataCodec> | undefined;
+  return () => {
+    codec ??= codecOfCase(tx, keyring, caseId);
+    return codec;
+  };
+}
+
+/** A codec for a history row without personal fields: it seals nothing, so it needs no salt. */
+const NO_PERSONAL_FIELDS = new PlainCodec();
+
+/** The history row of the case's `seq`-th event; its personal fields leave `data` and are sealed. */
+function historyRow(
   codec: PersonalDataCodec,
   caseId: string,
   seq: number,
   pathwayVersion: number,
-  w: TransitionWrite,
+  h: TransitionWrite["history"],
   auditSeq: number | null,
-): Promise<void> {
-  const h = w.history;
-  await tx.insert(caseHistory).values({
+) {
+  return {
     caseId,
     seq,
     eventType: h.eventType,
-    // Personal fields leave `data` and are sealed on their own (encrypted at rest).
     data: JSON.stringify(h.personalFields.length === 0 ? h.data : pick(h.data, h.personalFields, false)),
     personalFields: JSON.stringify(h.personalFields),
     personalData:
@@ -182,7 +210,17 @@ async function writeEffects(
     at: h.at,
     pathwayVersion,
     auditSeq,
-  });
+  };
+}
+
+/** Cancelled and new tasks, consents, ended grants, notices and the next due time. */
+async function writeEffects(
+  tx: PgTx,
+  codec: () => Promise<PersonalDataCodec>,
+  caseId: string,
+  w: TransitionWrite,
+): Promise<void> {
+  const h = w.history;
   for (const state of w.cancelStates)
     await tx
       .update(tasks)
@@ -211,7 +249,8 @@ async function writeEffects(
         nextAt: task.firstRung.nextAt,
       })),
     );
-  for (const c of w.consents)
+  for (const c of w.consents) {
+    const sealing = await codec();
     await tx.insert(consents).values({
       caseId,
       scope: c.scope,
@@ -220,13 +259,14 @@ async function writeEffects(
       interpreterUsed: c.interpreterUsed ?? null,
       at: c.at,
       actor: c.actor,
-      guardian: c.guardian ? codec.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian) : null,
+      guardian: c.guardian ? sealing.encode(aad.consentGuardian(caseId, c.at, c.scope), c.guardian) : null,
       // Free text told to the person: sealed like every free text.
       purpose:
         c.purpose === undefined
           ? null
-          : encodeText(codec, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
+          : encodeText(sealing, aad.consentPurpose(caseId, c.at, c.scope), c.purpose),
     });
+  }
   for (const end of w.endGrants) {
     const live = and(
       eq(caseGrants.caseId, caseId),

@@ -5,7 +5,10 @@
  */
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
+import type { AuditDraft } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PgGroupCommit } from "./group-commit.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
@@ -38,6 +41,21 @@ const insertCase = (id: string) => async (tx: PgTx) => {
   });
   return id;
 };
+
+const auditDraft = (targetId: string): AuditDraft => ({
+  actorUserId: "user_1",
+  actorAgencyId: "GH:dsw",
+  actorRole: "caseworker",
+  tokenId: "tok_1",
+  action: "case.event",
+  targetType: "case",
+  targetId,
+  outcome: "allowed",
+  reason: "case:write",
+  ip: null,
+  requestId: "r",
+  details: null,
+});
 
 const stored = async (ids: string[]) =>
   (await store.db.select({ id: cases.id }).from(cases).where(inArray(cases.id, ids))).map((r) => r.id).sort();
@@ -99,6 +117,27 @@ describe("PostgreSQL group commit", () => {
     expect(isConnectionFailure((results[0] as PromiseRejectedResult).reason)).toBe(true);
     expect(await stored(["lost-1", "lost-2"])).toEqual([]);
     expect(await queue.run(insertCase("after-loss"))).toBe("after-loss");
+  });
+
+  it("appends of one batch link to the head it keeps, and writes rolled back at either attempt take their entries with them", async () => {
+    const key = Buffer.alloc(32, 7);
+    const queue = new PgGroupCommit(store.db);
+    const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
+    // Queued in one turn: one batch. The first failure rolls the first attempt back; the later ones
+    // fail inside their savepoints, where the kept head must move back with them.
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        queue.run(async (tx, held) => {
+          await appendAudit(new PostgresAuditRepository(tx, true, key, held), auditDraft(`case_${i}`));
+          if (i % 5 === 4) throw new Error("the write after the audit entry failed");
+        }),
+      ),
+    );
+    expect(queue.stats.batches).toBe(1);
+    expect(results.filter((r) => r.status === "rejected")).toHaveLength(6);
+    const reads = new PostgresAuditRepository(store.db, false, key);
+    expect(await verifyAudit(reads)).toMatchObject({ ok: true, checked: before + 24 });
+    expect(await reads.list({ limit: 100, targetId: "case_9" })).toEqual([]);
   });
 
   it("drain waits for queued writes, then refuses new ones", async () => {

@@ -1,14 +1,17 @@
 /**
  * Group commit on PostgreSQL: the writes of one process that arrive while a batch is committing
- * are committed together in the next one, one transaction for many, each write in its own
- * SAVEPOINT (a write that throws — a stale revision, a refused request — rolls back only its own
- * part).
+ * are committed together in the next one, one transaction for many. A write that throws — a stale
+ * revision, a refused request — must roll back only its own part: the batch's first attempt runs
+ * the writes straight in the transaction, and if one throws, the attempt is rolled back, that write
+ * answered with its error, and the others run again, each in its own SAVEPOINT (two more round
+ * trips a write, paid only then).
  *
  * Why: every write appends to the audit chain, and appends from every instance queue behind one
  * transaction-scoped advisory lock held from the head read to COMMIT (`audit-repository.ts`). One
  * write per transaction therefore caps the whole deployment at one COMMIT (one WAL flush) per
- * append. A batch pays that flush once for all its writes (what a write still costs inside one:
- * docs/performance.md, the PostgreSQL store).
+ * append. A batch pays that flush once for all its writes; it reads the chain's head once, and
+ * inserts the entries of all its writes in one statement at its end (`held-chain.ts`). What a write still
+ * costs inside a batch: docs/performance.md, the PostgreSQL store.
  *
  * The batch takes the chain's lock first, before any row lock: a batch that held a case row while
  * waiting for the chain, against another instance's batch holding the chain while waiting for that
@@ -22,11 +25,12 @@
  */
 import { sql } from "drizzle-orm";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
-import { inTransaction } from "./transactions.ts";
+import { inTransaction, isRetryable } from "./transactions.ts";
 
-type Work = (tx: PgTx) => Promise<unknown>;
+type Work = (tx: PgTx, chain: HeldChain) => Promise<unknown>;
 
 interface Job {
   work: Work;
@@ -35,6 +39,22 @@ interface Job {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+type Attempt =
+  | { kind: "committed"; values: unknown[] }
+  | { kind: "savepoints"; outcomes: Outcome[] }
+  | { kind: "refused"; index: number; error: unknown }
+  | { kind: "failed"; error: unknown };
+
+/** A write that threw in an attempt without savepoints: the attempt is rolled back, that write answered. */
+class WriteRefused extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super("a write of the batch was refused");
+  }
+}
 
 export interface PgGroupCommitStats {
   batches: number;
@@ -55,7 +75,7 @@ export class PgGroupCommit {
   ) {}
 
   /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
-  run<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: PgTx, chain: HeldChain) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the write queue is closed"));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
@@ -79,31 +99,72 @@ export class PgGroupCommit {
   }
 
   private async commit(batch: Job[]): Promise<void> {
+    // First every write runs straight in the transaction: no savepoint round trips. A write that
+    // throws rolls that attempt back whole; it is answered with its error, and the others run again,
+    // each in its own savepoint. A write refused inside a transaction is rare (the revision is
+    // checked before it), so batches almost always commit on the first attempt.
+    const first = await this.attempt(batch, false);
+    if (first.kind === "failed") {
+      for (const job of batch) job.reject(first.error);
+      return;
+    }
+    if (first.kind === "committed") {
+      for (const [i, job] of batch.entries()) job.resolve(first.values[i]);
+      return;
+    }
+    if (first.kind !== "refused")
+      throw new Error("unreachable: an attempt without savepoints stops at a refusal");
+    batch[first.index]!.reject(first.error);
+    const rest = batch.filter((_, i) => i !== first.index);
+    const second = await this.attempt(rest, true);
+    if (second.kind === "failed") {
+      for (const job of rest) job.reject(second.error);
+      return;
+    }
+    if (second.kind !== "savepoints") throw new Error("unreachable: savepoints answer every write");
+    for (const [i, job] of rest.entries()) {
+      const outcome = second.outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    }
+  }
+
+  /**
+   * One transaction for `batch`, behind the chain's lock. Without savepoints the first write that
+   * throws ends the attempt (`refused`); with them each write's failure is its own outcome.
+   */
+  private async attempt(batch: Job[], savepoints: boolean): Promise<Attempt> {
     let outcomes: Outcome[] = [];
     try {
       await inTransaction(this.db, async (tx) => {
         // Run again after a deadlock: the outcomes of the aborted attempt are void.
         outcomes = [];
+        const chain = new HeldChain();
         await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
-        for (const job of batch) {
+        for (const [index, job] of batch.entries()) {
+          const mark = chain.mark();
           try {
-            outcomes.push({ ok: true, value: await tx.transaction((savepoint) => job.work(savepoint)) });
+            const value = savepoints
+              ? await tx.transaction((savepoint) => job.work(savepoint, chain))
+              : await job.work(tx, chain);
+            outcomes.push({ ok: true, value });
           } catch (error) {
-            // Without its connection the transaction is gone: nothing of the batch commits.
-            if (isConnectionFailure(error)) throw error;
+            // Without its connection the transaction is gone; after a deadlock it is run again whole.
+            if (isConnectionFailure(error) || (!savepoints && isRetryable(error))) throw error;
+            if (!savepoints) throw new WriteRefused(index, error);
+            chain.restore(mark);
             outcomes.push({ ok: false, error });
           }
         }
+        await chain.flush(tx);
       });
     } catch (error) {
-      for (const job of batch) job.reject(error);
-      return;
+      if (error instanceof WriteRefused) return { kind: "refused", index: error.index, error: error.error };
+      return { kind: "failed", error };
     }
-    for (const [i, job] of batch.entries()) {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    }
+    return savepoints
+      ? { kind: "savepoints", outcomes }
+      : { kind: "committed", values: outcomes.map((o) => (o as { value: unknown }).value) };
   }
 
   /** Refuses new writes and resolves once every queued one has committed or been rejected. */

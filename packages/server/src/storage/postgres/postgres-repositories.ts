@@ -11,6 +11,7 @@ import { PostgresCaseRepository } from "./case-repository.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
 import { PostgresDirectoryRepository } from "./directory-repository.ts";
 import { PostgresGrantRepository } from "./grant-repository.ts";
+import type { HeldChain } from "./held-chain.ts";
 import { PostgresLoginThrottleRepository } from "./login-throttle-repository.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { PostgresRetentionRepository } from "./retention-repository.ts";
@@ -37,14 +38,20 @@ export class PostgresRepositories implements Repositories {
   readonly grants: PostgresGrantRepository;
   readonly retention: PostgresRetentionRepository;
 
-  constructor(db: PgDb | PgTx, inTransaction: boolean, dependencies: PostgresRepositoryDependencies) {
+  /** `held`: the chain's head kept by the group commit's batch this transaction belongs to. */
+  constructor(
+    db: PgDb | PgTx,
+    inTransaction: boolean,
+    dependencies: PostgresRepositoryDependencies,
+    held?: HeldChain,
+  ) {
     this.cases = new PostgresCaseRepository(db, inTransaction, dependencies.keyring);
     this.delivery = new PostgresDeliveryRepository(db, inTransaction);
     this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
     this.stats = new PostgresStatsRepository(db);
     this.directory = new PostgresDirectoryRepository(db, inTransaction);
     this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
-    this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey);
+    this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey, held);
     this.caseAccess = new PostgresCaseAccessRepository(db);
     this.grants = new PostgresGrantRepository(db);
     this.retention = new PostgresRetentionRepository(db, dependencies.keyring);

@@ -84,7 +84,7 @@ export class PostgresStorage implements Storage {
     // Inside, the repositories' errors stay the driver's own: the group commit needs their SQLSTATE
     // to tell a lost connection or a deadlock. They become store failures once the batch is over.
     return this.track(
-      this.writes.run(async (tx) => work(new PostgresRepositories(tx, true, this.dependencies))),
+      this.writes.run(async (tx, held) => work(new PostgresRepositories(tx, true, this.dependencies, held))),
     );
   }
 
