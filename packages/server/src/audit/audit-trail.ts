@@ -53,10 +53,8 @@ export async function appendAudit(
   draft: AuditDraft,
   set?: AuditOverrides,
 ): Promise<AuditEntry> {
-  const head = await audit.headForAppend();
-  const { entry, detailsJson } = chainEntryWithDetails(head, draftFields(draft, set), audit.chainKey);
-  await audit.insert(entry, detailsJson);
-  return entry;
+  const fields = draftFields(draft, set);
+  return audit.append((head) => chainEntryWithDetails(head, fields, audit.chainKey));
 }
 
 /** The chain's last entry, unverified (for a checkpoint of what is there now). */

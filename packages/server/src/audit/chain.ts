@@ -1,4 +1,5 @@
 import { createHmac, hash } from "node:crypto";
+import type { LinkedEntry } from "../storage/audit-repository.ts";
 import { type AuditEntry, type AuditFields, GENESIS_HASH } from "./audit-entry.ts";
 
 /** JSON with object keys sorted at every level, so the hash does not depend on insertion order. */
@@ -54,10 +55,7 @@ export function canonicalBody(fields: AuditFields, detailsJson = detailsJsonOf(f
 }
 
 /** A new entry and its details as stored (canonical JSON, written once for the hash and the row). */
-export interface ChainedEntry {
-  entry: AuditEntry;
-  detailsJson: string | null;
-}
+export type ChainedEntry = LinkedEntry;
 
 /** Link a new entry after `previous` (undefined for the first). */
 export function chainEntry(

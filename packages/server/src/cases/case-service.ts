@@ -114,11 +114,17 @@ export class CaseService {
       opening: toWrite(started, OPENING_EVENT, {}, [], actor, at),
     };
     const { audit } = options;
-    const aggregate = await this.store.transaction(async (tx) => {
-      // The audit entry first: the opening's history row links to it.
-      const entry = audit ? await appendAudit(tx.audit, audit, { at, targetId: audit.targetId ?? id }) : null;
-      return tx.cases.create(opening, entry?.seq ?? null);
-    });
+    // Independent: it writes only the new case's rows and its audit entry.
+    const aggregate = await this.store.transaction(
+      async (tx) => {
+        // The audit entry first: the opening's history row links to it.
+        const entry = audit
+          ? await appendAudit(tx.audit, audit, { at, targetId: audit.targetId ?? id })
+          : null;
+        return tx.cases.create(opening, entry?.seq ?? null);
+      },
+      { independent: true },
+    );
     return this.view(aggregate, now);
   }
 
@@ -143,28 +149,32 @@ export class CaseService {
     const { audit } = command;
     const next = base.case.revision + 1;
     const done = applied(
+      // Independent: it writes only this case's rows, under compare-and-swap, and its audit entry.
       await this.store
-        .transaction(async (tx) => {
-          // The audit entry first: the history row links to it (the audit log's per-case lookup of
-          // events). Stamped with the event's own instant, so both say the same time.
-          const entry = audit
-            ? await appendAudit(tx.audit, audit, {
-                at: command.at,
-                targetId: audit.targetId ?? id,
-                details: { ...audit.details, revision: next },
-              })
-            : null;
-          const result = await tx.cases.commitEvent({
-            base,
-            write,
-            actor,
-            at: command.at,
-            auditSeq: entry?.seq ?? null,
-          });
-          // A refused commit must take its audit entry with it: throwing rolls the transaction back.
-          if (result.status !== "applied") throw new CommitRefused(result);
-          return result;
-        })
+        .transaction(
+          async (tx) => {
+            // The audit entry first: the history row links to it (the audit log's per-case lookup of
+            // events). Stamped with the event's own instant, so both say the same time.
+            const entry = audit
+              ? await appendAudit(tx.audit, audit, {
+                  at: command.at,
+                  targetId: audit.targetId ?? id,
+                  details: { ...audit.details, revision: next },
+                })
+              : null;
+            const result = await tx.cases.commitEvent({
+              base,
+              write,
+              actor,
+              at: command.at,
+              auditSeq: entry?.seq ?? null,
+            });
+            // A refused commit must take its audit entry with it: throwing rolls the transaction back.
+            if (result.status !== "applied") throw new CommitRefused(result);
+            return result;
+          },
+          { independent: true },
+        )
         .catch((error: unknown) => {
           if (error instanceof CommitRefused) return error.result;
           throw error;

@@ -1,7 +1,7 @@
 /**
  * The hash-chained audit log as stored. The chain (each entry's hash over the previous one) is
  * computed in `audit/`; the repository reads and writes entries, and serialises appends: the head
- * an append links to is read with `headForAppend` inside the transaction that inserts the entry.
+ * an append links to is read by `append` inside the transaction that inserts the entry.
  */
 
 /** What an audit entry records: ids only, never a name or any personal field. */
@@ -39,6 +39,12 @@ export interface AuditHead {
   hash: string;
 }
 
+/** An entry linked to the head, with the canonical details its hash read (stored as they are). */
+export interface LinkedEntry {
+  entry: AuditEntry;
+  detailsJson: string | null;
+}
+
 export interface AuditQuery {
   afterSeq?: number;
   limit: number;
@@ -56,12 +62,12 @@ export interface AuditRepository {
   /** The chain's HMAC key (from the keyring); undefined only for a store without protections. */
   readonly chainKey: Buffer | undefined;
   /**
-   * The head the next entry links to. Only inside a transaction: from this read to the commit no
-   * other append can come in between (the SQLite writer is single; PostgreSQL takes a lock).
+   * Appends one entry: reads the head, stores what `link` (`audit/chain.ts`) makes of it, and
+   * returns the entry. Only inside a transaction: from the head's read to the commit no other
+   * append can come in between (the SQLite writer is single; PostgreSQL takes a lock), and none of
+   * the same transaction either (`link` runs synchronously after the head is known).
    */
-  headForAppend(): Promise<AuditHead | undefined>;
-  /** Stores an entry linked by `audit/chain.ts`; `detailsJson` is the canonical details its hash read. */
-  insert(entry: AuditEntry, detailsJson: string | null): Promise<void>;
+  append(link: (head: AuditHead | undefined) => LinkedEntry): Promise<AuditEntry>;
   /** The last entry, unverified (for a checkpoint of what is there now). */
   head(): Promise<AuditHead | undefined>;
   /** Entries in seq order matching the query, at most `limit`. */

@@ -37,8 +37,18 @@ export interface Repositories {
   readonly audit: AuditRepository;
 }
 
+export interface TransactionOptions {
+  /**
+   * `work` writes only rows of one case — a new case, or a case under compare-and-swap on its
+   * revision — and appends to the audit chain; it reads nothing that another write could change.
+   * A store may then run it at the same time as other independent work of the same batch
+   * (PostgreSQL does: `postgres/group-commit.ts`). Never for work that reads what it then writes.
+   */
+  independent?: boolean;
+}
+
 export interface Storage extends StoreLifecycle, Repositories {
   readonly dialect: "sqlite" | "postgres";
   /** Runs `work` in one durable transaction (see the module comment). */
-  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>, options?: TransactionOptions): Promise<T>;
 }

@@ -53,7 +53,9 @@ describe("PostgreSQL audit repository", () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => append(i % 2 === 0 ? first : second, draft(i))));
     expect(await verifyAudit(reads().audit)).toMatchObject({ ok: true, checked: 40, head: { seq: 40 } });
     expect(await reads().audit.head()).toMatchObject({ seq: 40 });
-    await expect(reads().audit.headForAppend()).rejects.toThrow("inside a write transaction");
+    await expect(reads().audit.append(() => ({ entry: {} as never, detailsJson: null }))).rejects.toThrow(
+      "inside a write transaction",
+    );
   });
 
   it("lists by actor, by country, and by case — case events through their history rows", async () => {

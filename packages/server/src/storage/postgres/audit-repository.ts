@@ -1,5 +1,5 @@
 /**
- * The audit log in PostgreSQL (see `../audit-repository.ts`). `headForAppend` first takes the
+ * The audit log in PostgreSQL (see `../audit-repository.ts`). `append` first takes the
  * transaction-scoped advisory lock of the chain (`advisory-locks.ts`): from that read to the commit
  * no other instance's append comes in between, so the chain never forks. The transaction must run at
  * READ COMMITTED (PostgreSQL's default): the head is read by a statement after the lock is granted,
@@ -8,10 +8,10 @@
  * the batch's end (`held-chain.ts`).
  */
 import { asc, desc, gt, sql } from "drizzle-orm";
-import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRepository, LinkedEntry } from "../audit-repository.ts";
 import { auditEntryOf } from "../audit-rows.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
-import type { AppendedEntry, HeldChain } from "./held-chain.ts";
+import type { HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";
 
@@ -33,7 +33,7 @@ const and = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql` AND `);
 const ROWS_PER_INSERT = 1000;
 
 /** Inserts entries already linked by `audit/chain.ts`, in order. */
-export async function insertAuditEntries(db: PgDb | PgTx, entries: AppendedEntry[]): Promise<void> {
+export async function insertAuditEntries(db: PgDb | PgTx, entries: LinkedEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += ROWS_PER_INSERT)
     await db
       .insert(auditLog)
@@ -56,16 +56,13 @@ export class PostgresAuditRepository implements AuditRepository {
     private readonly held?: HeldChain,
   ) {}
 
-  async headForAppend(): Promise<AuditHead | undefined> {
+  async append(link: (head: AuditHead | undefined) => LinkedEntry): Promise<AuditEntry> {
     if (!this.inTransaction) throw new Error("audit entries are appended inside a write transaction");
-    if (this.held) return this.held.current(() => this.head());
+    if (this.held) return this.held.append(() => this.head(), link);
     await this.db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
-    return this.head();
-  }
-
-  async insert(entry: AuditEntry, detailsJson: string | null): Promise<void> {
-    if (this.held) this.held.append({ entry, detailsJson });
-    else await insertAuditEntries(this.db, [{ entry, detailsJson }]);
+    const linked = link(await this.head());
+    await insertAuditEntries(this.db, [linked]);
+    return linked.entry;
   }
 
   async head(): Promise<AuditHead | undefined> {

@@ -10,6 +10,7 @@ import type { AuditDraft } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PgGroupCommit } from "./group-commit.ts";
+import type { HeldChain } from "./held-chain.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
 import { cases } from "./schema/index.ts";
@@ -138,6 +139,70 @@ describe("PostgreSQL group commit", () => {
     const reads = new PostgresAuditRepository(store.db, false, key);
     expect(await verifyAudit(reads)).toMatchObject({ ok: true, checked: before + 24 });
     expect(await reads.list({ limit: 100, targetId: "case_9" })).toEqual([]);
+  });
+
+  it("runs independent writes of a batch together, the others one at a time, and keeps one chain", async () => {
+    const key = Buffer.alloc(32, 7);
+    const queue = new PgGroupCommit(store.db);
+    const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
+    const steps: string[] = [];
+    const write = (name: string) => async (tx: PgTx, held: HeldChain) => {
+      steps.push(`start ${name}`);
+      await appendAudit(new PostgresAuditRepository(tx, true, key, held), auditDraft(name));
+      await insertCase(name)(tx);
+      steps.push(`end ${name}`);
+    };
+    await Promise.all([
+      queue.run(write("ind-1"), { independent: true }),
+      queue.run(write("ind-2"), { independent: true }),
+      queue.run(write("ind-3"), { independent: true }),
+      queue.run(write("seq-4")),
+      queue.run(write("ind-5"), { independent: true }),
+      queue.run(write("ind-6"), { independent: true }),
+    ]);
+    expect(queue.stats.batches).toBe(1);
+    expect(steps).toEqual([
+      "start ind-1",
+      "start ind-2",
+      "start ind-3",
+      "end ind-1",
+      "end ind-2",
+      "end ind-3",
+      "start seq-4",
+      "end seq-4",
+      "start ind-5",
+      "start ind-6",
+      "end ind-5",
+      "end ind-6",
+    ]);
+    const reads = new PostgresAuditRepository(store.db, false, key);
+    expect(await verifyAudit(reads)).toMatchObject({ ok: true, checked: before + 6 });
+    expect(await stored(["ind-1", "ind-2", "ind-3", "seq-4", "ind-5", "ind-6"])).toHaveLength(6);
+  });
+
+  it("an independent write that fails sends the batch again in savepoints: it alone is refused, with its own error", async () => {
+    const key = Buffer.alloc(32, 7);
+    const queue = new PgGroupCommit(store.db);
+    const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
+    await queue.run(insertCase("taken"));
+    const results = await Promise.allSettled(
+      ["free-1", "taken", "free-2", "free-3"].map((id) =>
+        queue.run(
+          async (tx, held) => {
+            await appendAudit(new PostgresAuditRepository(tx, true, key, held), auditDraft(id));
+            // The duplicate key aborts the transaction: the other writes' statements fail with it.
+            await insertCase(id)(tx);
+          },
+          { independent: true },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ cause: { code: "23505" } });
+    const reads = new PostgresAuditRepository(store.db, false, key);
+    expect(await verifyAudit(reads)).toMatchObject({ ok: true, checked: before + 3 });
+    expect(await reads.list({ limit: 10, targetId: "taken" })).toEqual([]);
+    expect(await stored(["free-1", "free-2", "free-3"])).toHaveLength(3);
   });
 
   it("drain waits for queued writes, then refuses new ones", async () => {

@@ -2,9 +2,8 @@
  * Group commit on PostgreSQL: the writes of one process that arrive while a batch is committing
  * are committed together in the next one, one transaction for many. A write that throws — a stale
  * revision, a refused request — must roll back only its own part: the batch's first attempt runs
- * the writes straight in the transaction, and if one throws, the attempt is rolled back, that write
- * answered with its error, and the others run again, each in its own SAVEPOINT (two more round
- * trips a write, paid only then).
+ * the writes straight in the transaction, and if one throws, the attempt is rolled back and the
+ * batch runs again, each write in its own SAVEPOINT (two more round trips a write, paid only then).
  *
  * Why: every write appends to the audit chain, and appends from every instance queue behind one
  * transaction-scoped advisory lock held from the head read to COMMIT (`audit-repository.ts`). One
@@ -34,26 +33,31 @@ type Work = (tx: PgTx, chain: HeldChain) => Promise<unknown>;
 
 interface Job {
   work: Work;
+  independent: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-type Attempt =
-  | { kind: "committed"; values: unknown[] }
-  | { kind: "savepoints"; outcomes: Outcome[] }
-  | { kind: "refused"; index: number; error: unknown }
-  | { kind: "failed"; error: unknown };
-
-/** A write that threw in an attempt without savepoints: the attempt is rolled back, that write answered. */
+/** A write threw in an attempt without savepoints: the attempt is rolled back whole. */
 class WriteRefused extends Error {
-  constructor(
-    readonly index: number,
-    readonly error: unknown,
-  ) {
+  constructor() {
     super("a write of the batch was refused");
   }
+}
+
+export interface RunOptions {
+  /**
+   * The work writes only rows of its own case (compare-and-swap on the case, or a new case) and
+   * appends to the audit chain: it may run at the same time as other such work of its batch. Their
+   * statements then wait in the connection's queue and leave one after the other as answers come
+   * back, instead of each waiting for a turn of the event loop, which the API's requests share
+   * (docs/performance.md, the PostgreSQL store). Work that reads what it then writes (a counter, a
+   * "no users yet" check) must not be independent: two of them in one transaction would both read
+   * the value from before either wrote.
+   */
+  independent?: boolean;
 }
 
 export interface PgGroupCommitStats {
@@ -75,10 +79,11 @@ export class PgGroupCommit {
   ) {}
 
   /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
-  run<T>(work: (tx: PgTx, chain: HeldChain) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: PgTx, chain: HeldChain) => Promise<T>, options: RunOptions = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the write queue is closed"));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      const independent = options.independent === true;
+      this.pending.push({ work, independent, resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) void this.flush();
     });
   }
@@ -99,72 +104,74 @@ export class PgGroupCommit {
   }
 
   private async commit(batch: Job[]): Promise<void> {
-    // First every write runs straight in the transaction: no savepoint round trips. A write that
-    // throws rolls that attempt back whole; it is answered with its error, and the others run again,
-    // each in its own savepoint. A write refused inside a transaction is rare (the revision is
-    // checked before it), so batches almost always commit on the first attempt.
-    const first = await this.attempt(batch, false);
-    if (first.kind === "failed") {
-      for (const job of batch) job.reject(first.error);
+    // First the writes run straight in the transaction: no savepoint round trips. If one throws,
+    // that attempt is rolled back whole and the batch runs again, each write in its own savepoint,
+    // so that a refused write rolls back alone and answers with its own error. A write refused
+    // inside a transaction is rare (the revision is checked before it), so batches almost always
+    // commit on the first attempt.
+    try {
+      const outcomes = await this.attempt(batch, false);
+      for (const [i, job] of batch.entries()) job.resolve((outcomes[i] as { value: unknown }).value);
       return;
+    } catch (error) {
+      if (!(error instanceof WriteRefused)) {
+        for (const job of batch) job.reject(error);
+        return;
+      }
     }
-    if (first.kind === "committed") {
-      for (const [i, job] of batch.entries()) job.resolve(first.values[i]);
-      return;
-    }
-    if (first.kind !== "refused")
-      throw new Error("unreachable: an attempt without savepoints stops at a refusal");
-    batch[first.index]!.reject(first.error);
-    const rest = batch.filter((_, i) => i !== first.index);
-    const second = await this.attempt(rest, true);
-    if (second.kind === "failed") {
-      for (const job of rest) job.reject(second.error);
-      return;
-    }
-    if (second.kind !== "savepoints") throw new Error("unreachable: savepoints answer every write");
-    for (const [i, job] of rest.entries()) {
-      const outcome = second.outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
+    try {
+      const outcomes = await this.attempt(batch, true);
+      for (const [i, job] of batch.entries()) {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      }
+    } catch (error) {
+      for (const job of batch) job.reject(error);
     }
   }
 
   /**
-   * One transaction for `batch`, behind the chain's lock. Without savepoints the first write that
-   * throws ends the attempt (`refused`); with them each write's failure is its own outcome.
+   * One transaction for `batch`, behind the chain's lock; each write's outcome, in order. Without
+   * savepoints a write that throws ends the attempt (`WriteRefused`), and consecutive independent
+   * writes run together; with savepoints they run one by one and each failure is its own outcome.
+   * A lost connection, or a deadlock outside a savepoint, ends the attempt with the driver's error
+   * (`inTransaction` runs it again after a deadlock).
    */
-  private async attempt(batch: Job[], savepoints: boolean): Promise<Attempt> {
-    let outcomes: Outcome[] = [];
-    try {
-      await inTransaction(this.db, async (tx) => {
-        // Run again after a deadlock: the outcomes of the aborted attempt are void.
-        outcomes = [];
-        const chain = new HeldChain();
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
-        for (const [index, job] of batch.entries()) {
+  private async attempt(batch: Job[], savepoints: boolean): Promise<Outcome[]> {
+    return inTransaction(this.db, async (tx) => {
+      const outcomes: Outcome[] = [];
+      const chain = new HeldChain();
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
+      for (let i = 0; i < batch.length; ) {
+        if (savepoints) {
           const mark = chain.mark();
           try {
-            const value = savepoints
-              ? await tx.transaction((savepoint) => job.work(savepoint, chain))
-              : await job.work(tx, chain);
-            outcomes.push({ ok: true, value });
+            outcomes.push({ ok: true, value: await tx.transaction((sp) => batch[i]!.work(sp, chain)) });
           } catch (error) {
-            // Without its connection the transaction is gone; after a deadlock it is run again whole.
-            if (isConnectionFailure(error) || (!savepoints && isRetryable(error))) throw error;
-            if (!savepoints) throw new WriteRefused(index, error);
+            // Without its connection the transaction is gone.
+            if (isConnectionFailure(error)) throw error;
             chain.restore(mark);
             outcomes.push({ ok: false, error });
           }
+          i += 1;
+          continue;
         }
-        await chain.flush(tx);
-      });
-    } catch (error) {
-      if (error instanceof WriteRefused) return { kind: "refused", index: error.index, error: error.error };
-      return { kind: "failed", error };
-    }
-    return savepoints
-      ? { kind: "savepoints", outcomes }
-      : { kind: "committed", values: outcomes.map((o) => (o as { value: unknown }).value) };
+        let end = i + 1;
+        if (batch[i]!.independent) while (end < batch.length && batch[end]!.independent) end += 1;
+        const settled = await Promise.allSettled(batch.slice(i, end).map((job) => job.work(tx, chain)));
+        const errors = settled.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+        if (errors.length > 0) {
+          // One failure aborts the others' statements too: the driver's failures come first.
+          throw errors.find(isConnectionFailure) ?? errors.find(isRetryable) ?? new WriteRefused();
+        }
+        for (const r of settled)
+          outcomes.push({ ok: true, value: (r as PromiseFulfilledResult<unknown>).value });
+        i = end;
+      }
+      await chain.flush(tx);
+      return outcomes;
+    });
   }
 
   /** Refuses new writes and resolves once every queued one has committed or been rejected. */

@@ -8,18 +8,15 @@
  *   reaches its table a few statements later changes nothing but the number of round trips under
  *   the lock that every instance's writes queue behind (docs/performance.md, the PostgreSQL store).
  *
- * A write that fails inside its savepoint takes its entries with it: the batch puts the chain back
- * where it was before that write (`mark` / `restore`). A batch rolled back whole starts over with a
- * fresh `HeldChain`.
+ * Writes of one batch may run at the same time (`independent` work, `group-commit.ts`): an append
+ * links to the head and becomes the new head in one synchronous stretch, so two never link to the
+ * same head. A write that fails inside its savepoint takes its entries with it: the batch puts the
+ * chain back where it was before that write (`mark` / `restore`). A batch rolled back whole starts
+ * over with a fresh `HeldChain`.
  */
-import type { AuditEntry, AuditHead } from "../audit-repository.ts";
+import type { AuditEntry, AuditHead, LinkedEntry } from "../audit-repository.ts";
 import { insertAuditEntries } from "./audit-repository.ts";
 import type { PgTx } from "./open.ts";
-
-export interface AppendedEntry {
-  entry: AuditEntry;
-  detailsJson: string | null;
-}
 
 export interface ChainMark {
   known: boolean;
@@ -30,22 +27,29 @@ export interface ChainMark {
 export class HeldChain {
   private known = false;
   private head: AuditHead | undefined;
-  private pending: AppendedEntry[] = [];
+  private pending: LinkedEntry[] = [];
 
-  /** The head, read by `read` the first time (after the lock is granted: `read` must run in the batch). */
-  async current(read: () => Promise<AuditHead | undefined>): Promise<AuditHead | undefined> {
+  /**
+   * Links an entry to the head (read by `read` the first time: after the lock is granted, so `read`
+   * must run in the batch's transaction) and keeps it for `flush`.
+   */
+  async append(
+    read: () => Promise<AuditHead | undefined>,
+    link: (head: AuditHead | undefined) => LinkedEntry,
+  ): Promise<AuditEntry> {
     if (!this.known) {
-      this.head = await read();
-      this.known = true;
+      const head = await read();
+      // Another write of the batch may have read it (and appended) while this one waited.
+      if (!this.known) {
+        this.head = head;
+        this.known = true;
+      }
     }
-    return this.head;
-  }
-
-  /** An entry this batch appended: the new head, inserted by `flush`. */
-  append(appended: AppendedEntry): void {
-    this.pending.push(appended);
-    this.head = { seq: appended.entry.seq, hash: appended.entry.hash };
-    this.known = true;
+    // From here to the end, synchronous: no other append of the batch comes in between.
+    const linked = link(this.head);
+    this.pending.push(linked);
+    this.head = { seq: linked.entry.seq, hash: linked.entry.hash };
+    return linked.entry;
   }
 
   /** Where the chain is now, to put it back if the write about to run is rolled back. */

@@ -14,7 +14,7 @@ import type pg from "pg";
 import type { Keyring } from "../../crypto/keyring.ts";
 import type { RotationReport, StoreHealth } from "../case-store.ts";
 import type { PathwayVersionRecord } from "../records.ts";
-import type { Repositories, Storage } from "../storage.ts";
+import type { Repositories, Storage, TransactionOptions } from "../storage.ts";
 import { PgGroupCommit } from "./group-commit.ts";
 import { keysInUse, rotateRecords } from "./key-rotation.ts";
 import type { PgDb } from "./open.ts";
@@ -80,11 +80,14 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>, options?: TransactionOptions): Promise<T> {
     // Inside, the repositories' errors stay the driver's own: the group commit needs their SQLSTATE
     // to tell a lost connection or a deadlock. They become store failures once the batch is over.
     return this.track(
-      this.writes.run(async (tx, held) => work(new PostgresRepositories(tx, true, this.dependencies, held))),
+      this.writes.run(
+        async (tx, held) => work(new PostgresRepositories(tx, true, this.dependencies, held)),
+        options,
+      ),
     );
   }
 

@@ -1,12 +1,12 @@
 /**
  * The audit log in the SQLite file. Appends are serialised by the single writer: the head read by
- * `headForAppend` inside a write transaction stays the head until it commits, whether the writer
+ * `append` inside a write transaction stays the head until it commits, whether the writer
  * is the server's group commit or a CLI process (`BEGIN IMMEDIATE` holds the file's write lock).
  * The `…Now` methods are the same reads and writes, synchronous, for SQLite code that runs inside a
  * better-sqlite3 transaction of its own.
  */
 import type Database from "better-sqlite3";
-import type { AuditEntry, AuditHead, AuditQuery, AuditRepository } from "../audit-repository.ts";
+import type { AuditEntry, AuditHead, AuditQuery, AuditRepository, LinkedEntry } from "../audit-repository.ts";
 import { auditEntryOf } from "../audit-rows.ts";
 import { StatementCache } from "./statement-cache.ts";
 
@@ -34,12 +34,10 @@ export class SqliteAuditRepository implements AuditRepository {
     this.listStatements = new StatementCache(sqlite);
   }
 
-  async headForAppend(): Promise<AuditHead | undefined> {
-    return this.headForAppendNow();
-  }
-
-  async insert(entry: AuditEntry, detailsJson: string | null): Promise<void> {
+  async append(link: (head: AuditHead | undefined) => LinkedEntry): Promise<AuditEntry> {
+    const { entry, detailsJson } = link(this.headForAppendNow());
     this.insertNow(entry, detailsJson);
+    return entry;
   }
 
   async head(): Promise<AuditHead | undefined> {

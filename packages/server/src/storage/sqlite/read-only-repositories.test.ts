@@ -41,8 +41,8 @@ const writes: Record<string, (r: Repositories) => Promise<unknown>> = {
       decisionGrounds: null,
     }),
   audit: (r) =>
-    r.audit.insert(
-      {
+    r.audit.append(() => ({
+      entry: {
         seq: 1,
         at: agency.createdAt,
         actorUserId: null,
@@ -60,8 +60,8 @@ const writes: Record<string, (r: Repositories) => Promise<unknown>> = {
         prevHash: GENESIS_HASH,
         hash: "f".repeat(64),
       },
-      null,
-    ),
+      detailsJson: null,
+    })),
 };
 
 describe("the repositories outside a transaction", () => {
@@ -69,7 +69,10 @@ describe("the repositories outside a transaction", () => {
     it(`refuse a write to ${area}; the same write in a transaction commits`, async () => {
       const store = await openStorage(join(tempDir(), "read-only.db"), { protections: false });
       opened.push(store);
-      await expect(write(store)).rejects.toThrow(/readonly database/);
+      // An audit append checks for its transaction before it reaches the connection.
+      await expect(write(store)).rejects.toThrow(
+        area === "audit" ? /inside a write transaction/ : /readonly database/,
+      );
       await expect(store.transaction((tx) => write(tx))).resolves.not.toThrow();
     });
   }

@@ -10,7 +10,7 @@ import type { Keyring } from "../../crypto/keyring.ts";
 import { type PersonalDataCodec, PlainCodec } from "../../crypto/personal-data-codec.ts";
 import type { RotationReport, StoreHealth } from "../case-store.ts";
 import type { PathwayVersionRecord } from "../records.ts";
-import type { Repositories, Storage } from "../storage.ts";
+import type { Repositories, Storage, TransactionOptions } from "../storage.ts";
 import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
 import { keysInUse, rotateRecords } from "./key-rotation.ts";
@@ -85,7 +85,8 @@ export class SqliteCaseStore implements Storage {
     return this.readRepositories.stats;
   }
 
-  transaction<T>(work: (tx: Repositories) => T | Promise<T>): Promise<T> {
+  /** Options are for stores that can run independent work together; the single writer runs all in order. */
+  transaction<T>(work: (tx: Repositories) => T | Promise<T>, _options?: TransactionOptions): Promise<T> {
     return this.queue.run(() => work(this.writeRepositories));
   }
 
