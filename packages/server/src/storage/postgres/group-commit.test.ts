@@ -63,7 +63,7 @@ const stored = async (ids: string[]) =>
 
 describe("PostgreSQL group commit", () => {
   it("commits concurrent writes in fewer transactions than writes; a write that throws rolls back alone", async () => {
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const ids = Array.from({ length: 40 }, (_, i) => `batch-${i}`);
     const results = await Promise.allSettled(
       ids.map((id, i) =>
@@ -82,7 +82,7 @@ describe("PostgreSQL group commit", () => {
   });
 
   it("a write failing in the database (a duplicate key) leaves the batch's other writes committed", async () => {
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     await queue.run(insertCase("dup"));
     const results = await Promise.allSettled([
       queue.run(insertCase("after-dup-1")),
@@ -94,7 +94,7 @@ describe("PostgreSQL group commit", () => {
   });
 
   it("holds the audit chain's lock before the first write of a batch runs", async () => {
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const held = await queue.run(async (tx) => {
       const rows = await tx.execute(
         sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
@@ -106,7 +106,7 @@ describe("PostgreSQL group commit", () => {
   });
 
   it("a lost connection rejects every write of its batch and commits none; the next batch works", async () => {
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const results = await Promise.allSettled([
       queue.run(insertCase("lost-1")),
       queue.run(async (tx) => {
@@ -122,7 +122,7 @@ describe("PostgreSQL group commit", () => {
 
   it("appends of one batch link to the head it keeps, and writes rolled back at either attempt take their entries with them", async () => {
     const key = Buffer.alloc(32, 7);
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
     // Queued in one turn: one batch. The first failure rolls the first attempt back; the later ones
     // fail inside their savepoints, where the kept head must move back with them.
@@ -143,7 +143,7 @@ describe("PostgreSQL group commit", () => {
 
   it("runs independent writes of a batch together, the others one at a time, and keeps one chain", async () => {
     const key = Buffer.alloc(32, 7);
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
     const steps: string[] = [];
     const write = (name: string) => async (tx: PgTx, held: HeldChain) => {
@@ -182,7 +182,7 @@ describe("PostgreSQL group commit", () => {
 
   it("an independent write that fails sends the batch again in savepoints: it alone is refused, with its own error", async () => {
     const key = Buffer.alloc(32, 7);
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const before = (await auditHead(new PostgresAuditRepository(store.db, false, key))).seq;
     await queue.run(insertCase("taken"));
     const results = await Promise.allSettled(
@@ -206,7 +206,7 @@ describe("PostgreSQL group commit", () => {
   });
 
   it("drain waits for queued writes, then refuses new ones", async () => {
-    const queue = new PgGroupCommit(store.db);
+    const queue = new PgGroupCommit(store.pool);
     const pending = queue.run(insertCase("drained"));
     await queue.drain();
     await expect(pending).resolves.toBe("drained");

@@ -23,7 +23,9 @@
  * had).
  */
 import { sql } from "drizzle-orm";
+import type pg from "pg";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { BatchConnection } from "./batch-connection.ts";
 import { HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
@@ -73,10 +75,14 @@ export class PgGroupCommit {
   private idle: (() => void)[] = [];
   readonly stats: PgGroupCommitStats = { batches: 0, jobs: 0, largestBatch: 0 };
 
+  private readonly connection: BatchConnection;
+
   constructor(
-    private readonly db: PgDb,
+    pool: pg.Pool,
     private readonly maxBatch = 256,
-  ) {}
+  ) {
+    this.connection = new BatchConnection(pool);
+  }
 
   /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
   run<T>(work: (tx: PgTx, chain: HeldChain) => Promise<T>, options: RunOptions = {}): Promise<T> {
@@ -139,7 +145,11 @@ export class PgGroupCommit {
    * (`inTransaction` runs it again after a deadlock).
    */
   private async attempt(batch: Job[], savepoints: boolean): Promise<Outcome[]> {
-    return inTransaction(this.db, async (tx) => {
+    return this.connection.use((db) => this.inBatchTransaction(db, batch, savepoints));
+  }
+
+  private inBatchTransaction(db: PgDb, batch: Job[], savepoints: boolean): Promise<Outcome[]> {
+    return inTransaction(db, async (tx) => {
       const outcomes: Outcome[] = [];
       const chain = new HeldChain();
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);

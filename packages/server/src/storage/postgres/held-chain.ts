@@ -28,6 +28,7 @@ export class HeldChain {
   private known = false;
   private head: AuditHead | undefined;
   private pending: LinkedEntry[] = [];
+  private reading: Promise<AuditHead | undefined> | undefined;
 
   /**
    * Links an entry to the head (read by `read` the first time: after the lock is granted, so `read`
@@ -38,8 +39,10 @@ export class HeldChain {
     link: (head: AuditHead | undefined) => LinkedEntry,
   ): Promise<AuditEntry> {
     if (!this.known) {
-      const head = await read();
-      // Another write of the batch may have read it (and appended) while this one waited.
+      // One read for the writes of the batch that start together.
+      this.reading ??= read();
+      const head = await this.reading;
+      // Another write of the batch may have appended while this one waited.
       if (!this.known) {
         this.head = head;
         this.known = true;

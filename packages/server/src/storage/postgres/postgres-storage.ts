@@ -41,7 +41,7 @@ export class PostgresStorage implements Storage {
     private readonly dependencies: PostgresRepositoryDependencies,
     private readonly where: string,
   ) {
-    this.writes = new PgGroupCommit(db);
+    this.writes = new PgGroupCommit(pool);
     const all = new PostgresRepositories(db, false, dependencies);
     this.reads = Object.fromEntries(
       Object.entries(all).map(([area, repository]) => [area, this.guarded(repository as object)]),
