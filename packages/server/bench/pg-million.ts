@@ -4,7 +4,7 @@
  * local server (`passerelle_bench_…`), filled once and reused by the next runs (the fill takes minutes). A reused
  * database needs the keys that sealed its cases: they are kept in a file of their own
  * (`<tmpdir>/passerelle-bench-<name>.keys.json`, mode 0600), and the database's comment records
- * that its fill completed.
+ * that its fill completed, and how long it took.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import {
   TEST_PG_ADMIN_URL,
 } from "../src/storage/postgres/testing.ts";
 import { fillPgStore, newStoreKeys, type PgStoreKeys } from "./pg-fill.ts";
+import { remindersSentSql } from "./reminders-sent.ts";
 
 export interface PgMillion {
   url: string;
@@ -67,10 +68,16 @@ export async function pgMillionDatabase(count: number, log: (line: string) => vo
   const url = databaseUrl(TEST_PG_ADMIN_URL, kept);
   const comment = await commentOf(kept);
   const release = async () => {};
-  if (comment === marker(count) && existsSync(keyFile)) {
+  if (comment?.startsWith(`${marker(count)};`) && existsSync(keyFile)) {
     log(`  reusing the PostgreSQL database ${kept}`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rowCount } = await client.query(remindersSentSql("$1"), [new Date().toISOString()]);
+    await client.end();
+    log(`  ${rowCount} reminders fallen due since the fill marked sent`);
     const keys = JSON.parse(readFileSync(keyFile, "utf8")) as PgStoreKeys;
-    return { url, name: kept, keys, reused: true, fillSeconds: 0, release };
+    const fillSeconds = Number(/filled in (\d+) s/.exec(comment)?.[1] ?? 0);
+    return { url, name: kept, keys, reused: true, fillSeconds, release };
   }
   // Absent, half filled, filled with another count, or its keys lost: filled anew.
   if (comment !== undefined) await onAdmin(`DROP DATABASE "${kept}" WITH (FORCE)`);
