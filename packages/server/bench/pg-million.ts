@@ -51,7 +51,12 @@ export async function pgMillionDatabase(count: number, log: (line: string) => vo
   if (!kept) {
     const database = await createTestDatabase();
     const keys = newStoreKeys();
-    await fillPgStore(database.url, count, keys, log);
+    try {
+      await fillPgStore(database.url, count, keys, log);
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
     return {
       url: database.url,
       name: database.name,
