@@ -10,6 +10,7 @@ import { seedDemo } from "../src/cli/seed.ts";
 import { aad } from "../src/crypto/personal-data-codec.ts";
 import { ulid } from "../src/ids.ts";
 import { keySettingsFromEnv, protectStore } from "../src/storage/sqlite/protect-store.ts";
+import { withEnv } from "./with-env.ts";
 
 const DAY = 86_400_000;
 
@@ -19,7 +20,11 @@ export async function fillStore(
   log: (line: string) => void = () => {},
 ): Promise<void> {
   const templateFile = `${file}.template`;
-  await seedDemo({ databaseUrl: templateFile, cases: 240 });
+  // The template is sealed under the filled store's keys: the copy is what the server opens.
+  const keys = keySettingsFromEnv(file);
+  await withEnv({ PASSERELLE_KEY_FILE: keys.keyFile }, () =>
+    seedDemo({ databaseUrl: templateFile, cases: 240 }),
+  );
   copyFileSync(templateFile, file);
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
@@ -30,7 +35,7 @@ export async function fillStore(
     (db.prepare("SELECT * FROM case_personal").all() as Record<string, string>[]).map((p) => [p.case_id!, p]),
   );
   // Personal data is sealed and bound to its case id: each copy is sealed again for its own id.
-  const { codec } = protectStore(db, keySettingsFromEnv(file));
+  const { codec } = protectStore(db, keys);
   const plain = new Map(
     templates.map((t) => [
       t.id as string,

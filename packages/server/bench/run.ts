@@ -1,14 +1,19 @@
 /**
  * The benchmark (not a test): `pnpm --filter @passerelle/server bench`.
  *
- * 1. Event throughput: the real server (separate process, fresh SQLite file, durable commits)
- *    under 50 connections sending events across many cases, each with the right expectedRevision;
- *    in the same run (a) a bare Fastify route returning a body of the same size (run twice, before
- *    and after (b); the faster counts) and (b) the naive design (XState transition + autocommit
- *    insert + inline BullMQ add per request).
- * 2. Reads at scale: a store with 1,000,000 cases; p99 of filtered case lists and case reads.
+ * 1. Event throughput on SQLite: the real server (separate process, fresh SQLite file, durable
+ *    commits) under 50 connections sending events across many cases, each with the right
+ *    expectedRevision; in the same run (a) a bare Fastify route returning a body of the same size
+ *    (run twice, before and after (b); the faster counts) and (b) the naive design (XState
+ *    transition + autocommit insert + inline BullMQ add per request).
+ * 2. Event throughput on PostgreSQL (`pg-events.ts`): one API instance, then two, against
+ *    `pgbench`'s simple-update on the same server.
+ * 3. Reads at scale on each store (`reads.ts`): 1,000,000 cases; p99 of filtered case lists and
+ *    case reads at a steady rate, and at saturation.
  *
- * Prints every figure and ratio and writes docs/performance.md.
+ * Prints every figure and ratio and writes the results section of docs/performance.md
+ * (`results-doc.ts`). `BENCH_ONLY=<part>` runs one part: `events` (printed only), `pg-events`,
+ * `reads`, `pg-reads` (each rewriting its own block and goal rows).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -18,16 +23,12 @@ import { provisionToken } from "../src/testing/auth.ts";
 import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import { fillStore } from "./fill.ts";
 import {
-  accessLogTimes,
   auth,
-  authHeaders,
   eventLoad,
   type Figures,
   figures,
-  latencyFigures,
   openCases,
   PACKAGE_DIR,
-  pacedInFreshProcess,
   post,
   run,
   settleWriteback,
@@ -35,6 +36,23 @@ import {
   stealMeter,
   stopProcess,
 } from "./lib.ts";
+import { type PgEventFigures, pgEventThroughput } from "./pg-events.ts";
+import { type PgReadFigures, pgReadsAtScale } from "./pg-reads.ts";
+import { measureReads, type ReadFigures } from "./reads.ts";
+import { remindersSentSql } from "./reminders-sent.ts";
+import {
+  type Block,
+  type Goal,
+  measuredLine,
+  type Part,
+  readGoals,
+  readRows,
+  row,
+  startMark,
+  TABLE_HEADER,
+  writeBlock,
+  writeResults,
+} from "./results-doc.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
@@ -57,13 +75,15 @@ const serverEnv = (file: string) => ({
 });
 /** Profiling the server under load: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-/** BENCH_ONLY=events: the event comparison alone (no 1M store, docs/performance.md left as it is). */
-const ONLY_EVENTS = process.env.BENCH_ONLY === "events";
+const PARTS: Part[] = ["events", "pg-events", "reads", "pg-reads"];
 /**
- * BENCH_ONLY=reads: the reads over the 1M store alone (with BENCH_MILLION_FILE, no refill); rewrites
- * only the reads rows of docs/performance.md.
+ * BENCH_ONLY=<part>: that part alone. `events` prints its ratios and leaves docs/performance.md as
+ * it is; `pg-events`, `reads` (with BENCH_MILLION_FILE, no refill) and `pg-reads` (with
+ * BENCH_PG_MILLION_DB, no refill) rewrite their own block and goal rows.
  */
-const ONLY_READS = process.env.BENCH_ONLY === "reads";
+const ONLY = process.env.BENCH_ONLY as Part | undefined;
+if (ONLY !== undefined && !PARTS.includes(ONLY))
+  throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${ONLY}`);
 
 async function eventThroughput() {
   log(`\n## Event throughput (${SECONDS} s, 50 connections, ${CASES} cases)`);
@@ -142,20 +162,22 @@ async function eventThroughput() {
   };
 }
 
-async function readsAtScale() {
-  log(`\n## Reads over ${MILLION.toLocaleString("en")} cases`);
+async function sqliteReadsAtScale() {
+  log(`\n## Reads over ${MILLION.toLocaleString("en")} cases on SQLite`);
   // BENCH_MILLION_FILE: keep the filled store there and reuse it on the next run (the fill takes minutes).
   const file = process.env.BENCH_MILLION_FILE ?? join(dir, "million.db");
   const started = Date.now();
   const reused = existsSync(file);
-  if (reused) log(`  reusing ${file}`);
-  else await fillStore(file, MILLION, log);
+  if (reused) {
+    log(`  reusing ${file}`);
+    const db = new Database(file);
+    const { changes } = db.prepare(remindersSentSql("?")).run(new Date().toISOString());
+    db.close();
+    log(`  ${changes} reminders fallen due since the fill marked sent`);
+  } else await fillStore(file, MILLION, log);
   const fillSeconds = Math.round((Date.now() - started) / 1000);
   const settled = settleWriteback();
   log(`  flushed ${settled.pendingMb ?? "n/a"} MB of pending writes first (sync: ${settled.seconds} s)`);
-  const steal = stealMeter();
-  // A caseworker of Ghana's identifying agency: need-to-know limits what they see to its cases
-  // (about a seventh of the store).
   const db = new Database(file, { readonly: true });
   const agency = db.prepare("SELECT agency FROM cases WHERE country = 'GH' LIMIT 1").pluck().get() as string;
   const ids = db
@@ -163,233 +185,165 @@ async function readsAtScale() {
     .pluck()
     .all(agency) as string[];
   db.close();
-  auth.token = await provisionToken(file, { country: "GH", agency });
-  const server = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
-  const lists = [
-    "/v1/cases",
-    "/v1/cases?country=GH",
-    ...["identification", "screening", "shelter", "reintegration", "closed"].map(
-      (stage) => `/v1/cases?country=GH&stage=${stage}`,
-    ),
-    "/v1/cases?country=GH&overdue=true",
-    "/v1/cases?overdue=true",
-    // Colleagues of the caller (assignees are users of the case's agency).
-    `/v1/cases?assignee=${agency}-caseworker-17`,
-    `/v1/cases?assignee=${agency}-caseworker-23&overdue=true`,
-    "/v1/cases?stage=closed&limit=200",
-  ];
-  // Warm-up (steady state is measured, not a cold start): every list URL for 3 s, then one read of
-  // each sampled case, so the page cache holds what the runs touch and the pathways are compiled.
-  const caseUrls = ids.map((id) => `/v1/cases/${id}`);
-  await rotateGets(server.url, lists, { duration: 3 });
-  await rotateGets(server.url, caseUrls, { amount: ids.length });
-  // At a steady rate (the goal: how long one list or read takes at a heavy national load), then as
-  // fast as 10 connections go (throughput; there p50 ≈ 10 ÷ req/s, latency is queueing).
-  // The server's own time of each request too (its access log): on a shared VM the load
-  // generator's and the scheduler's share of a latency can be larger than the server's.
-  const steady = { rate: READ_RATE, seconds: SECONDS, headers: authHeaders() };
-  const times = accessLogTimes(server.child);
-  times.take("");
-  const list = await pacedInFreshProcess(server.url, lists, steady);
-  const listServer = latencyFigures(times.take("/v1/cases"), READ_RATE);
-  log(`list at ${READ_RATE} req/s: ${JSON.stringify(list)}; server's own time ${JSON.stringify(listServer)}`);
-  const read = await pacedInFreshProcess(server.url, caseUrls, steady);
-  const readServer = latencyFigures(times.take("/v1/cases/"), READ_RATE);
-  log(`read at ${READ_RATE} req/s: ${JSON.stringify(read)}; server's own time ${JSON.stringify(readServer)}`);
-  times.stop();
-  const readBody = await (await fetch(`${server.url}${caseUrls[0]}`, { headers: authHeaders() })).text();
-  const listBody = await (await fetch(`${server.url}${lists[1]}`, { headers: authHeaders() })).text();
-  const listMax = figures(await rotateGets(server.url, lists, { duration: SECONDS }));
-  log(`list, saturation: ${JSON.stringify(listMax)}`);
-  const readMax = figures(await rotateGets(server.url, caseUrls, { duration: SECONDS }));
-  log(`read, saturation: ${JSON.stringify(readMax)}`);
-  await stopProcess(server.child);
-  // The floor of this machine and load generator: a bare Fastify route answering the same body,
-  // at the same steady rate, with the same client — a case read's body, and a list page's (four
-  // times larger: the client's share of a latency grows with the body).
-  const floorOf = async (body: string, label: string) => {
-    const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: body });
-    const f = await pacedInFreshProcess(bare.url, ["/bare/x"], { rate: READ_RATE, seconds: SECONDS });
-    log(`bare route answering ${label} at ${READ_RATE} req/s (the floor): ${JSON.stringify(f)}`);
-    await stopProcess(bare.child);
-    return f;
-  };
-  const floor = await floorOf(readBody, `a case read's body (${Buffer.byteLength(readBody)} bytes)`);
-  const listFloor = await floorOf(listBody, `a list page's body (${Buffer.byteLength(listBody)} bytes)`);
-  const stolen = steal.since();
-  log(`CPU time stolen by the hypervisor during the read runs: ${stolen ?? "n/a"} %`);
-  return {
-    list,
-    read,
-    listServer,
-    readServer,
-    floor,
-    listFloor,
-    listMax,
-    readMax,
-    lists,
-    fillSeconds,
-    reused,
-    stolen,
-  };
+  const reads = await measureReads(
+    {
+      env: serverEnv(file),
+      database: file,
+      agency,
+      ids,
+      seconds: SECONDS,
+      rate: READ_RATE,
+      serverNodeArgs: SERVER_NODE_ARGS,
+    },
+    log,
+  );
+  return { ...reads, fillSeconds, reused };
 }
 
-const row = (name: string, f: Figures) =>
-  `| ${name} | ${f.rps} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.max} | ${f.requests} | ${f.non2xx} |`;
+type SqliteEvents = Awaited<ReturnType<typeof eventThroughput>>;
+type Mark = ReturnType<typeof startMark>;
 
-/** The rows of the reads table (the same in a full run and a reads-only rewrite). */
-const READ_ROWS = [
-  ["list", "filtered case lists (GET /v1/cases?…)"],
-  ["read", "case read (GET /v1/cases/{id})"],
-] as const;
-
-function readRows(reads: Awaited<ReturnType<typeof readsAtScale>>): string[] {
-  return READ_ROWS.flatMap(([key, name]) => [
-    row(`${name}, at ${READ_RATE} req/s`, reads[key]),
-    row(
-      `${name}, at ${READ_RATE} req/s: the server's own time (access log)`,
-      reads[key === "list" ? "listServer" : "readServer"],
-    ),
-    row(`${name}, saturation (10 connections)`, reads[key === "list" ? "listMax" : "readMax"]),
-  ]);
-}
-
-/** The floor rows: what this machine and client give a route that does nothing, per body size. */
-const floorRows = (reads: Awaited<ReturnType<typeof readsAtScale>>) =>
-  [
-    row(`bare Fastify route answering a case read's body, at ${READ_RATE} req/s (the floor)`, reads.floor),
-    row(
-      `bare Fastify route answering a list page's body, at ${READ_RATE} req/s (the floor)`,
-      reads.listFloor,
-    ),
-  ].join("\n");
-
-const readGoals = (reads: Awaited<ReturnType<typeof readsAtScale>>) =>
-  [
-    [
-      `list p99 ≤ 10 ms (1M cases, ${READ_RATE} req/s)`,
-      `${reads.list.p99} ms (server's own ${reads.listServer.p99} ms; bare-route floor with a list page's body ${reads.listFloor.p99} ms)`,
-      reads.list.p99 <= 10,
-    ],
-    [
-      `case read p99 ≤ 10 ms (1M cases, ${READ_RATE} req/s)`,
-      `${reads.read.p99} ms (server's own ${reads.readServer.p99} ms; bare-route floor ${reads.floor.p99} ms)`,
-      reads.read.p99 <= 10,
-    ],
-  ] as const;
-
-const goalRow = ([goal, value, ok]: readonly [string, string, boolean]) =>
-  `| ${goal} | ${value} | ${ok ? "met" : "NOT met"} |`;
-
-/** Replaces the reads rows, goals and fill line of the results with a reads-only run's figures. */
-function rewriteReads(doc: string, reads: Awaited<ReturnType<typeof readsAtScale>>): string {
-  const goals = readGoals(reads);
-  const lines: [RegExp, string][] = [
-    [
-      /^\| filtered case lists [^\n]*(\n\| filtered case lists [^\n]*)*$/m,
-      readRows(reads).slice(0, 3).join("\n"),
-    ],
-    [
-      /^\| case read \(GET [^\n]*(\n\| case read \(GET [^\n]*)*(\n\| bare Fastify route answering [^\n]*)*$/m,
-      [...readRows(reads).slice(3), floorRows(reads)].join("\n"),
-    ],
-    [/^\| list p99 ≤ 10 ms .*$/m, goalRow(goals[0])],
-    [/^\| case read p99 ≤ 10 ms .*$/m, goalRow(goals[1])],
-    [
-      /^(Reads re-measured .*\n)?Fill: .*$/m,
-      `Reads re-measured ${new Date().toISOString().slice(0, 16)} UTC on their own (\`BENCH_ONLY=reads\`, ${SECONDS} s per run; CPU time stolen by the hypervisor meanwhile: ${reads.stolen ?? "n/a"} %); the event figures above are from the earlier full run.\nFill: ${reads.reused ? "a store filled by an earlier run (BENCH_MILLION_FILE)" : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
-    ],
-  ];
-  return lines.reduce((text, [pattern, line]) => text.replace(pattern, line), doc);
-}
-
-try {
-  if (ONLY_READS) {
-    const reads = await readsAtScale();
-    log(
-      `\nreads only: at ${READ_RATE} req/s list p99 ${reads.list.p99} ms, case read p99 ${reads.read.p99} ms; ` +
-        `saturation list ${reads.listMax.rps} req/s p99 ${reads.listMax.p99} ms, read ${reads.readMax.rps} req/s p99 ${reads.readMax.p99} ms`,
-    );
-    const docFile = join(PACKAGE_DIR, "../../docs/performance.md");
-    writeFileSync(docFile, rewriteReads(readFileSync(docFile, "utf8"), reads));
-    log(`wrote the reads rows of ${docFile}`);
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
-  }
-  const events = await eventThroughput();
-  if (ONLY_EVENTS) {
-    const ratio = (a: number, b: number) => (a / b).toFixed(2);
-    log(
-      `\nevents only: ${events.passerelle.rps} req/s, p99 ${events.passerelle.p99} ms; ` +
-        `vs naive ${ratio(events.passerelle.rps, events.naive.rps)}×, vs bare ${ratio(events.passerelle.rps, events.bare.rps)}×`,
-    );
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(0);
-  }
-  const reads = await readsAtScale();
+function eventsBlock(events: SqliteEvents, at: Mark): Block {
   const vsNaive = events.passerelle.rps / events.naive.rps;
   const vsBare = events.passerelle.rps / events.bare.rps;
-  const goals = [
-    ["throughput ≥ 2× naive", `${vsNaive.toFixed(2)}×`, vsNaive >= 2],
-    ["throughput ≥ 0.25× bare", `${vsBare.toFixed(2)}×`, vsBare >= 0.25],
-    ["event p99 ≤ 25 ms", `${events.passerelle.p99} ms`, events.passerelle.p99 <= 25],
-    ...readGoals(reads),
-  ] as const;
-  log("\n## Goals");
-  for (const [goal, value, ok] of goals) log(`${ok ? "PASS" : "FAIL"}  ${goal}: ${value}`);
-
-  const header =
-    "| run | req/s | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx |\n|---|---|---|---|---|---|---|---|";
-  const results = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, `,
-    `${SECONDS} s per run, 50 connections for events; reads at a steady ${READ_RATE} req/s (open loop), then as fast as 10 connections go; the load generator runs on the same machine.`,
-    `CPU time stolen by the hypervisor for other tenants (\`/proc/stat\`): ${events.stolen ?? "n/a"} % during the event runs, ${reads.stolen ?? "n/a"} % during the read runs — the share of the two cores this run did not have.`,
-    "",
-    "### Events: `POST /v1/cases/{id}/events`",
-    "",
-    header,
-    row("Passerelle (group commit, synchronous=FULL)", events.passerelle),
-    row("(a) bare Fastify route, same body size (the faster of its two runs)", events.bare),
-    row("(b) naive: XState + autocommit insert + inline BullMQ add", events.naive),
-    "",
-    `The bare route ran twice, before and after the naive route: ${events.bareRuns.map((f) => f.rps).join(" and ")} req/s; the ratio takes the faster. Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
-    "",
-    `### Reads over a store of ${MILLION.toLocaleString("en")} cases`,
-    "",
-    header,
-    ...readRows(reads),
-    floorRows(reads),
-    "",
-    `Fill: ${reads.reused ? "a store filled by an earlier run (BENCH_MILLION_FILE)" : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
-    "",
-    "### Goals",
-    "",
-    "| goal | measured | |",
-    "|---|---|---|",
-    ...goals.map(goalRow),
-  ].join("\n");
-  const docFile = join(PACKAGE_DIR, "../../docs/performance.md");
-  const doc = readFileSync(docFile, "utf8");
-  const marker = /<!-- results:start -->[\s\S]*<!-- results:end -->/;
-  writeFileSync(docFile, doc.replace(marker, `<!-- results:start -->\n${results}\n<!-- results:end -->`));
-  log(`\nwrote ${docFile}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    part: "events",
+    text: [
+      "### Events on SQLite: `POST /v1/cases/{id}/events`",
+      "",
+      `${measuredLine(at, events.stolen)} ${SECONDS} s per run, 50 connections, ${CASES} cases.`,
+      "",
+      TABLE_HEADER,
+      row("Passerelle (group commit, synchronous=FULL)", events.passerelle),
+      row("(a) bare Fastify route, same body size (the faster of its two runs)", events.bare),
+      row("(b) naive: XState + autocommit insert + inline BullMQ add", events.naive),
+      "",
+      `The bare route ran twice, before and after the naive route: ${events.bareRuns.map((f) => f.rps).join(" and ")} req/s; the ratio takes the faster. Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
+    ].join("\n"),
+    goals: [
+      ["SQLite: throughput ≥ 2× naive", `${vsNaive.toFixed(2)}×`, vsNaive >= 2],
+      ["SQLite: throughput ≥ 0.25× bare", `${vsBare.toFixed(2)}×`, vsBare >= 0.25],
+      ["SQLite: event p99 ≤ 25 ms", `${events.passerelle.p99} ms`, events.passerelle.p99 <= 25],
+    ],
+  };
 }
 
-/** GETs over 10 connections, cycling through `paths`, for a duration or a number of requests. */
-function rotateGets(url: string, paths: string[], length: { duration: number } | { amount: number }) {
-  let i = 0;
-  return run({
-    url,
-    connections: 10,
-    ...length,
-    requests: [
-      {
-        method: "GET",
-        headers: authHeaders(),
-        setupRequest: (request) => ({ ...request, path: paths[i++ % paths.length]! }),
-      },
+/** `naive`: the naive route of the same run (SQLite), when the SQLite events ran too. */
+function pgEventsBlock(pg: PgEventFigures, at: Mark, stolen: number | null, naive?: Figures): Block {
+  const header =
+    "| run | events/s | p50 ms | p90 ms | p99 ms | max ms | requests | non-2xx | vs pgbench | vs naive |\n|---|---|---|---|---|---|---|---|---|---|";
+  const ratio = (f: Figures) =>
+    `${(f.rps / pg.pgbench.tps).toFixed(2)}× | ${naive ? `${(f.rps / naive.rps).toFixed(2)}×` : "—"}`;
+  const pgRow = (name: string, f: Figures) =>
+    `| ${name} | ${f.rps} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.max} | ${f.requests} | ${f.non2xx} | ${ratio(f)} |`;
+  const goals = (label: string, f: Figures): Goal[] => [
+    [
+      `PostgreSQL, ${label}: events ≥ 0.3× pgbench`,
+      `${(f.rps / pg.pgbench.tps).toFixed(2)}× (${f.rps} events/s; pgbench ${Math.round(pg.pgbench.tps)} tps)`,
+      f.rps >= 0.3 * pg.pgbench.tps,
     ],
-  });
+    [`PostgreSQL, ${label}: event p99 ≤ 50 ms`, `${f.p99} ms`, f.p99 <= 50],
+  ];
+  return {
+    part: "pg-events",
+    text: [
+      "### Events on PostgreSQL: `POST /v1/cases/{id}/events`",
+      "",
+      `${measuredLine(at, stolen)} ${SECONDS} s per run, 50 connections (two instances: 25 each, on disjoint cases), ${CASES} cases per run; a scratch database on the local PostgreSQL, protections on.`,
+      "",
+      header,
+      pgRow("Passerelle, one API instance", pg.oneInstance),
+      pgRow(
+        "Passerelle, two API instances (p50–max: the larger of the two load generators')",
+        pg.twoInstances,
+      ),
+      `| pgbench simple-update, 50 clients (\`${pg.pgbench.command}\`) | ${Math.round(pg.pgbench.tps)} tps | ${pg.pgbench.latencyP50Ms.toFixed(1)} | | ${pg.pgbench.latencyP99Ms.toFixed(1)} | | ${pg.pgbench.transactions} | ${pg.pgbench.failed} failed | 1.00× | |`,
+      ...(naive
+        ? [
+            `| (b) naive route (SQLite, from the events run above) | ${naive.rps} | ${naive.p50} | ${naive.p90} | ${naive.p99} | ${naive.max} | ${naive.requests} | ${naive.non2xx} | | 1.00× |`,
+          ]
+        : []),
+      "",
+      `Acknowledged events of the measured runs: ${pg.acknowledged}; RISK_ASSESSED history rows with the warm-up: ${pg.historyRows}.`,
+    ].join("\n"),
+    goals: [...goals("one API instance", pg.oneInstance), ...goals("two API instances", pg.twoInstances)],
+  };
+}
+
+function readsBlock(
+  store: "SQLite" | "PostgreSQL",
+  reads: ReadFigures & { fillSeconds: number; reused: boolean },
+  at: Mark,
+  kept: string,
+): Block {
+  return {
+    part: store === "SQLite" ? "reads" : "pg-reads",
+    text: [
+      `### Reads over ${MILLION.toLocaleString("en")} cases on ${store}`,
+      "",
+      `${measuredLine(at, reads.stolen)} ${SECONDS} s per run.`,
+      "",
+      TABLE_HEADER,
+      ...readRows(reads, READ_RATE),
+      "",
+      `Fill: ${reads.reused ? `by an earlier run (${kept})${reads.fillSeconds ? `, in ${reads.fillSeconds} s` : ""}` : `${reads.fillSeconds} s`}. List URLs rotated: ${reads.lists.map((l) => `\`${l}\``).join(", ")}.`,
+    ].join("\n"),
+    goals: readGoals(store, reads, READ_RATE),
+  };
+}
+
+const docFile = join(PACKAGE_DIR, "../../docs/performance.md");
+const wanted = (part: Part) => ONLY === undefined || ONLY === part;
+try {
+  const blocks: Block[] = [];
+  let naive: Figures | undefined;
+  if (wanted("events")) {
+    const at = startMark();
+    const events = await eventThroughput();
+    naive = events.naive;
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    log(
+      `\nSQLite events: ${events.passerelle.rps} req/s, p99 ${events.passerelle.p99} ms; ` +
+        `vs naive ${ratio(events.passerelle.rps, events.naive.rps)}×, vs bare ${ratio(events.passerelle.rps, events.bare.rps)}×`,
+    );
+    blocks.push(eventsBlock(events, at));
+  }
+  if (wanted("pg-events")) {
+    const at = startMark();
+    const steal = stealMeter();
+    const pg = await pgEventThroughput(SECONDS, CASES);
+    blocks.push(pgEventsBlock(pg, at, steal.since(), naive));
+  }
+  if (wanted("reads")) {
+    const at = startMark();
+    blocks.push(readsBlock("SQLite", await sqliteReadsAtScale(), at, "BENCH_MILLION_FILE"));
+  }
+  if (wanted("pg-reads")) {
+    const at = startMark();
+    const reads: PgReadFigures = await pgReadsAtScale(
+      MILLION,
+      { seconds: SECONDS, rate: READ_RATE, serverNodeArgs: SERVER_NODE_ARGS },
+      log,
+    );
+    blocks.push(readsBlock("PostgreSQL", reads, at, `BENCH_PG_MILLION_DB=${reads.database}`));
+  }
+
+  log("\n## Goals");
+  for (const [goal, value, ok] of blocks.flatMap((b) => b.goals))
+    log(`${ok ? "PASS" : "FAIL"}  ${goal}: ${value}`);
+  // A run of the SQLite events alone is a quick check: it leaves the document as it is.
+  if (ONLY !== "events") {
+    const doc = readFileSync(docFile, "utf8");
+    const header = [
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, in one run (\`pnpm --filter @passerelle/server bench\`); each part says when it ran.`,
+      `Events: 50 connections; reads: at a steady ${READ_RATE} req/s (open loop), then as fast as 10 connections go. The load generator, the API processes and PostgreSQL share the machine.`,
+    ].join("\n");
+    writeFileSync(
+      docFile,
+      ONLY === undefined ? writeResults(doc, header, blocks) : blocks.reduce(writeBlock, doc),
+    );
+    log(`\nwrote ${ONLY === undefined ? "the results" : `the ${ONLY} block`} of ${docFile}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }

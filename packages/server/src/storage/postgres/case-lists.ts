@@ -30,20 +30,29 @@ export async function listCases(db: PgDb | PgTx, filter: CaseFilter): Promise<Ca
  * `(country, agency[, stage | assignee], id)`, referred ones `case_grants (agency_id, case_id)` —
  * merged into one page. A case both owned and referred is left out of the referred part, and a case
  * referred twice is listed once (the grants are a semi-join).
+ *
+ * When the owned page is full, referred cases older than its last case cannot be on this page, so
+ * the referred part reads only ids above that floor: without it, a filter that no referred case
+ * meets (a country, a stage) walked every case of the store in id order looking for one — the
+ * planner cannot know that referred cases are rare among them (seconds on a million cases).
  */
 function visibleCases(filter: CaseFilter, v: VisibleTo): SQL {
   const conditions = caseConditions(filter);
   const owned = [sql`c.country = ${v.country}`, sql`c.agency = ${v.agency}`, ...conditions];
-  const grants = [sql`g.agency_id = ${v.agencyKey}`, sql`g.revoked_at IS NULL`];
+  const floor = sql`(SELECT id FROM floor)`;
+  const grants = [sql`g.agency_id = ${v.agencyKey}`, sql`g.revoked_at IS NULL`, sql`g.case_id > ${floor}`];
   if (filter.afterId !== undefined) grants.push(sql`g.case_id < ${filter.afterId}`);
   const referred = [
     sql`c.id IN (SELECT g.case_id FROM case_grants g${where(grants)})`,
+    sql`c.id > ${floor}`,
     sql`NOT (c.country = ${v.country} AND c.agency IS NOT DISTINCT FROM ${v.agency})`,
     ...conditions,
   ];
-  const page = (conditions: SQL[]) =>
-    sql`(SELECT ${COLUMNS} FROM cases c${where(conditions)} ORDER BY c.id DESC LIMIT ${filter.limit})`;
-  return sql`SELECT * FROM (${page(owned)} UNION ALL ${page(referred)}) AS visible ORDER BY id DESC LIMIT ${filter.limit}`;
+  // '' is below every id (byte order): no floor when the owned page is not full.
+  return sql`WITH owned AS (SELECT ${COLUMNS} FROM cases c${where(owned)} ORDER BY c.id DESC LIMIT ${filter.limit}),
+    floor AS (SELECT CASE WHEN count(*) = ${filter.limit} THEN min(id) ELSE '' END AS id FROM owned)
+    SELECT * FROM (SELECT * FROM owned UNION ALL (SELECT ${COLUMNS} FROM cases c${where(referred)} ORDER BY c.id DESC LIMIT ${filter.limit})) AS visible
+    ORDER BY id DESC LIMIT ${filter.limit}`;
 }
 
 /** The country, stage, assignee, overdue and cursor conditions of a case list (table alias `c`). */
