@@ -109,7 +109,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorate("caseAccess", new CaseAccessLookup(app.store.caseAccess));
   app.decorate("routeTable", [] as RouteEntry[]);
   app.decorate("audit", async (draft: AuditDraft) => {
-    if (app.protections) await app.store.transaction((tx) => appendAudit(tx.audit, draft));
+    // Independent: an append and nothing else (every audited read writes one).
+    if (app.protections)
+      await app.store.transaction((tx) => appendAudit(tx.audit, draft), { independent: true });
   });
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);

@@ -40,7 +40,8 @@ export interface Repositories {
 export interface TransactionOptions {
   /**
    * `work` writes only rows of one case — a new case, or a case under compare-and-swap on its
-   * revision — and appends to the audit chain; it reads nothing that another write could change.
+   * revision — or none, and appends to the audit chain; it reads nothing that another write could
+   * change. Events, case openings and the audit entries of reads are.
    * A store may then run it at the same time as other independent work of the same batch
    * (PostgreSQL does: `postgres/group-commit.ts`). Never for work that reads what it then writes.
    */
