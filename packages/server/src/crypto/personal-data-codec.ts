@@ -65,6 +65,15 @@ export class SealingCodec implements PersonalDataCodec {
     const text = JSON.stringify(value);
     return salt ? sealForCase(this.keyring, salt, caseId, text, aad) : seal(this.keyring, text, aad);
   }
+  /**
+   * The same codec, given one case's salt as the caller just read it (with the case, in the same
+   * read): that case's values open without a second lookup. The salt is held by the returned codec
+   * only, which lives as long as the record read with it (one request), as on PostgreSQL.
+   */
+  withSaltOf(caseId: string, salt: Buffer): SealingCodec {
+    const salts = this.salts;
+    return new SealingCodec(this.keyring, { of: (id) => (id === caseId ? salt : salts?.of(id)) });
+  }
   decode<T>(aad: string, text: string): T {
     if (!isSealed(text)) return JSON.parse(text) as T;
     const caseId = caseOfAad(aad);
