@@ -71,8 +71,7 @@ export class SealingCodec implements PersonalDataCodec {
    * only, which lives as long as the record read with it (one request), as on PostgreSQL.
    */
   withSaltOf(caseId: string, salt: Buffer): SealingCodec {
-    const salts = this.salts;
-    return new SealingCodec(this.keyring, { of: (id) => (id === caseId ? salt : salts?.of(id)) });
+    return new SealingCodec(this.keyring, new OneCaseSalt(caseId, salt, this.salts));
   }
   decode<T>(aad: string, text: string): T {
     if (!isSealed(text)) return JSON.parse(text) as T;
@@ -81,6 +80,18 @@ export class SealingCodec implements PersonalDataCodec {
   }
   keyIdOf(text: string): string | null {
     return isSealed(text) ? sealedKeyId(text) : null;
+  }
+}
+
+/** One case's salt as read, then the store's lookup for any other case (a class: no closure per read). */
+class OneCaseSalt implements CaseSalts {
+  constructor(
+    private readonly caseId: string,
+    private readonly salt: Buffer,
+    private readonly others: CaseSalts | undefined,
+  ) {}
+  of(caseId: string): Buffer | undefined {
+    return caseId === this.caseId ? this.salt : this.others?.of(caseId);
   }
 }
 
