@@ -43,6 +43,35 @@ describe("allowedEvents", () => {
     expect(child.find((a) => a.type === "DECLINED")!.blockedBy).toEqual(["the person must be an adult"]);
   });
 
+  it("shares a state's list between cases only while each of its guards has the same outcome", () => {
+    const blockers = (allowed: ReturnType<typeof allowedEvents>) =>
+      Object.fromEntries(allowed.map((a) => [a.type, a.blockedBy]));
+    const first = allowedEvents(pathway, intake(), adult, t1);
+    // Another adult without consents: the same outcomes, the same (frozen, shared) list.
+    const same = allowedEvents(pathway, intake(), { person: { birthDate: "1985-06-01" }, consents: [] }, t1);
+    expect(same).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // A consent recorded: the transfer is no longer blocked.
+    const consented = allowedEvents(
+      pathway,
+      intake(),
+      {
+        person: adult.person,
+        consents: [{ scope: "crossBorderTransfer", given: true, at: "2026-03-01T00:00:00Z" }],
+      },
+      t1,
+    );
+    expect(blockers(consented).TRANSFERRED).toEqual([]);
+    // The person a child: declining needs an adult.
+    const child = allowedEvents(pathway, intake(), { person: {}, consents: [] }, t1);
+    expect(blockers(child).DECLINED).toEqual(["the person must be an adult"]);
+    expect(blockers(child).TRANSFERRED).toEqual([]);
+    // And the first case again: its own list, not the last one built.
+    const again = allowedEvents(pathway, intake(), adult, t1);
+    expect(blockers(again).TRANSFERRED).toEqual(["consent to cross-border transfer must be recorded"]);
+    expect(blockers(again).DECLINED).toEqual([]);
+  });
+
   it("says per branch whether it is open now and what it still needs (data to send, or the case)", () => {
     const screening = allowedEvents(pathway, intake(), adult, t1).find(
       (a) => a.type === "SCREENING_COMPLETED",

@@ -3,13 +3,38 @@
  * refusal lists the same types.
  */
 import type { Pathway } from "@passerelle/definitions";
-import { explainBranches } from "./branches.ts";
-import { compile } from "./compile.ts";
+import { type BranchExplanation, explainBranches } from "./branches.ts";
+import { type Candidate, compile } from "./compile.ts";
 import type { ConditionScope } from "./conditions.ts";
 import { eventTable, isClosedState } from "./step.ts";
 import type { AllowedEvent, CaseContext, CaseSnapshot } from "./types.ts";
 
 const DEFAULT_ROLES = ["caseworker", "supervisor"];
+const NONE: AllowedEvent[] = Object.freeze([]) as unknown as AllowedEvent[];
+
+/**
+ * The lists already built, per state (its event table) and per combination of branch explanations.
+ * Every answer carries the list, and cases in the same state mostly share it. What a list depends
+ * on is the pathway's definition of the state (the table) and, through the guards, the case: which
+ * conditions hold. `explainBranches` already gives one shared explanation per transition and
+ * combination of outcomes of every condition it reads (facts, person, consents, time), so the
+ * explanations' identities are a key covering every input: the guards are still evaluated for
+ * every answer, only the list around their outcomes is reused. Lists are frozen: they are shared.
+ */
+const listed = new WeakMap<Map<string, Candidate[]>, Map<string, AllowedEvent[]>>();
+/** Combinations kept per state: conditions fail in few ways, this only bounds a pathological one. */
+const LISTS_KEPT_PER_STATE = 256;
+const explanationIds = new WeakMap<BranchExplanation, number>();
+let nextExplanationId = 0;
+
+function explanationId(branch: BranchExplanation): number {
+  let id = explanationIds.get(branch);
+  if (id === undefined) {
+    id = nextExplanationId++;
+    explanationIds.set(branch, id);
+  }
+  return id;
+}
 
 /**
  * Events handled in the current leaf (then its ancestors, then `anywhere`, then built-ins), with
@@ -25,7 +50,7 @@ export function allowedEvents(
 ): AllowedEvent[] {
   const compiled = compile(pathway);
   const table = eventTable(compiled, snapshot.state);
-  if (isClosedState(snapshot.state)) return [];
+  if (isClosedState(snapshot.state)) return NONE;
   const scope: ConditionScope = {
     data: {},
     facts: snapshot.facts,
@@ -34,20 +59,40 @@ export function allowedEvents(
     now,
     settings: pathway,
   };
-  const result: AllowedEvent[] = [];
+  const explained: BranchExplanation[][] = [];
+  let key = "";
   for (const [type, candidates] of table) {
-    const spec = compiled.events.get(type)!;
     const branches = explainBranches(pathway, type, candidates, scope, { dataGiven: false });
+    explained.push(branches);
+    for (const branch of branches) key += `${explanationId(branch)},`;
+    key += "|";
+  }
+  let lists = listed.get(table);
+  if (!lists) {
+    lists = new Map();
+    listed.set(table, lists);
+  }
+  const known = lists.get(key);
+  if (known) return known;
+  const result: AllowedEvent[] = [];
+  let i = 0;
+  for (const type of table.keys()) {
+    const spec = compiled.events.get(type)!;
+    const branches = explained[i++]!;
     // Blocked when no branch is open: what fails on the case, which no event data can cure.
     const blockedBy = branches.some((b) => b.open) ? [] : [...new Set(branches.flatMap((b) => b.unmet))];
-    result.push({
-      type,
-      label: spec.label,
-      dataSchema: compiled.dataSchema(type),
-      roles: spec.roles ? [...spec.roles] : DEFAULT_ROLES,
-      blockedBy,
-      branches,
-    });
+    result.push(
+      Object.freeze({
+        type,
+        label: spec.label,
+        dataSchema: compiled.dataSchema(type),
+        roles: spec.roles ? [...spec.roles] : DEFAULT_ROLES,
+        blockedBy,
+        branches,
+      }),
+    );
   }
+  Object.freeze(result);
+  if (lists.size < LISTS_KEPT_PER_STATE) lists.set(key, result);
   return result;
 }

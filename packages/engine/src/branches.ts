@@ -104,15 +104,21 @@ function conjuncts(guard: Condition | undefined): Condition[] {
  */
 function outcomeKey(condition: Condition, ctx: Context): string {
   const evaluable = ctx.dataGiven || !readsData(condition);
-  let key = evaluable ? (evaluate(condition, ctx.scope) ? "1" : "0") : "?";
-  const visit = (c: Condition) => {
-    if ("any" in c) {
-      for (const member of c.any) key += evaluate(member, ctx.scope) ? "1" : "0";
-      c.any.forEach(visit);
-    } else if ("all" in c) c.all.forEach(visit);
-    else if ("not" in c) visit(c.not);
-  };
-  visit(condition);
+  const key = evaluable ? (evaluate(condition, ctx.scope) ? "1" : "0") : "?";
+  return key + alternativesKey(condition, ctx.scope);
+}
+
+/**
+ * Which alternatives of each `any` inside a condition hold, in order. A module function rather
+ * than a closure per call: run for every condition of every answer.
+ */
+function alternativesKey(c: Condition, scope: ConditionScope): string {
+  let key = "";
+  if ("any" in c) {
+    for (const member of c.any) key += evaluate(member, scope) ? "1" : "0";
+    for (const member of c.any) key += alternativesKey(member, scope);
+  } else if ("all" in c) for (const member of c.all) key += alternativesKey(member, scope);
+  else if ("not" in c) key += alternativesKey(c.not, scope);
   return key;
 }
 

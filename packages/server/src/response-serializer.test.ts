@@ -2,7 +2,7 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CaseView } from "./cases/case-view.ts";
-import { responseSerializerCompiler } from "./response-serializer.ts";
+import { responseSerializerCompiler, serializeCaseView } from "./response-serializer.ts";
 
 const view = {
   id: "case_01",
@@ -105,6 +105,22 @@ describe("response serializer compiled from the zod schema", () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("keeps the JSON of a frozen list of allowed events (the engine shares them), not of a list that can change", () => {
+    const [risk] = view.allowedEvents;
+    const other = { ...risk!, type: "LOST_CONTACT", label: { en: "Lost contact" } };
+    const types = (json: string) => (JSON.parse(json) as CaseView).allowedEvents.map((e) => e.type);
+    // A list built by hand and changed between two answers: each answer says what it holds then.
+    const list = [risk!];
+    const asView = (allowedEvents: CaseView["allowedEvents"]) => ({ ...view, allowedEvents }) as CaseView;
+    expect(types(serializeCaseView(asView(list)))).toEqual(["RISK_ASSESSED"]);
+    list.push(other);
+    expect(types(serializeCaseView(asView(list)))).toEqual(["RISK_ASSESSED", "LOST_CONTACT"]);
+    // A frozen list answers the same each time.
+    const shared = Object.freeze([risk!, other]) as unknown as CaseView["allowedEvents"];
+    expect(serializeCaseView(asView(shared))).toBe(serializeCaseView(asView(shared)));
+    expect(types(serializeCaseView(asView(shared)))).toEqual(["RISK_ASSESSED", "LOST_CONTACT"]);
   });
 
   it("leaves schemas with transforms to zod, which refuses to encode a one-way transform", async () => {

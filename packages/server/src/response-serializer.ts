@@ -111,10 +111,22 @@ function caseViewSerializer(): (view: CaseView) => string {
     }
     return json;
   };
+  // The engine shares one frozen list per state and combination of outcomes (`allowedEvents`):
+  // a frozen list cannot change, so its JSON is kept with it. Any other list is serialised afresh.
+  const listJson = new WeakMap<object, string>();
+  const eventsJson = (events: CaseView["allowedEvents"]): string => {
+    if (!Object.isFrozen(events)) return events.map(eventJson).join(",");
+    let json = listJson.get(events);
+    if (json === undefined) {
+      json = events.map(eventJson).join(",");
+      listJson.set(events, json);
+    }
+    return json;
+  };
   return (view) => {
     // The rest is an object with required properties: `{"id":…}`. The allowed events go last, so
     // that a client reading the first fields (id, revision) finds them at the start.
     const body = rest(view);
-    return `${body.slice(0, -1)},"allowedEvents":[${view.allowedEvents.map(eventJson).join(",")}]}`;
+    return `${body.slice(0, -1)},"allowedEvents":[${eventsJson(view.allowedEvents)}]}`;
   };
 }

@@ -95,25 +95,33 @@ export type Identification = z.infer<typeof Identification>;
  * object literal are own properties, as the engine's condition reader requires.
  */
 export function lazyPersonAttributes(open: () => Record<string, unknown>): PersonAttributes {
-  let attributes: PersonAttributes | undefined;
-  const load = () => {
-    attributes ??= personAttributes(open());
-    return attributes;
-  };
+  // State in an object rather than a closure: tsx names every closure it creates (a defineProperty
+  // per call), and this runs twice per event.
+  const source: LazySource = { open, attributes: undefined };
   return {
     get sex() {
-      return load().sex;
+      return opened(source).sex;
     },
     get nationality() {
-      return load().nationality;
+      return opened(source).nationality;
     },
     get birthDate() {
-      return load().birthDate;
+      return opened(source).birthDate;
     },
     get ageUncertain() {
-      return load().ageUncertain;
+      return opened(source).ageUncertain;
     },
   };
+}
+
+interface LazySource {
+  open: () => Record<string, unknown>;
+  attributes: PersonAttributes | undefined;
+}
+
+function opened(source: LazySource): PersonAttributes {
+  source.attributes ??= personAttributes(source.open());
+  return source.attributes;
 }
 
 /** The non-identifying attributes guards may read. Names, contacts and numbers never reach the engine. */

@@ -65,6 +65,14 @@ export class SealingCodec implements PersonalDataCodec {
     const text = JSON.stringify(value);
     return salt ? sealForCase(this.keyring, salt, caseId, text, aad) : seal(this.keyring, text, aad);
   }
+  /**
+   * The same codec, given one case's salt as the caller just read it (with the case, in the same
+   * read): that case's values open without a second lookup. The salt is held by the returned codec
+   * only, which lives as long as the record read with it (one request), as on PostgreSQL.
+   */
+  withSaltOf(caseId: string, salt: Buffer): SealingCodec {
+    return new SealingCodec(this.keyring, new OneCaseSalt(caseId, salt, this.salts));
+  }
   decode<T>(aad: string, text: string): T {
     if (!isSealed(text)) return JSON.parse(text) as T;
     const caseId = caseOfAad(aad);
@@ -72,6 +80,18 @@ export class SealingCodec implements PersonalDataCodec {
   }
   keyIdOf(text: string): string | null {
     return isSealed(text) ? sealedKeyId(text) : null;
+  }
+}
+
+/** One case's salt as read, then the store's lookup for any other case (a class: no closure per read). */
+class OneCaseSalt implements CaseSalts {
+  constructor(
+    private readonly caseId: string,
+    private readonly salt: Buffer,
+    private readonly others: CaseSalts | undefined,
+  ) {}
+  of(caseId: string): Buffer | undefined {
+    return caseId === this.caseId ? this.salt : this.others?.of(caseId);
   }
 }
 

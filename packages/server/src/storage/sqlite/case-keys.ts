@@ -1,7 +1,8 @@
 /**
  * Where the per-case salts live (`case_keys`), for the codec of one connection. Looked up per value
- * sealed or opened (one indexed read) rather than cached: a salt kept in memory after its case was
- * erased would be the one thing erasure must leave nowhere.
+ * sealed or opened (one indexed read), or read with the case itself (`statements.ts`), rather than
+ * cached: a salt kept in memory after its case was erased would be the one thing erasure must leave
+ * nowhere.
  */
 import { randomBytes } from "node:crypto";
 import type Database from "better-sqlite3";

@@ -1,9 +1,11 @@
 /**
  * The embedded store: one SQLite file, one writer (the group-commit queue, `group-commit.ts`) on
- * the request thread, and a second, read-only connection for every read outside a transaction. A
- * transaction's work may await (the repositories are async), and meanwhile other requests read:
- * on the reader they see only committed data, never the open batch. A batch is synced in the same
- * synchronous stretch as its COMMIT, so nothing committed-but-unsynced is ever read either.
+ * the request thread, and a second, read-only connection for every read outside a transaction
+ * (but the case reads of an event's path, which the writer serves while no batch is open on it:
+ * `idle-writer-reads.ts`). A transaction's work may await (the repositories are async), and
+ * meanwhile other requests read: on the reader they see only committed data, never the open batch.
+ * A batch is synced in the same synchronous stretch as its COMMIT, so nothing committed-but-unsynced
+ * is ever read either.
  */
 import type Database from "better-sqlite3";
 import type { Keyring } from "../../crypto/keyring.ts";
@@ -13,6 +15,7 @@ import type { PathwayVersionRecord } from "../records.ts";
 import type { Repositories, Storage, TransactionOptions } from "../storage.ts";
 import type { Durability } from "./durability.ts";
 import { GroupCommitQueue } from "./group-commit.ts";
+import { readsOnIdleWriter } from "./idle-writer-reads.ts";
 import { keysInUse, rotateRecords } from "./key-rotation.ts";
 import { openConnection } from "./open.ts";
 import { toPathwayVersion } from "./rows.ts";
@@ -46,6 +49,9 @@ export class SqliteCaseStore implements Storage {
   private readonly reader: Database.Database;
   protected readonly readRepositories: SqliteRepositories;
   private readonly writeRepositories: SqliteRepositories;
+  /** The case and case-access reads of an event's path, on the writer when it is idle (`idle-writer-reads.ts`). */
+  private readonly caseRepository: SqliteRepositories["cases"];
+  private readonly caseAccessRepository: SqliteRepositories["caseAccess"];
   readonly dialect = "sqlite" as const;
 
   readonly codec: PersonalDataCodec;
@@ -63,10 +69,22 @@ export class SqliteCaseStore implements Storage {
     const dependencies = { codec: this.codec, auditKey: protection.auditKey };
     this.readRepositories = new SqliteRepositories(this.reader, dependencies);
     this.writeRepositories = new SqliteRepositories(sqlite, dependencies);
+    this.caseRepository = readsOnIdleWriter(
+      sqlite,
+      this.readRepositories.cases,
+      this.writeRepositories.cases,
+      ["get"],
+    );
+    this.caseAccessRepository = readsOnIdleWriter(
+      sqlite,
+      this.readRepositories.caseAccess,
+      this.writeRepositories.caseAccess,
+      ["ofCase", "ofTask"],
+    );
   }
 
   get cases() {
-    return this.readRepositories.cases;
+    return this.caseRepository;
   }
 
   get retention() {
@@ -176,7 +194,7 @@ export class SqliteCaseStore implements Storage {
   }
 
   get caseAccess() {
-    return this.readRepositories.caseAccess;
+    return this.caseAccessRepository;
   }
 
   get grants() {
