@@ -301,7 +301,8 @@ describe("GET /v1/cases/{id}/history", () => {
 
 describe("GET /v1/cases", () => {
   it("filters by country and stage, pages with a cursor, and never shows the person", async () => {
-    const { app } = await build();
+    const own = await build();
+    const { app } = own;
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await openCase(app, ADULT)).id);
@@ -337,7 +338,8 @@ describe("GET /v1/cases", () => {
       ).json();
       expect(notOverdue.items).toHaveLength(5);
     } finally {
-      await app.close();
+      // The whole test app: on PostgreSQL its database is dropped with it.
+      await own.close();
     }
   });
 
