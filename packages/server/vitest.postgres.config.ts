@@ -25,6 +25,8 @@ const SQLITE_ONLY: Record<string, string> = {
   "src/retention/apply.test.ts": "builds its store on a raw SQLite connection (SqliteCaseStore)",
   "src/calendars/add-holiday.test.ts": "reads the SQLite file the CLI wrote, with a raw connection",
   "src/cli/access.test.ts": "edits and reads the SQLite file the CLI wrote, with a raw connection",
+  "src/storage/sqlite/idle-writer-reads.test.ts":
+    "holds a batch of the SQLite writer open to test which connection reads",
 };
 
 const root = fileURLToPath(new URL(".", import.meta.url));

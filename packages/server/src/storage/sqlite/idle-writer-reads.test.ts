@@ -5,7 +5,7 @@
  * (and may yet roll back). This test holds a batch open and reads the case and its access.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { build, type TestApp, testsOnPostgres } from "../../testing/build.ts";
+import { build, type TestApp } from "../../testing/build.ts";
 import { openCase } from "../../testing/fixtures.ts";
 import { SqliteCaseStore } from "./sqlite-case-store.ts";
 
@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const t of opened.splice(0)) await t.close();
 });
 
-describe.skipIf(testsOnPostgres())("case reads outside a transaction", () => {
+describe("case reads outside a transaction", () => {
   it("never see a batch still open on the writer; they see it once it is committed", async () => {
     const t = await build();
     opened.push(t);
