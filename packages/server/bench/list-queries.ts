@@ -8,6 +8,7 @@
 import Database from "better-sqlite3";
 import type { CaseFilter } from "../src/storage/case-store.ts";
 import { SqliteCaseStore } from "../src/storage/sqlite/sqlite-case-store.ts";
+import { listFilters } from "./list-filters.ts";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: list-queries.ts <database file>");
@@ -23,21 +24,7 @@ const store = new SqliteCaseStore(db);
 const agency = prepare("SELECT agency FROM cases WHERE country = 'GH' LIMIT 1").pluck().get() as string;
 const visibleTo = { country: "GH", agency, agencyKey: `GH:${agency}` };
 const now = new Date().toISOString();
-const filters: Partial<CaseFilter>[] = [
-  {},
-  { country: "GH" },
-  ...["identification", "screening", "shelter", "reintegration", "closed"].map((stage) => ({
-    country: "GH",
-    stage,
-  })),
-  { country: "GH", overdue: true },
-  { overdue: true },
-  { assignee: `${agency}-caseworker-17` },
-  { assignee: `${agency}-caseworker-23`, overdue: true },
-  // Someone who owns no case of the agency: the referred part reads every live grant of the agency.
-  { assignee: "nobody-here" },
-  { stage: "closed", limit: 200 },
-];
+const filters = listFilters(agency);
 for (const f of filters) {
   const filter: CaseFilter = { visibleTo, now, limit: 50, ...f };
   // A fresh store per filter: two filters can share a cached statement, and its SQL is wanted here.

@@ -8,12 +8,11 @@
  * `tsx bench/pg-events.ts` prints the figures; `bench/run.ts` calls `pgEventThroughput()` in its run.
  * With two instances the p99 given is the larger of the two load generators' p99s.
  */
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createTestDatabase } from "../src/storage/postgres/testing.ts";
 import { provisionToken } from "../src/testing/auth.ts";
-import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import { auth, eventLoad, type Figures, figures, openCases, startProcess, stopProcess } from "./lib.ts";
+import { newStoreKeys, pgServerEnv } from "./pg-fill.ts";
 import { type PgbenchFigures, runPgbench } from "./pgbench.ts";
 
 export interface PgEventFigures {
@@ -31,15 +30,7 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
   log(`\n## PostgreSQL event throughput (${seconds} s, 50 connections, ${cases} cases)`);
   const database = await createTestDatabase();
   try {
-    const env = {
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: database.url,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
-      PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
-      PASSERELLE_KEY: randomBytes(32).toString("base64"),
-      PASSERELLE_AUDIT_KEY: randomBytes(32).toString("base64"),
-    };
+    const env = pgServerEnv(database.url, newStoreKeys());
     auth.token = await provisionToken(database.url, { country: "ZZ", agency: "police" });
     const first = await startProcess("src/server.ts", env);
     const opened = await openCases(first.url, 2 * cases + 100);

@@ -18,6 +18,7 @@ import { seedDemo } from "../src/cli/seed.ts";
 import { loadKeyring } from "../src/crypto/keyring.ts";
 import { aad, SealingCodec } from "../src/crypto/personal-data-codec.ts";
 import { ulid } from "../src/ids.ts";
+import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import { withEnv } from "./with-env.ts";
 
 const DAY = 86_400_000;
@@ -33,6 +34,16 @@ export interface PgStoreKeys {
 export const newStoreKeys = (): PgStoreKeys => ({
   PASSERELLE_KEY: randomBytes(32).toString("base64"),
   PASSERELLE_AUDIT_KEY: randomBytes(32).toString("base64"),
+});
+
+/** The environment of a benchmarked API process on the PostgreSQL database `url`, sealing under `keys`. */
+export const pgServerEnv = (url: string, keys: PgStoreKeys) => ({
+  PORT: "0",
+  HOST: "127.0.0.1",
+  DATABASE_URL: url,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+  PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
+  ...keys,
 });
 
 type Row = Record<string, unknown>;

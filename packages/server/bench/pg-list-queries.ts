@@ -9,6 +9,7 @@ import pg from "pg";
 import type { CaseFilter } from "../src/storage/case-store.ts";
 import { listCases } from "../src/storage/postgres/case-lists.ts";
 import { openPostgres } from "../src/storage/postgres/open.ts";
+import { listFilters } from "./list-filters.ts";
 
 const url = process.argv[2];
 if (!url) throw new Error("usage: pg-list-queries.ts <postgres URL>");
@@ -32,21 +33,7 @@ const agency = (await raw.query<{ agency: string }>("SELECT agency FROM cases WH
   .rows[0]!.agency;
 const visibleTo = { country: "GH", agency, agencyKey: `GH:${agency}` };
 const now = new Date().toISOString();
-const filters: Partial<CaseFilter>[] = [
-  {},
-  { country: "GH" },
-  ...["identification", "screening", "shelter", "reintegration", "closed"].map((stage) => ({
-    country: "GH",
-    stage,
-  })),
-  { country: "GH", overdue: true },
-  { overdue: true },
-  { assignee: `${agency}-caseworker-17` },
-  { assignee: `${agency}-caseworker-23`, overdue: true },
-  // Someone who owns no case of the agency: the referred part reads every live grant of the agency.
-  { assignee: "nobody-here" },
-  { stage: "closed", limit: 200 },
-];
+const filters = listFilters(agency);
 const verbose = process.env.PLANS !== "0";
 for (const f of filters) {
   const filter: CaseFilter = { visibleTo, now, limit: 50, ...f };

@@ -6,8 +6,8 @@
  * `tsx bench/pg-reads.ts` prints the figures; `bench/run.ts` calls `pgReadsAtScale()` in its run.
  */
 import pg from "pg";
-import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import { settleWriteback } from "./lib.ts";
+import { pgServerEnv } from "./pg-fill.ts";
 import { pgMillionDatabase } from "./pg-million.ts";
 import { measureReads, type ReadFigures } from "./reads.ts";
 
@@ -39,14 +39,7 @@ export async function pgReadsAtScale(
       )
     ).rows.map((r) => r.id);
     await client.end();
-    const env = {
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: database.url,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
-      PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
-      ...database.keys,
-    };
+    const env = pgServerEnv(database.url, database.keys);
     const reads = await measureReads({ env, database: database.url, agency, ids, ...options }, log);
     return { ...reads, fillSeconds: database.fillSeconds, reused: database.reused, database: database.name };
   } finally {
