@@ -7,17 +7,11 @@
  */
 import { sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring.ts";
-import {
-  aad,
-  decodeText,
-  type PersonalDataCodec,
-  PlainCodec,
-  SealingCodec,
-} from "../../crypto/personal-data-codec.ts";
+import { aad, decodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, ConsentRow, HistoryRecord, TaskRecord } from "../records.ts";
 import { changedCase, toCase, toConsent, toHistory, toTask } from "../sqlite/rows.ts";
-import { codecOfCase } from "./case-codec.ts";
+import { codecOfCase, codecWithSalt } from "./case-codec.ts";
 import type { PgDb, PgTx } from "./open.ts";
 
 type Row = Record<string, unknown>;
@@ -44,10 +38,7 @@ export async function readCaseAggregate(
   );
   const row = found.rows[0];
   if (!row) return undefined;
-  const salt = (row.case_salt as Buffer | null) ?? undefined;
-  const codec: PersonalDataCodec = keyring
-    ? new SealingCodec(keyring, { of: (caseId) => (caseId === id ? salt : undefined) })
-    : new PlainCodec();
+  const codec = codecWithSalt(keyring, id, (row.case_salt as Buffer | null) ?? undefined);
   return {
     case: toCase(row, codec),
     openTasks: (row.open_task_rows as Row[]).map((r) => toTask(r)),
