@@ -25,6 +25,8 @@ export interface PgEventFigures {
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** Profiling the API processes under load: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 export async function pgEventThroughput(seconds: number, cases: number): Promise<PgEventFigures> {
   log(`\n## PostgreSQL event throughput (${seconds} s, 50 connections, ${cases} cases)`);
@@ -32,7 +34,7 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
   try {
     const env = pgServerEnv(database.url, newStoreKeys());
     auth.token = await provisionToken(database.url, { country: "ZZ", agency: "police" });
-    const first = await startProcess("src/server.ts", env);
+    const first = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
     const opened = await openCases(first.url, 2 * cases + 100);
     const warm = opened.slice(0, 100);
     const forOne = opened.slice(100, 100 + cases);
@@ -41,7 +43,7 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
     const oneInstance = figures(await eventLoad(first.url, forOne, "/v1/cases", seconds));
     log(`PostgreSQL, one API instance: ${JSON.stringify(oneInstance)}`);
 
-    const second = await startProcess("src/server.ts", env);
+    const second = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
     const half = Math.floor(forTwo.length / 2);
     const [a, b] = await Promise.all([
       eventLoad(first.url, forTwo.slice(0, half), "/v1/cases", seconds, 25),

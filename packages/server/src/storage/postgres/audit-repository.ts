@@ -7,7 +7,7 @@
  * batch's: the head is read once for all its appends, and their entries are inserted together at
  * the batch's end (`held-chain.ts`).
  */
-import { asc, desc, gt, sql } from "drizzle-orm";
+import { asc, desc, gt, type SQL, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository, LinkedEntry } from "../audit-repository.ts";
 import { auditEntryOf } from "../audit-rows.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
@@ -29,19 +29,28 @@ const ofCountry = (country: string) => sql`(a.actor_agency_id LIKE ${country} ||
 
 const and = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql` AND `);
 
-/** Rows per INSERT: a batch's entries (a retention run may append thousands) stay under the 65,535 parameters of a statement. */
-const ROWS_PER_INSERT = 1000;
+/**
+ * The INSERT of entries already linked by `audit/chain.ts`: one statement whatever their number
+ * (column arrays through `unnest`, 16 parameters), so that it can also be a part of another
+ * statement (`case-swaps.ts`).
+ */
+export function auditEntriesInsert(entries: LinkedEntry[]): SQL {
+  const column = (pick: (e: LinkedEntry) => unknown) => sql.param(entries.map(pick));
+  return sql`INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, actor_role, token_id, action,
+                                    target_type, target_id, outcome, reason, ip, request_id, details, prev_hash, hash)
+    SELECT * FROM unnest(${column((e) => e.entry.seq)}::bigint[], ${column((e) => e.entry.at)}::text[],
+      ${column((e) => e.entry.actorUserId)}::text[], ${column((e) => e.entry.actorAgencyId)}::text[],
+      ${column((e) => e.entry.actorRole)}::text[], ${column((e) => e.entry.tokenId)}::text[],
+      ${column((e) => e.entry.action)}::text[], ${column((e) => e.entry.targetType)}::text[],
+      ${column((e) => e.entry.targetId)}::text[], ${column((e) => e.entry.outcome)}::text[],
+      ${column((e) => e.entry.reason)}::text[], ${column((e) => e.entry.ip)}::text[],
+      ${column((e) => e.entry.requestId)}::text[], ${column((e) => e.detailsJson)}::text[],
+      ${column((e) => e.entry.prevHash)}::text[], ${column((e) => e.entry.hash)}::text[])`;
+}
 
-/** Inserts entries already linked by `audit/chain.ts`, in order. */
+/** Inserts entries already linked by `audit/chain.ts`. */
 export async function insertAuditEntries(db: PgDb | PgTx, entries: LinkedEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT)
-    await db
-      .insert(auditLog)
-      .values(
-        entries
-          .slice(i, i + ROWS_PER_INSERT)
-          .map(({ entry, detailsJson }) => ({ ...entry, details: detailsJson })),
-      );
+  if (entries.length > 0) await db.execute(auditEntriesInsert(entries));
 }
 
 export class PostgresAuditRepository implements AuditRepository {

@@ -25,6 +25,7 @@ import type { CompleteTaskResult, EventCommit } from "../case-store.ts";
 import type { NewCase, TransitionWrite } from "../records.ts";
 import { toTask } from "../sqlite/rows.ts";
 import { codecOfCase, codecWithSalt } from "./case-codec.ts";
+import { type CaseSwap, type CaseSwaps, swapOne } from "./case-swaps.ts";
 import type { PgTx } from "./open.ts";
 import {
   caseGrants,
@@ -91,15 +92,16 @@ export async function createCaseRows(
 
 /**
  * The compare-and-swap and the history row are one statement (a writable CTE: the row is inserted
- * only if the swap updated the case), so an event costs one round trip more than its audit entry
- * when it changes no task, consent, grant or notice. Every write waits for the audit chain's lock
- * held by its batch, on every instance: round trips under it are the deployment's write ceiling
+ * only if the swap updated the case), shared by the events of a batch that run together when
+ * `swaps` is given (`case-swaps.ts`). Every write waits for the audit chain's lock held by its
+ * batch, on every instance: round trips under it are the deployment's write ceiling
  * (docs/performance.md, the PostgreSQL store).
  */
 export async function commitEventRows(
   tx: PgTx,
   commit: EventCommit,
   deps: CaseCommitDependencies,
+  swaps?: CaseSwaps,
 ): Promise<CommitResult> {
   const { base, write: w, at } = commit;
   const caseId = base.case.id;
@@ -114,22 +116,18 @@ export async function commitEventRows(
     h,
     commit.auditSeq,
   );
-  // The stage is left out within a stage: naming it rewrites the entries of the indexes that hold it.
-  const stage = w.stage !== base.case.stage ? sql`stage = ${w.stage},` : sql``;
-  const swapped = await tx.execute(
-    sql`WITH swapped AS (
-          UPDATE cases SET revision = ${next}, ${stage} state = ${w.state}, snapshot = ${JSON.stringify(w.snapshot)},
-                 updated_at = ${at}, outcome = ${w.outcome}
-           WHERE id = ${caseId} AND revision = ${base.case.revision}
-          RETURNING id)
-        INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data,
-                                  from_state, to_state, actor, at, pathway_version, audit_seq)
-        SELECT id, ${history.seq}::int, ${history.eventType}, ${history.data}, ${history.personalFields},
-               ${history.personalData}, ${history.fromState}, ${history.toState}, ${history.actor}, ${history.at},
-               ${history.pathwayVersion}::int, ${history.auditSeq}::bigint
-          FROM swapped`,
-  );
-  if (swapped.rowCount !== 1) {
+  const swap: CaseSwap = {
+    caseId,
+    expected: base.case.revision,
+    stage: w.stage !== base.case.stage ? w.stage : null,
+    state: w.state,
+    snapshot: JSON.stringify(w.snapshot),
+    at,
+    outcome: w.outcome,
+    history,
+  };
+  const swapped = swaps ? await swaps.swap(swap) : await swapOne(tx, swap);
+  if (!swapped) {
     const [stored] = await tx.select({ revision: cases.revision }).from(cases).where(eq(cases.id, caseId));
     return stored ? { status: "stale", currentRevision: stored.revision } : { status: "notFound" };
   }

@@ -16,6 +16,7 @@ import type { CaseAggregate, CaseSummaryRecord, HistoryRecord, NewCase, TaskReco
 import { commitEventRows, completeTaskRow, createCaseRows } from "./case-commits.ts";
 import { listCases, listTasks } from "./case-lists.ts";
 import { readAfterEvent, readCaseAggregate, readHistory, readTaskNotes } from "./case-reads.ts";
+import type { CaseSwaps } from "./case-swaps.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { writeHandle } from "./write-handle.ts";
 
@@ -25,6 +26,8 @@ export class PostgresCaseRepository implements CaseRepository {
     private readonly inTransaction: boolean,
     /** The data keys; undefined only without protections (values stored plain). */
     private readonly keyring: Keyring | undefined,
+    /** The batch's shared compare-and-swap statement (`case-swaps.ts`), inside a group commit. */
+    private readonly swaps?: CaseSwaps,
   ) {}
 
   async create(input: NewCase, auditSeq: number | null): Promise<CaseAggregate> {
@@ -43,7 +46,7 @@ export class PostgresCaseRepository implements CaseRepository {
 
   async commitEvent(commit: EventCommit): Promise<ApplyResult> {
     const tx = writeHandle(this.db, this.inTransaction, "cases");
-    const result = await commitEventRows(tx, commit, { keyring: this.keyring });
+    const result = await commitEventRows(tx, commit, { keyring: this.keyring }, this.swaps);
     if (result.status !== "applied") return result;
     return { status: "applied", aggregate: await readAfterEvent(tx, this.keyring, commit, result.revision) };
   }

@@ -212,4 +212,45 @@ describe("PostgreSQL group commit", () => {
     await expect(pending).resolves.toBe("drained");
     await expect(queue.run(insertCase("too-late"))).rejects.toThrow(/closed/);
   });
+
+  it("keeps its connection from one batch to the next while writes keep coming, then gives it back", async () => {
+    // A pool of two: the batch's connection and one other. While the first batch runs, a reader
+    // holds the other and a second reader waits for a connection; a write queued meanwhile must run
+    // on the batch's connection, not wait behind the readers for the pool.
+    const small = openPostgres(database.url, { poolSize: 2 });
+    const queue = new PgGroupCommit(small.pool);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const first = queue.run(async (tx) => {
+      started();
+      await gate;
+      return insertCase("kept-1")(tx);
+    });
+    await running;
+    const held = await small.pool.connect();
+    const order: string[] = [];
+    const waiting = small.pool.connect().then((client) => {
+      order.push("reader");
+      return client;
+    });
+    const second = queue.run(insertCase("kept-2")).then((id) => {
+      order.push("second batch");
+      return id;
+    });
+    finish();
+    expect(await first).toBe("kept-1");
+    expect(await second).toBe("kept-2");
+    // Once the queue is empty the connection goes back to the pool: the waiting reader gets it.
+    const reader = await waiting;
+    expect(order).toEqual(["second batch", "reader"]);
+    reader.release();
+    held.release();
+    await small.pool.end();
+  });
 });

@@ -8,9 +8,12 @@
  * Why: every write appends to the audit chain, and appends from every instance queue behind one
  * transaction-scoped advisory lock held from the head read to COMMIT (`audit-repository.ts`). One
  * write per transaction therefore caps the whole deployment at one COMMIT (one WAL flush) per
- * append. A batch pays that flush once for all its writes; it reads the chain's head once, and
- * inserts the entries of all its writes in one statement at its end (`held-chain.ts`). What a write still
- * costs inside a batch: docs/performance.md, the PostgreSQL store.
+ * append. A batch pays that flush once for all its writes. It takes the lock and reads the chain's
+ * head in one round trip (`lockChain`); the events that run together swap their cases, write their
+ * history rows and insert the audit entries appended so far in one statement (`case-swaps.ts`); the
+ * entries of other writes are inserted in one statement at its end (`held-chain.ts`). A batch keeps
+ * its connection for the next one while writes keep coming (`batch-connection.ts`). What a write
+ * still costs inside a batch: docs/performance.md, the PostgreSQL store.
  *
  * The batch takes the chain's lock first, before any row lock: a batch that held a case row while
  * waiting for the chain, against another instance's batch holding the chain while waiting for that
@@ -24,14 +27,16 @@
  */
 import { sql } from "drizzle-orm";
 import type pg from "pg";
+import type { AuditHead } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import { BatchConnection } from "./batch-connection.ts";
+import { CaseSwaps } from "./case-swaps.ts";
 import { HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
 import { inTransaction, isRetryable } from "./transactions.ts";
 
-type Work = (tx: PgTx, chain: HeldChain) => Promise<unknown>;
+type Work = (tx: PgTx, chain: HeldChain, swaps?: CaseSwaps) => Promise<unknown>;
 
 interface Job {
   work: Work;
@@ -41,6 +46,22 @@ interface Job {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Takes the chain's lock and reads its head, in one round trip: two statements of one simple-protocol
+ * query (no parameters), each with its own snapshot at READ COMMITTED, so the head is read after the
+ * lock is granted and sees every append committed before. One statement could not do both: its
+ * snapshot would be taken before the wait for the lock.
+ */
+async function lockChain(tx: PgTx): Promise<AuditHead | undefined> {
+  const results = (await tx.execute(
+    sql.raw(
+      `SELECT pg_advisory_xact_lock(${BigInt(AUDIT_CHAIN_LOCK_KEY)}::bigint); SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
+    ),
+  )) as unknown as { rows: { seq: string; hash: string }[] }[];
+  const head = results[1]?.rows[0];
+  return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
+}
 
 /** A write threw in an attempt without savepoints: the attempt is rolled back whole. */
 class WriteRefused extends Error {
@@ -85,7 +106,10 @@ export class PgGroupCommit {
   }
 
   /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
-  run<T>(work: (tx: PgTx, chain: HeldChain) => Promise<T>, options: RunOptions = {}): Promise<T> {
+  run<T>(
+    work: (tx: PgTx, chain: HeldChain, swaps?: CaseSwaps) => Promise<T>,
+    options: RunOptions = {},
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the write queue is closed"));
     return new Promise<T>((resolve, reject) => {
       const independent = options.independent === true;
@@ -105,6 +129,7 @@ export class PgGroupCommit {
       this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
       await this.commit(batch);
     }
+    this.connection.release();
     this.running = false;
     for (const wake of this.idle.splice(0)) wake();
   }
@@ -151,8 +176,7 @@ export class PgGroupCommit {
   private inBatchTransaction(db: PgDb, batch: Job[], savepoints: boolean): Promise<Outcome[]> {
     return inTransaction(db, async (tx) => {
       const outcomes: Outcome[] = [];
-      const chain = new HeldChain();
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
+      const chain = new HeldChain(await lockChain(tx));
       for (let i = 0; i < batch.length; ) {
         if (savepoints) {
           const mark = chain.mark();
@@ -169,7 +193,10 @@ export class PgGroupCommit {
         }
         let end = i + 1;
         if (batch[i]!.independent) while (end < batch.length && batch[end]!.independent) end += 1;
-        const settled = await Promise.allSettled(batch.slice(i, end).map((job) => job.work(tx, chain)));
+        const swaps = new CaseSwaps(tx, chain);
+        const settled = await Promise.allSettled(
+          batch.slice(i, end).map((job) => job.work(tx, chain, swaps)),
+        );
         const errors = settled.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
         if (errors.length > 0) {
           // One failure aborts the others' statements too: the driver's failures come first.

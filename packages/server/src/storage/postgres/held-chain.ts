@@ -1,9 +1,10 @@
 /**
  * The audit chain while one batch of the group commit holds the chain's lock (`group-commit.ts`).
  * From the lock to the batch's COMMIT no other instance can append, so:
- * - the head, read once, stays true for the whole batch, moved by this batch's own appends only;
+ * - the head, read with the lock, stays true for the whole batch, moved by this batch's own appends only;
  * - the batch's entries need not be inserted one by one as they are appended: they are kept here
- *   and inserted together (`flush`) just before the COMMIT, in the same transaction. Nothing reads
+ *   and inserted together, by the statement of the events' swaps (`take`, `case-swaps.ts`) or just
+ *   before the COMMIT (`flush`), in the same transaction. Nothing reads
  *   the audit log inside a write, and no row refers to an entry by a foreign key, so an entry that
  *   reaches its table a few statements later changes nothing but the number of round trips under
  *   the lock that every instance's writes queue behind (docs/performance.md, the PostgreSQL store).
@@ -25,10 +26,16 @@ export interface ChainMark {
 }
 
 export class HeldChain {
-  private known = false;
+  private known: boolean;
   private head: AuditHead | undefined;
   private pending: LinkedEntry[] = [];
   private reading: Promise<AuditHead | undefined> | undefined;
+
+  /** `head`: the head read when the lock was taken (`"unread"`: read by the first append). */
+  constructor(head: AuditHead | undefined | "unread" = "unread") {
+    this.known = head !== "unread";
+    this.head = head === "unread" ? undefined : head;
+  }
 
   /**
    * Links an entry to the head (read by `read` the first time: after the lock is granted, so `read`
@@ -66,9 +73,16 @@ export class HeldChain {
     this.pending.length = mark.pending;
   }
 
+  /**
+   * The entries appended so far, handed to a statement that inserts them (`case-swaps.ts`). Not
+   * with savepoints: `restore` could then no longer take back what a failed write appended.
+   */
+  take(): LinkedEntry[] {
+    return this.pending.splice(0);
+  }
+
   /** Inserts the entries appended so far, in the batch's transaction. */
   async flush(tx: PgTx): Promise<void> {
-    const entries = this.pending.splice(0);
-    if (entries.length > 0) await insertAuditEntries(tx, entries);
+    await insertAuditEntries(tx, this.take());
   }
 }

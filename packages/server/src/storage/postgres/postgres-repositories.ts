@@ -8,6 +8,7 @@ import type { Repositories } from "../storage.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
 import { PostgresCaseRepository } from "./case-repository.ts";
+import type { CaseSwaps } from "./case-swaps.ts";
 import { PostgresDeliveryRepository } from "./delivery-repository.ts";
 import { PostgresDirectoryRepository } from "./directory-repository.ts";
 import { PostgresGrantRepository } from "./grant-repository.ts";
@@ -38,14 +39,18 @@ export class PostgresRepositories implements Repositories {
   readonly grants: PostgresGrantRepository;
   readonly retention: PostgresRetentionRepository;
 
-  /** `held`: the chain's head kept by the group commit's batch this transaction belongs to. */
+  /**
+   * `held`: the chain's head kept by the group commit's batch this transaction belongs to;
+   * `swaps`: that batch's events that run together, swapped in one statement.
+   */
   constructor(
     db: PgDb | PgTx,
     inTransaction: boolean,
     dependencies: PostgresRepositoryDependencies,
     held?: HeldChain,
+    swaps?: CaseSwaps,
   ) {
-    this.cases = new PostgresCaseRepository(db, inTransaction, dependencies.keyring);
+    this.cases = new PostgresCaseRepository(db, inTransaction, dependencies.keyring, swaps);
     this.delivery = new PostgresDeliveryRepository(db, inTransaction);
     this.tasks = new PostgresTaskRepository(db, dependencies.keyring);
     this.stats = new PostgresStatsRepository(db);

@@ -85,7 +85,7 @@ export class PostgresStorage implements Storage {
     // to tell a lost connection or a deadlock. They become store failures once the batch is over.
     return this.track(
       this.writes.run(
-        async (tx, held) => work(new PostgresRepositories(tx, true, this.dependencies, held)),
+        async (tx, held, swaps) => work(new PostgresRepositories(tx, true, this.dependencies, held, swaps)),
         options,
       ),
     );

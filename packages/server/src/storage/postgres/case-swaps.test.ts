@@ -1,0 +1,218 @@
+/**
+ * The compare-and-swaps of a batch's events that run together, on the real PostgreSQL: they leave
+ * in one statement with the audit entries appended before them, each case is swapped only from
+ * its expected revision, a second event on the same case in the same statement is stale (not a
+ * failed statement), and through the group commit the events, their history rows and one valid
+ * audit chain are all there.
+ */
+import { asc, eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
+import type { AuditDraft } from "../audit-repository.ts";
+import type { TransitionWrite } from "../records.ts";
+import { PostgresAuditRepository } from "./audit-repository.ts";
+import { commitEventRows } from "./case-commits.ts";
+import { type CaseSwap, CaseSwaps } from "./case-swaps.ts";
+import { PgGroupCommit } from "./group-commit.ts";
+import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
+import { caseHistory, cases } from "./schema/index.ts";
+import { createTestDatabase, type TestDatabase } from "./testing.ts";
+
+let database: TestDatabase;
+let store: OpenPostgres;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = openPostgres(database.url);
+  await migratePostgres(store.pool);
+});
+afterAll(async () => {
+  await store?.pool.end();
+  await database?.drop();
+});
+
+const T0 = "2026-03-02T09:00:00.000Z";
+
+async function openCases(ids: string[]): Promise<void> {
+  await store.db.insert(cases).values(
+    ids.map((id) => ({
+      id,
+      country: "GH",
+      pathwayVersion: 1,
+      stage: "screening",
+      state: "screening.open",
+      snapshot: "{}",
+      revision: 1,
+      createdAt: T0,
+      updatedAt: T0,
+    })),
+  );
+}
+
+const swapOf = (caseId: string, expected: number, state = "screening.assessed"): CaseSwap => ({
+  caseId,
+  expected,
+  stage: null,
+  state,
+  snapshot: JSON.stringify({ state }),
+  at: T0,
+  outcome: null,
+  history: {
+    eventType: "RISK_ASSESSED",
+    data: "{}",
+    personalFields: "[]",
+    personalData: null,
+    fromState: "screening.open",
+    toState: state,
+    actor: "user_1",
+    pathwayVersion: 1,
+    auditSeq: null,
+  },
+});
+
+/** `tx` with its statements counted. */
+function counting(tx: PgTx): { tx: PgTx; statements: () => number } {
+  let statements = 0;
+  const counted = new Proxy(tx, {
+    get: (target, property) =>
+      property === "execute"
+        ? (...args: Parameters<PgTx["execute"]>) => {
+            statements += 1;
+            return target.execute(...args);
+          }
+        : Reflect.get(target, property),
+  });
+  return { tx: counted, statements: () => statements };
+}
+
+const revisions = async (ids: string[]) =>
+  Object.fromEntries(
+    (
+      await store.db
+        .select({ id: cases.id, revision: cases.revision })
+        .from(cases)
+        .where(inArray(cases.id, ids))
+    ).map((r) => [r.id, r.revision]),
+  );
+
+describe("the swaps of a batch's events that run together", () => {
+  it("leave in one statement; a stale one is refused alone, the others are swapped with their history row", async () => {
+    const ids = ["swap-a", "swap-b", "swap-c"];
+    await openCases(ids);
+    const { results, statements } = await store.db.transaction(async (tx) => {
+      const c = counting(tx);
+      const swaps = new CaseSwaps(c.tx);
+      const results = await Promise.all([
+        swaps.swap(swapOf("swap-a", 1)),
+        swaps.swap(swapOf("swap-b", 7)),
+        swaps.swap(swapOf("swap-c", 1)),
+      ]);
+      return { results, statements: c.statements() };
+    });
+    expect(results).toEqual([true, false, true]);
+    expect(statements).toBe(1);
+    expect(await revisions(ids)).toEqual({ "swap-a": 2, "swap-b": 1, "swap-c": 2 });
+    const history = await store.db
+      .select({ caseId: caseHistory.caseId, seq: caseHistory.seq, toState: caseHistory.toState })
+      .from(caseHistory)
+      .where(inArray(caseHistory.caseId, ids))
+      .orderBy(asc(caseHistory.caseId));
+    expect(history).toEqual([
+      { caseId: "swap-a", seq: 2, toState: "screening.assessed" },
+      { caseId: "swap-c", seq: 2, toState: "screening.assessed" },
+    ]);
+  });
+
+  it("a second event on the same case goes in the next statement and finds the revision moved", async () => {
+    await openCases(["swap-twice"]);
+    const { results, statements } = await store.db.transaction(async (tx) => {
+      const c = counting(tx);
+      const swaps = new CaseSwaps(c.tx);
+      const results = await Promise.all([
+        swaps.swap(swapOf("swap-twice", 1, "screening.first")),
+        swaps.swap(swapOf("swap-twice", 1, "screening.second")),
+      ]);
+      return { results, statements: c.statements() };
+    });
+    expect(results).toEqual([true, false]);
+    expect(statements).toBe(2);
+    const [row] = await store.db.select().from(cases).where(eq(cases.id, "swap-twice"));
+    expect(row).toMatchObject({ revision: 2, state: "screening.first" });
+  });
+
+  it("through the group commit: every event applied, its history row linked to its entry, one valid chain", async () => {
+    const key = Buffer.alloc(32, 9);
+    const ids = Array.from({ length: 12 }, (_, i) => `swap-batch-${i}`);
+    await openCases(ids);
+    const reads = new PostgresAuditRepository(store.db, false, key);
+    const before = (await auditHead(reads)).seq;
+    const draft = (targetId: string): AuditDraft => ({
+      actorUserId: "user_1",
+      actorAgencyId: "GH:dsw",
+      actorRole: "caseworker",
+      tokenId: "tok_1",
+      action: "case.event",
+      targetType: "case",
+      targetId,
+      outcome: "allowed",
+      reason: "case:write",
+      ip: null,
+      requestId: "r",
+      details: null,
+    });
+    const write: TransitionWrite = {
+      snapshot: {
+        state: "screening.assessed",
+        facts: {},
+        enteredAt: {},
+      } as unknown as TransitionWrite["snapshot"],
+      stage: "screening",
+      state: "screening.assessed",
+      outcome: null,
+      history: {
+        eventType: "RISK_ASSESSED",
+        data: {},
+        personalFields: [],
+        fromState: "screening.open",
+        toState: "screening.assessed",
+        actor: "user_1",
+        at: T0,
+      },
+      schedule: [],
+      cancelStates: [],
+      consents: [],
+      endGrants: [],
+    };
+    const [row] = await store.db.select().from(cases).where(eq(cases.id, ids[0]!));
+    const queue = new PgGroupCommit(store.pool);
+    const results = await Promise.all(
+      ids.map((id) =>
+        queue.run(
+          async (tx, chain, swaps) => {
+            const entry = await appendAudit(new PostgresAuditRepository(tx, true, key, chain), draft(id));
+            const base = {
+              case: { ...row!, id, snapshot: JSON.parse(row!.snapshot), person: {}, identification: {} },
+              openTasks: [],
+              consents: [],
+            };
+            return commitEventRows(
+              tx,
+              { base, write, actor: "user_1", at: T0, auditSeq: entry.seq },
+              { keyring: undefined },
+              swaps,
+            );
+          },
+          { independent: true },
+        ),
+      ),
+    );
+    expect(queue.stats.batches).toBe(1);
+    expect(results.every((r) => r.status === "applied")).toBe(true);
+    expect(Object.values(await revisions(ids))).toEqual(ids.map(() => 2));
+    const linked = await store.db
+      .select({ auditSeq: caseHistory.auditSeq })
+      .from(caseHistory)
+      .where(inArray(caseHistory.caseId, ids));
+    expect(linked.map((r) => r.auditSeq).sort((a, b) => a! - b!)).toEqual(ids.map((_, i) => before + i + 1));
+    expect(await verifyAudit(reads)).toMatchObject({ ok: true, checked: before + ids.length });
+  });
+});
