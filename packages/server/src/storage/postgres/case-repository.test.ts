@@ -344,6 +344,80 @@ describe.each(CONTRACT_STORES)("cases on $dialect", ({ open }) => {
     }
   });
 
+  it("reads a case whole: open tasks by due time then id, every consent in order, or none of either", async () => {
+    await create(newCase("case_bare"));
+    const bare = await store.reads.cases.get("case_bare");
+    expect(bare?.openTasks).toStrictEqual([]);
+    expect(bare?.consents).toStrictEqual([]);
+
+    // Keys sort one way, due times another, and the tie on `due` must fall to the id: `z` is
+    // created a few milliseconds before `m` (ids are time-ordered), so it comes first although its
+    // key is later.
+    const due = at(10);
+    const created = await create(
+      newCase("case_whole", {
+        opening: transition("identification.screening", {
+          schedule: [
+            scheduled("a", "identification.screening", at(30), { role: "caseworker" }),
+            scheduled("z", "identification.screening", due, { role: "supervisor", agency: "police" }),
+          ],
+        }),
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const consents = [
+      {
+        scope: "crossBorderTransfer" as const,
+        given: true,
+        method: "written",
+        interpreterUsed: false,
+        at: at(1),
+        actor: "user-2",
+        guardian: { name: "Kofi Mensah", relationship: "father" },
+        purpose: "Told about transfer abroad",
+      },
+      { scope: "dataSharing" as const, given: false, method: "verbal", at: at(1), actor: "user-2" },
+    ];
+    const applied = await store.transaction((tx) =>
+      tx.cases.commitEvent({
+        base: created,
+        write: transition("identification.interview", {
+          schedule: [scheduled("m", "identification.interview", due, { role: "caseworker" })],
+          consents,
+        }),
+        actor: "user-2",
+        at: at(1),
+        auditSeq: null,
+      }),
+    );
+    if (applied.status !== "applied") throw new Error(`event not applied: ${applied.status}`);
+
+    const read = (await store.reads.cases.get("case_whole"))!;
+    expect(read.openTasks.map((t) => t.key)).toEqual(["z", "m", "a"]);
+    expect(read.openTasks[0]!.id < read.openTasks[1]!.id).toBe(true);
+    expect(read.openTasks).toStrictEqual(applied.aggregate.openTasks);
+    expect(read.openTasks[0]).toStrictEqual({
+      id: read.openTasks[0]!.id,
+      caseId: "case_whole",
+      key: "z",
+      taskId: "z",
+      kind: "deadline",
+      state: "identification.screening",
+      status: "open",
+      dueAt: due,
+      assignee: { role: "supervisor", agency: "police" },
+      escalation: [{ step: 0, at: due, notify: { role: "supervisor" } }],
+      label: { en: "z" },
+      occurrence: 1,
+      createdAt: T0,
+      completedAt: null,
+      hasNote: false,
+    });
+    expect(read.consents).toStrictEqual(consents);
+    expect(read.case.person).toEqual({ name: "Ama Mensah", sex: "female" });
+    expect(read.case.revision).toBe(2);
+  });
+
   it("refuses writes outside a transaction", async () => {
     await expect(store.reads.cases.create(newCase("case_x"), null)).rejects.toThrow();
     const created = await create(

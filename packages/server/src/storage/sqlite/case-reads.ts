@@ -19,22 +19,21 @@ export class CaseReads {
    * an object per row otherwise, 40 % of a 50-row page's time.
    */
   private readonly summaryStatements: StatementCache;
-  private readonly readOneCase: (id: string) => CaseAggregate | undefined;
 
   constructor(
     sqlite: Database.Database,
     private readonly codec: PersonalDataCodec,
   ) {
     this.reads = prepareCaseReads(sqlite);
-    // The case row, its open tasks and its consents from one snapshot: three statements outside a
-    // transaction could straddle a commit (a task list from after the revision read), and each
-    // would take its own read lock and, after any commit, reload its pages.
-    this.readOneCase = sqlite.transaction((id: string) => readAggregate(this.reads, this.codec, id));
     this.summaryStatements = new StatementCache(sqlite, (statement) => statement.raw());
   }
 
+  /**
+   * The case row, its open tasks and its consents from one snapshot, without a transaction: they
+   * are one statement (`statements.ts`), which SQLite runs in one read transaction of its own.
+   */
   getCase(id: string): CaseAggregate | undefined {
-    return this.readOneCase(id);
+    return readAggregate(this.reads, this.codec, id);
   }
 
   listCases(filter: CaseFilter): CaseSummaryRecord[] {

@@ -164,6 +164,19 @@ export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
   );
 }
 
+/** The values a case read starts with, in the order `caseOfValues` reads them: a summary's, then these. */
+export const CASE_VALUE_COLUMNS = [...SUMMARY_COLUMNS, "snapshot", "person", "identification"] as const;
+
+/** A case from a raw row beginning with the values of `CASE_VALUE_COLUMNS`. */
+export function caseOfValues(v: unknown[], codec: PersonalDataCodec): CaseRecord {
+  const at = SUMMARY_COLUMNS.length;
+  return new StoredCase(
+    { ...summaryOfValues(v), snapshot: JSON.parse(str(v[at])) },
+    { person: str(v[at + 1]), identification: str(v[at + 2]) },
+    codec,
+  );
+}
+
 /** A case record from its fields and sealed values (as the writer thread sends them). */
 export function withSealed(fields: CaseFields, sealed: SealedValues, codec: PersonalDataCodec): CaseRecord {
   return new StoredCase(fields, sealed, codec);
@@ -179,25 +192,49 @@ export function changedCase(record: CaseRecord, changes: Partial<CaseFields>): C
   return record instanceof StoredCase ? record.changed(changes) : { ...record, ...changes };
 }
 
-export function toTask(r: Row): TaskRecord {
+/** The columns of a task, in the order `taskOfValues` reads them (`note` only for whether there is one). */
+export const TASK_COLUMNS = [
+  "id",
+  "case_id",
+  "key",
+  "task_id",
+  "kind",
+  "state",
+  "status",
+  "due_at",
+  "assignee",
+  "escalation",
+  "label",
+  "occurrence",
+  "created_at",
+  "completed_at",
+  "note",
+] as const;
+
+/** A task from the values of `TASK_COLUMNS`, in order (a case read carries its tasks so). */
+export function taskOfValues(v: unknown[]): TaskRecord {
   return {
-    id: str(r.id),
-    caseId: str(r.case_id),
-    key: str(r.key),
-    taskId: str(r.task_id),
-    kind: str(r.kind),
-    state: str(r.state),
-    status: r.status as TaskRecord["status"],
-    dueAt: str(r.due_at),
-    assignee: JSON.parse(str(r.assignee)),
-    escalation: JSON.parse(str(r.escalation)),
-    label: JSON.parse(str(r.label)),
-    occurrence: r.occurrence as number,
-    createdAt: str(r.created_at),
-    completedAt: optStr(r.completed_at),
+    id: str(v[0]),
+    caseId: str(v[1]),
+    key: str(v[2]),
+    taskId: str(v[3]),
+    kind: str(v[4]),
+    state: str(v[5]),
+    status: v[6] as TaskRecord["status"],
+    dueAt: str(v[7]),
+    assignee: JSON.parse(str(v[8])),
+    escalation: JSON.parse(str(v[9])),
+    label: JSON.parse(str(v[10])),
+    occurrence: v[11] as number,
+    createdAt: str(v[12]),
+    completedAt: optStr(v[13]),
     // Never opened here: a note is free text, shown only by the audited person read.
-    hasNote: r.note !== null && r.note !== undefined,
+    hasNote: v[14] !== null && v[14] !== undefined,
   };
+}
+
+export function toTask(r: Row): TaskRecord {
+  return taskOfValues(TASK_COLUMNS.map((column) => r[column]));
 }
 
 export function toHistory(r: Row, codec: PersonalDataCodec): HistoryRecord {
