@@ -8,7 +8,6 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
-import type { AuditDraft } from "../audit-repository.ts";
 import type { TransitionWrite } from "../records.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { commitEventRows } from "./case-commits.ts";
@@ -17,6 +16,7 @@ import { PgGroupCommit } from "./group-commit.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
 import { caseHistory, cases } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { caseEventAuditDraft } from "./testing-audit-chain.ts";
 
 let database: TestDatabase;
 let store: OpenPostgres;
@@ -145,20 +145,6 @@ describe("the swaps of a batch's events that run together", () => {
     await openCases(ids);
     const reads = new PostgresAuditRepository(store.db, false, key);
     const before = (await auditHead(reads)).seq;
-    const draft = (targetId: string): AuditDraft => ({
-      actorUserId: "user_1",
-      actorAgencyId: "GH:dsw",
-      actorRole: "caseworker",
-      tokenId: "tok_1",
-      action: "case.event",
-      targetType: "case",
-      targetId,
-      outcome: "allowed",
-      reason: "case:write",
-      ip: null,
-      requestId: "r",
-      details: null,
-    });
     const write: TransitionWrite = {
       snapshot: {
         state: "screening.assessed",
@@ -188,7 +174,10 @@ describe("the swaps of a batch's events that run together", () => {
       ids.map((id) =>
         queue.run(
           async (tx, chain, swaps) => {
-            const entry = await appendAudit(new PostgresAuditRepository(tx, true, key, chain), draft(id));
+            const entry = await appendAudit(
+              new PostgresAuditRepository(tx, true, key, chain),
+              caseEventAuditDraft(id),
+            );
             const base = {
               case: { ...row!, id, snapshot: JSON.parse(row!.snapshot), person: {}, identification: {} },
               openTasks: [],

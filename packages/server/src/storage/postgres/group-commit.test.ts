@@ -6,7 +6,6 @@
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
-import type { AuditDraft } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PgGroupCommit } from "./group-commit.ts";
@@ -15,6 +14,7 @@ import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./o
 import { isConnectionFailure } from "./query-failures.ts";
 import { cases } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { caseEventAuditDraft } from "./testing-audit-chain.ts";
 
 let database: TestDatabase;
 let store: OpenPostgres;
@@ -43,20 +43,7 @@ const insertCase = (id: string) => async (tx: PgTx) => {
   return id;
 };
 
-const auditDraft = (targetId: string): AuditDraft => ({
-  actorUserId: "user_1",
-  actorAgencyId: "GH:dsw",
-  actorRole: "caseworker",
-  tokenId: "tok_1",
-  action: "case.event",
-  targetType: "case",
-  targetId,
-  outcome: "allowed",
-  reason: "case:write",
-  ip: null,
-  requestId: "r",
-  details: null,
-});
+const auditDraft = caseEventAuditDraft;
 
 const stored = async (ids: string[]) =>
   (await store.db.select({ id: cases.id }).from(cases).where(inArray(cases.id, ids))).map((r) => r.id).sort();

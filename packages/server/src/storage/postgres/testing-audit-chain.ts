@@ -137,3 +137,19 @@ export async function verifyAuditChain(
   }
   return { ok: true, checked, head: cursor };
 }
+
+/** The audit draft of a caseworker's event on case `targetId`, for tests of the write path. */
+export const caseEventAuditDraft = (targetId: string): AuditDraft => ({
+  actorUserId: "user_1",
+  actorAgencyId: "GH:dsw",
+  actorRole: "caseworker",
+  tokenId: "tok_1",
+  action: "case.event",
+  targetType: "case",
+  targetId,
+  outcome: "allowed",
+  reason: "case:write",
+  ip: null,
+  requestId: "r",
+  details: null,
+});
