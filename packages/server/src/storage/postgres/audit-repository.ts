@@ -4,8 +4,8 @@
  * no other instance's append comes in between, so the chain never forks. The transaction must run at
  * READ COMMITTED (PostgreSQL's default): the head is read by a statement after the lock is granted,
  * which then sees every commit made before it. Inside a batch of the group commit the lock is the
- * batch's: the head is read once for all its appends, and their entries are inserted together at
- * the batch's end (`held-chain.ts`).
+ * batch's: the head is read with it, once for all its appends, and their entries are inserted
+ * together, never one by one (`held-chain.ts`).
  */
 import { asc, desc, gt, type SQL, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository, LinkedEntry } from "../audit-repository.ts";
@@ -67,7 +67,7 @@ export class PostgresAuditRepository implements AuditRepository {
 
   async append(link: (head: AuditHead | undefined) => LinkedEntry): Promise<AuditEntry> {
     if (!this.inTransaction) throw new Error("audit entries are appended inside a write transaction");
-    if (this.held) return this.held.append(() => this.head(), link);
+    if (this.held) return this.held.append(link);
     await this.db.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`);
     const linked = link(await this.head());
     await insertAuditEntries(this.db, [linked]);

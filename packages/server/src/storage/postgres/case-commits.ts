@@ -119,7 +119,7 @@ export async function commitEventRows(
   const swap: CaseSwap = {
     caseId,
     expected: base.case.revision,
-    stage: w.stage !== base.case.stage ? w.stage : null,
+    stage: w.stage,
     state: w.state,
     snapshot: JSON.stringify(w.snapshot),
     at,

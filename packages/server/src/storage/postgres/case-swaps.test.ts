@@ -51,7 +51,7 @@ async function openCases(ids: string[]): Promise<void> {
 const swapOf = (caseId: string, expected: number, state = "screening.assessed"): CaseSwap => ({
   caseId,
   expected,
-  stage: null,
+  stage: "screening",
   state,
   snapshot: JSON.stringify({ state }),
   at: T0,

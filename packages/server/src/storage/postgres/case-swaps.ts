@@ -28,8 +28,11 @@ import type { PgTx } from "./open.ts";
 export interface CaseSwap {
   caseId: string;
   expected: number;
-  /** The new stage, or null when the event stays within the stage (the column is left as it is). */
-  stage: string | null;
+  /**
+   * The stage after the event. Set even when it does not change: PostgreSQL compares the values of
+   * indexed columns, so an unchanged stage neither rewrites index entries nor prevents a HOT update.
+   */
+  stage: string;
   state: string;
   snapshot: string;
   at: string;
@@ -69,11 +72,15 @@ export class CaseSwaps {
   swap(swap: CaseSwap): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queued.push({ swap, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      // After the promise jobs now queued (the other writes of the batch reaching their swap).
-      void resolved.then(() => process.nextTick(() => void this.send()));
+      this.schedule();
     });
+  }
+
+  /** Sends the queue after the promise jobs now queued (the other writes of the batch reaching their swap). */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    void resolved.then(() => process.nextTick(() => void this.send()));
   }
 
   private async send(): Promise<void> {
@@ -99,10 +106,7 @@ export class CaseSwaps {
     } catch (error) {
       for (const q of now) q.reject(error);
     }
-    if (this.queued.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      process.nextTick(() => void this.send());
-    }
+    if (this.queued.length > 0) this.schedule();
   }
 }
 
@@ -134,7 +138,7 @@ async function swapAll(tx: PgTx, swaps: CaseSwap[], entries: LinkedEntry[]): Pro
                  personal_data, from_state, to_state, actor, pathway_version, audit_seq)),
         ${audited}
         swapped AS (
-          UPDATE cases c SET revision = u.expected + 1, stage = coalesce(u.stage, c.stage), state = u.state,
+          UPDATE cases c SET revision = u.expected + 1, stage = u.stage, state = u.state,
                  snapshot = u.snapshot, updated_at = u.at, outcome = u.outcome
             FROM input u
            WHERE c.id = u.id AND c.revision = u.expected

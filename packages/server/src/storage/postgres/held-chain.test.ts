@@ -1,6 +1,6 @@
 /**
- * The chain a batch keeps: writes of the batch that start together read the head once and link one
- * after the other; a write rolled back takes its entries with it.
+ * The chain a batch keeps: writes of the batch that start together link one after the other to the
+ * head read with the lock; a write rolled back takes its entries with it.
  */
 import { describe, expect, it } from "vitest";
 import type { AuditEntry, AuditHead, LinkedEntry } from "../audit-repository.ts";
@@ -15,16 +15,14 @@ const link = (head: AuditHead | undefined): LinkedEntry => {
 };
 
 describe("the chain a batch keeps", () => {
-  it("reads the head once for writes that start together, and links each to the one before", async () => {
-    const chain = new HeldChain();
-    let reads = 0;
-    const read = async () => {
-      reads += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return { seq: 10, hash: "h10" };
-    };
-    const entries = await Promise.all(Array.from({ length: 5 }, () => chain.append(read, link)));
-    expect(reads).toBe(1);
+  it("links writes that start together each to the one before, from the head read with the lock", async () => {
+    const chain = new HeldChain({ seq: 10, hash: "h10" });
+    const entries = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return chain.append(link);
+      }),
+    );
     expect(entries.map((e) => [e.seq, e.prevHash])).toEqual([
       [11, "h10"],
       [12, "h11"],
@@ -32,15 +30,15 @@ describe("the chain a batch keeps", () => {
       [14, "h13"],
       [15, "h14"],
     ]);
+    expect(chain.take().map((l) => l.entry.seq)).toEqual([11, 12, 13, 14, 15]);
   });
 
   it("puts the head back when a write is rolled back", async () => {
-    const chain = new HeldChain();
-    const read = async () => ({ seq: 1, hash: "h1" });
-    await chain.append(read, link);
+    const chain = new HeldChain({ seq: 1, hash: "h1" });
+    chain.append(link);
     const mark = chain.mark();
-    await chain.append(read, link);
+    chain.append(link);
     chain.restore(mark);
-    expect((await chain.append(read, link)).prevHash).toBe("h2");
+    expect(chain.append(link).prevHash).toBe("h2");
   });
 });

@@ -20,42 +20,21 @@ import { insertAuditEntries } from "./audit-repository.ts";
 import type { PgTx } from "./open.ts";
 
 export interface ChainMark {
-  known: boolean;
   head: AuditHead | undefined;
   pending: number;
 }
 
 export class HeldChain {
-  private known: boolean;
-  private head: AuditHead | undefined;
   private pending: LinkedEntry[] = [];
-  private reading: Promise<AuditHead | undefined> | undefined;
 
-  /** `head`: the head read when the lock was taken (`"unread"`: read by the first append). */
-  constructor(head: AuditHead | undefined | "unread" = "unread") {
-    this.known = head !== "unread";
-    this.head = head === "unread" ? undefined : head;
-  }
+  /** `head`: the chain's head, read when the batch took the lock (`group-commit.ts`). */
+  constructor(private head: AuditHead | undefined) {}
 
   /**
-   * Links an entry to the head (read by `read` the first time: after the lock is granted, so `read`
-   * must run in the batch's transaction) and keeps it for `flush`.
+   * Links an entry to the head and keeps it for `take` or `flush`. Synchronous from start to end:
+   * no other append of the batch comes in between, so two never link to the same head.
    */
-  async append(
-    read: () => Promise<AuditHead | undefined>,
-    link: (head: AuditHead | undefined) => LinkedEntry,
-  ): Promise<AuditEntry> {
-    if (!this.known) {
-      // One read for the writes of the batch that start together.
-      this.reading ??= read();
-      const head = await this.reading;
-      // Another write of the batch may have appended while this one waited.
-      if (!this.known) {
-        this.head = head;
-        this.known = true;
-      }
-    }
-    // From here to the end, synchronous: no other append of the batch comes in between.
+  append(link: (head: AuditHead | undefined) => LinkedEntry): AuditEntry {
     const linked = link(this.head);
     this.pending.push(linked);
     this.head = { seq: linked.entry.seq, hash: linked.entry.hash };
@@ -64,11 +43,10 @@ export class HeldChain {
 
   /** Where the chain is now, to put it back if the write about to run is rolled back. */
   mark(): ChainMark {
-    return { known: this.known, head: this.head, pending: this.pending.length };
+    return { head: this.head, pending: this.pending.length };
   }
 
   restore(mark: ChainMark): void {
-    this.known = mark.known;
     this.head = mark.head;
     this.pending.length = mark.pending;
   }

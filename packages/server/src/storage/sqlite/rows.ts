@@ -156,14 +156,6 @@ class StoredCase implements CaseRecord {
   }
 }
 
-export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
-  return new StoredCase(
-    { ...toCaseSummary(r), snapshot: JSON.parse(str(r.snapshot)) },
-    { person: str(r.person), identification: str(r.identification) },
-    codec,
-  );
-}
-
 /** The values a case read starts with, in the order `caseOfValues` reads them: a summary's, then these. */
 export const CASE_VALUE_COLUMNS = [...SUMMARY_COLUMNS, "snapshot", "person", "identification"] as const;
 
@@ -173,6 +165,14 @@ export function caseOfValues(v: unknown[], codec: PersonalDataCodec): CaseRecord
   return new StoredCase(
     { ...summaryOfValues(v), snapshot: JSON.parse(str(v[at])) },
     { person: str(v[at + 1]), identification: str(v[at + 2]) },
+    codec,
+  );
+}
+
+/** A case from a row object holding the columns of `CASE_VALUE_COLUMNS`. */
+export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
+  return caseOfValues(
+    CASE_VALUE_COLUMNS.map((column) => r[column]),
     codec,
   );
 }
