@@ -83,7 +83,7 @@ describe("caseworker journeys", () => {
     await screen(t, "adult", "refused");
     expect(await page.locator("dt:has-text('Revision') + dd").textContent()).toBe(revision);
     const stored = await server.app.cases.getJson(adultCase);
-    expect(JSON.parse(stored).revision).toBe(Number(revision));
+    expect(JSON.parse(stored.toString()).revision).toBe(Number(revision));
     await waitForState(page, "reintegration.monitoring");
 
     await sendEvent(page, "MONITORING_VISIT_RECORDED", { visitOutcome: "onTrack", visitMode: "phone" });

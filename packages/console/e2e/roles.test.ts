@@ -58,7 +58,7 @@ describe("other roles", () => {
     // And the case itself, to the supervisor (their own user id is the form's default).
     await page.getByRole("button", { name: "Reassign the case" }).click();
     await page.getByText("Case reassigned.").waitFor();
-    expect(JSON.parse(await server.app.cases.getJson(opened.id)).assignee).toMatch(/^user_/);
+    expect(JSON.parse((await server.app.cases.getJson(opened.id)).toString()).assignee).toMatch(/^user_/);
     const task = (await server.app.store.tasks.get(opened.tasks[0]!.id))!;
     expect(task.assignee.role).toBe("supervisor");
     expect(Date.parse(task.dueAt)).toBeGreaterThan(Date.now());

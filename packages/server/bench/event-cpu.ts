@@ -7,7 +7,8 @@
  * measured run. On a shared machine throughput swings with the other tenants; CPU time per event
  * much less, so two builds are compared by running this in both at the same time (each in its own
  * checkout), several times. EVENT_CPU_RATE=n sends n events a second instead of as many as it can
- * (the same batches for both builds); EVENT_CPU_SECONDS sets the measured run (default 10).
+ * (the same batches for both builds); EVENT_CPU_SECONDS sets the measured run (default 10);
+ * BENCH_LOG_LEVEL the server's log level (default info).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ const server = await startProcess(
     PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: `file:${file}`,
-    LOG_LEVEL: "info",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
     PASSERELLE_EXTRA_PATHWAYS: TEST_PATHWAYS_DIR,
   },
   (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),

@@ -1,6 +1,6 @@
 /** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, readdirSync, readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -40,8 +40,11 @@ export function startProcess(
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) {
         child.stdout!.off("data", onData);
-        // Keep draining stdout (request logs) so the child never blocks on a full pipe.
-        child.stdout!.resume();
+        // Keep draining stdout (request logs) so the child never blocks on a full pipe; into a file
+        // with BENCH_SERVER_STDOUT (e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc).
+        const keep = process.env.BENCH_SERVER_STDOUT;
+        if (keep) child.stdout!.pipe(createWriteStream(keep, { flags: "a" }));
+        else child.stdout!.resume();
         resolve({ child, url: match[1]! });
       }
     };

@@ -19,6 +19,7 @@ import jsonBodyPlugin from "./plugins/json-body.ts";
 import securityPlugin from "./plugins/security.ts";
 import storePlugin, { type StorePluginOptions } from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
+import { requestLogger } from "./request-logger.ts";
 import { responseSerializerCompiler } from "./response-serializer.ts";
 import adminRoutes from "./routes/admin.ts";
 import auditRoutes from "./routes/audit.ts";
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     pluginTimeout: 0,
     // One log line per request (with method, url and status) instead of Fastify's two.
     logController: new OneLinePerRequest(loggers.access),
+    childLoggerFactory: requestLogger,
   }).withTypeProvider<ZodTypeProvider>();
   // Lines still buffered for stdout are written when the app closes.
   app.addHook("onClose", (_instance, done) => {

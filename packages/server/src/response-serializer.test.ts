@@ -2,7 +2,7 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CaseView } from "./cases/case-view.ts";
-import { responseSerializerCompiler, serializeCaseView } from "./response-serializer.ts";
+import { encodeCaseView, responseSerializerCompiler, serializeCaseView } from "./response-serializer.ts";
 
 const view = {
   id: "case_01",
@@ -121,6 +121,22 @@ describe("response serializer compiled from the zod schema", () => {
     const shared = Object.freeze([risk!, other]) as unknown as CaseView["allowedEvents"];
     expect(serializeCaseView(asView(shared))).toBe(serializeCaseView(asView(shared)));
     expect(types(serializeCaseView(asView(shared)))).toEqual(["RISK_ASSESSED", "LOST_CONTACT"]);
+  });
+
+  it("encodes a case view to the UTF-8 bytes of its JSON, labels beyond ASCII included", () => {
+    const [risk] = view.allowedEvents;
+    // Its own data schema object: an event's JSON is kept per data schema (one per pathway event).
+    const french = {
+      ...risk!,
+      label: { en: "Risk assessed — again", fr: "Évaluation du risque" },
+      dataSchema: { ...risk!.dataSchema },
+    };
+    for (const allowedEvents of [[french], Object.freeze([french, risk!])]) {
+      const v = { ...view, allowedEvents } as unknown as CaseView;
+      const bytes = encodeCaseView(v);
+      expect(bytes.equals(Buffer.from(serializeCaseView(v), "utf8"))).toBe(true);
+      expect(JSON.parse(bytes.toString("utf8")).allowedEvents[0].label.en).toBe("Risk assessed — again");
+    }
   });
 
   it("leaves schemas with transforms to zod, which refuses to encode a one-way transform", async () => {

@@ -10,7 +10,7 @@ import { encodeCursor } from "../cursor.ts";
 import { ApiProblem } from "../errors/problem.ts";
 import { newCaseId } from "../ids.ts";
 import type { PathwayRegistry } from "../pathways/pathway-registry.ts";
-import { serializeCaseList, serializeCaseView } from "../response-serializer.ts";
+import { encodeCaseView, serializeCaseList } from "../response-serializer.ts";
 import type { AuditDraft } from "../storage/audit-repository.ts";
 import type { ApplyResult, CaseFilter } from "../storage/case-store.ts";
 import type {
@@ -184,20 +184,20 @@ export class CaseService {
     return this.view(done.aggregate, now);
   }
 
-  /** The same, serialised for the response. */
+  /** The same, serialised for the response (UTF-8 JSON). */
   async applyEventJson(
     id: string,
     event: EventInput,
     actor: string,
     now: Date = new Date(),
     options: EventOptions = {},
-  ): Promise<string> {
-    return serializeCaseView(await this.applyEvent(id, event, actor, now, options));
+  ): Promise<Buffer> {
+    return encodeCaseView(await this.applyEvent(id, event, actor, now, options));
   }
 
-  /** The case view, serialised. */
-  async getJson(id: string, now: Date = new Date()): Promise<string> {
-    return serializeCaseView(await this.get(id, now));
+  /** The case view, serialised (UTF-8 JSON). */
+  async getJson(id: string, now: Date = new Date()): Promise<Buffer> {
+    return encodeCaseView(await this.get(id, now));
   }
 
   /** A page of cases, serialised. */

@@ -120,7 +120,6 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = new Date().toISOString();
       const afterId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, CASE_ID_PATTERN);
       const visible = visibleTo(request.principal);
-      // The page comes serialised from where it was read (the reader thread).
       const json = await app.cases.listJson({
         ...(visible && { visibleTo: visible }),
         ...(q.country !== undefined && { country: q.country }),
@@ -146,7 +145,6 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CaseView, ...problems(400, 404) },
       },
     },
-    // The case view comes serialised from where it was read (the reader thread).
     async (request, reply) =>
       sendSerialized(reply as unknown as FastifyReply, await app.cases.getJson(request.params.id)),
   );
@@ -194,7 +192,6 @@ const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       // A withdrawal may have ended referral grants in the write: access is looked up afresh.
       if (body.type === CONSENT_EVENT) app.caseAccess.forget(request.params.id);
-      // The case view comes serialised from where the write ran (the writer thread).
       return sendSerialized(reply as unknown as FastifyReply, json);
     },
   );

@@ -8,9 +8,9 @@ export const problems = <S extends number>(...statuses: S[]) =>
   ) as Record<S, typeof Problem>;
 
 /**
- * Sends an answer serialised already — by the same compiled serializer as the route's own
- * (`serializeCaseView`), where the write ran. Fastify sends a string body as is.
+ * Sends an answer serialised already, by the same compiled serializer as the route's own
+ * (`response-serializer.ts`). Fastify sends a string or a buffer as is.
  */
-export function sendSerialized(reply: FastifyReply, json: string): FastifyReply {
+export function sendSerialized(reply: FastifyReply, json: string | Buffer): FastifyReply {
   return reply.type("application/json; charset=utf-8").send(json);
 }
