@@ -1,8 +1,8 @@
 /**
  * The JSON body parser: Fastify's own (prototype-poisoning checks included), behind a bound on how
  * deeply the body nests. A body nested thousands of levels deep is valid JSON that no field of this
- * API needs, and every recursive walk after parsing (validation, cloning to the writer thread,
- * canonical JSON for the audit hash) could overflow the stack on it. Refused before it is parsed.
+ * API needs, and every recursive walk after parsing (validation, canonical JSON for
+ * the audit hash) could overflow the stack on it. Refused before it is parsed.
  */
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";

@@ -1,6 +1,6 @@
 /**
  * The read half of the SQLite store: a case with what its uses need, and need-to-know lists —
- * prepared on whichever connection reads (the request thread's, or the reader thread's).
+ * prepared on each connection that reads (the read-only one, and the writer while it is idle).
  */
 import type Database from "better-sqlite3";
 import type { PersonalDataCodec } from "../../crypto/personal-data-codec.ts";

@@ -63,7 +63,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenDatab
 
 /**
  * A connection with the durability settings, without migrations: for a second connection to a
- * database already opened with `openDatabase` (the writer thread's).
+ * database already opened with `openDatabase` (the writer's).
  */
 export function openConnection(file: string, options: Database.Options = {}): Database.Database {
   const sqlite = new Database(file, options);

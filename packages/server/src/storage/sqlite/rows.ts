@@ -125,11 +125,7 @@ class StoredCase implements CaseRecord {
     return identification;
   }
 
-  get sealed(): SealedValues {
-    return this.#sealed;
-  }
-
-  /** The fields without the personal values (what crosses to another thread). */
+  /** The fields without the personal values. */
   fields(): CaseFields {
     return {
       id: this.id,
@@ -175,16 +171,6 @@ export function toCase(r: Row, codec: PersonalDataCodec): CaseRecord {
     CASE_VALUE_COLUMNS.map((column) => r[column]),
     codec,
   );
-}
-
-/** A case record from its fields and sealed values (as the writer thread sends them). */
-export function withSealed(fields: CaseFields, sealed: SealedValues, codec: PersonalDataCodec): CaseRecord {
-  return new StoredCase(fields, sealed, codec);
-}
-
-/** The fields and sealed values of a record read from the store; undefined for any other record. */
-export function storedParts(record: CaseRecord): { fields: CaseFields; sealed: SealedValues } | undefined {
-  return record instanceof StoredCase ? { fields: record.fields(), sealed: record.sealed } : undefined;
 }
 
 /** A copy of a case record with some fields changed; a stored case keeps its unopened personal values. */

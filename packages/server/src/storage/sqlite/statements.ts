@@ -1,7 +1,6 @@
 /**
  * The prepared statements of the hot paths, and reading one case with what every use of it needs.
- * Prepared once per connection: the request thread's (reads, and writes when inline) and the
- * writer thread's (writes).
+ * Prepared once per connection: the read-only one (reads) and the writer (reads while idle, and writes).
  */
 import type Database from "better-sqlite3";
 import { type PersonalDataCodec, SealingCodec } from "../../crypto/personal-data-codec.ts";
