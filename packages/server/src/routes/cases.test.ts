@@ -80,6 +80,16 @@ describe("GET /v1/cases/{id}", () => {
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: "PASSERELLE_CASE_NOT_FOUND", status: 404 });
   });
+
+  it("answers UTF-8 JSON whose length is counted in bytes (the pathway's labels are not all ASCII)", async () => {
+    const opened = await openCase(t.app);
+    const res = await t.app.inject({ method: "GET", url: `/v1/cases/${opened.id}` });
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(res.body).toMatch(/[^\x00-\x7f]/);
+    expect(Number(res.headers["content-length"])).toBe(res.rawPayload.length);
+    expect(res.rawPayload.length).toBeGreaterThan(res.body.length);
+    expect(res.json()).toMatchObject({ id: opened.id });
+  });
 });
 
 describe("POST /v1/cases/{id}/events", () => {
