@@ -85,7 +85,6 @@ describe("GET /v1/cases/{id}", () => {
     const opened = await openCase(t.app);
     const res = await t.app.inject({ method: "GET", url: `/v1/cases/${opened.id}` });
     expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(res.body).toMatch(/[^\x00-\x7f]/);
     expect(Number(res.headers["content-length"])).toBe(res.rawPayload.length);
     expect(res.rawPayload.length).toBeGreaterThan(res.body.length);
     expect(res.json()).toMatchObject({ id: opened.id });
