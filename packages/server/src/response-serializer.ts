@@ -31,7 +31,7 @@ export function responseJsonSchema(schema: z.ZodType): Record<string, unknown> {
 
 export const responseSerializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) => {
   const schema = route.schema;
-  if (schema === CaseView) return caseViewSerializer().text;
+  if (schema === CaseView) return caseViewSerializing().text;
   // Only zod schemas hold no transform the stringifier would skip: anything else (or a schema the
   // JSON Schema conversion cannot express) keeps the zod serializer.
   if (!(schema instanceof z.ZodType) || hasTransform(schema)) {
@@ -67,10 +67,15 @@ function hasTransform(schema: z.ZodType): boolean {
 let caseView: CaseViewSerializer | undefined;
 let caseListJson: ((page: CaseListView) => string) | undefined;
 
-/** Serialises a case view as its routes do (compiled on first use). */
-export function serializeCaseView(view: CaseView): string {
+/** The case view's serializer, compiled on first use and shared by the routes and the services. */
+function caseViewSerializing(): CaseViewSerializer {
   caseView ??= caseViewSerializer();
-  return caseView.text(view);
+  return caseView;
+}
+
+/** Serialises a case view as its routes do. */
+export function serializeCaseView(view: CaseView): string {
+  return caseViewSerializing().text(view);
 }
 
 /**
@@ -81,8 +86,7 @@ export function serializeCaseView(view: CaseView): string {
  * once per frozen list and the answer is one buffer outside the JavaScript heap.
  */
 export function encodeCaseView(view: CaseView): Buffer {
-  caseView ??= caseViewSerializer();
-  return caseView.bytes(view);
+  return caseViewSerializing().bytes(view);
 }
 
 /** Serialises a page of cases as the list route does (compiled on first use). */
@@ -94,14 +98,7 @@ export function serializeCaseList(page: CaseListView): string {
 /** Distinct variants (which requirements fail) kept per allowed event: conditions fail in few ways. */
 const BLOCKED_VARIANTS_KEPT = 64;
 
-/**
- * The serializer of a case view. Its allowed events are most of it (~2.8 KB of 3.8: each event's
- * labels and data JSON Schema), and they are the pathway's: the same for every case in the same
- * state but for which requirements fail (`blockedBy`, `branches`). Each allowed event is serialised
- * by its own compiled serializer once per data schema and failing requirements and then reused; the rest of the view is serialised per answer.
- * The engine builds one data-schema object per event of a compiled pathway, which identifies the
- * event's type, labels and roles (they come from the same event definition).
- */
+/** A case view as JSON text, and as the UTF-8 bytes of that text. */
 interface CaseViewSerializer {
   text(view: CaseView): string;
   bytes(view: CaseView): Buffer;
@@ -109,6 +106,32 @@ interface CaseViewSerializer {
 
 const CLOSE = Buffer.from("]}");
 
+/** `make` of a list, kept with the list when it is frozen (it cannot change), made afresh otherwise. */
+function keptPerFrozenList<T>(
+  make: (events: CaseView["allowedEvents"]) => T,
+): (events: CaseView["allowedEvents"]) => T {
+  const kept = new WeakMap<object, T>();
+  return (events) => {
+    if (!Object.isFrozen(events)) return make(events);
+    let value = kept.get(events);
+    if (value === undefined) {
+      value = make(events);
+      kept.set(events, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * The serializer of a case view. Its allowed events are most of it (~2.8 KB of 3.8: each event's
+ * labels and data JSON Schema), and they are the pathway's: the same for every case in the same
+ * state but for which requirements fail (`blockedBy`, `branches`). Each allowed event is serialised
+ * by its own compiled serializer once per data schema and failing requirements and then reused, and
+ * a frozen list of them (the engine's, shared) is kept whole, as text or as bytes; the rest of the
+ * view is serialised per answer.
+ * The engine builds one data-schema object per event of a compiled pathway, which identifies the
+ * event's type, labels and roles (they come from the same event definition).
+ */
 function caseViewSerializer(): CaseViewSerializer {
   const rest = fastJson(
     responseJsonSchema(CaseView.omit({ allowedEvents: true })) as unknown as Parameters<typeof fastJson>[0],
@@ -132,26 +155,9 @@ function caseViewSerializer(): CaseViewSerializer {
   };
   // The engine shares one frozen list per state and combination of outcomes (`allowedEvents`):
   // a frozen list cannot change, so its JSON is kept with it. Any other list is serialised afresh.
-  const listJson = new WeakMap<object, string>();
-  const eventsJson = (events: CaseView["allowedEvents"]): string => {
-    if (!Object.isFrozen(events)) return events.map(eventJson).join(",");
-    let json = listJson.get(events);
-    if (json === undefined) {
-      json = events.map(eventJson).join(",");
-      listJson.set(events, json);
-    }
-    return json;
-  };
-  const listBytes = new WeakMap<object, Buffer>();
-  const eventsBytes = (events: CaseView["allowedEvents"]): Buffer => {
-    if (!Object.isFrozen(events)) return Buffer.from(eventsJson(events));
-    let bytes = listBytes.get(events);
-    if (bytes === undefined) {
-      bytes = Buffer.from(eventsJson(events));
-      listBytes.set(events, bytes);
-    }
-    return bytes;
-  };
+  const joined = (events: CaseView["allowedEvents"]): string => events.map(eventJson).join(",");
+  const eventsJson = keptPerFrozenList(joined);
+  const eventsBytes = keptPerFrozenList((events) => Buffer.from(joined(events)));
   // The rest is an object with required properties: `{"id":…}`. The allowed events go last, so
   // that a client reading the first fields (id, revision) finds them at the start.
   const head = (view: CaseView) => `${rest(view).slice(0, -1)},"allowedEvents":[`;
