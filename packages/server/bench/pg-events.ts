@@ -11,8 +11,17 @@
 import pg from "pg";
 import { createTestDatabase } from "../src/storage/postgres/testing.ts";
 import { provisionToken } from "../src/testing/auth.ts";
-import { auth, eventLoad, type Figures, figures, openCases, startProcess, stopProcess } from "./lib.ts";
-import { newStoreKeys, pgServerEnv } from "./pg-fill.ts";
+import {
+  auth,
+  eventLoad,
+  type Figures,
+  figures,
+  noticesDelivered,
+  openCases,
+  startProcess,
+  stopProcess,
+} from "./lib.ts";
+import { newStoreKeys, openNotices, pgServerEnv } from "./pg-fill.ts";
 import { type PgbenchFigures, runPgbench } from "./pgbench.ts";
 
 export interface PgEventFigures {
@@ -36,6 +45,7 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
     auth.token = await provisionToken(database.url, { country: "ZZ", agency: "police" });
     const first = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
     const opened = await openCases(first.url, 2 * cases + 100);
+    await noticesDelivered(() => openNotices(database.url));
     const warm = opened.slice(0, 100);
     const forOne = opened.slice(100, 100 + cases);
     const forTwo = opened.slice(100 + cases);

@@ -48,6 +48,20 @@ export const pgServerEnv = (url: string, keys: PgStoreKeys) => ({
 
 type Row = Record<string, unknown>;
 
+/** How many notices are still open in the database at `url` (`noticesDelivered` waits for none). */
+export async function openNotices(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM notices WHERE status = 'open'",
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function fillPgStore(
   url: string,
   count: number,

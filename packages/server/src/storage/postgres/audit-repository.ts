@@ -7,11 +7,12 @@
  * batch's: the head is read with it, once for all its appends, and their entries are inserted
  * together, never one by one (`held-chain.ts`).
  */
-import { asc, desc, gt, type SQL, sql } from "drizzle-orm";
+import { asc, desc, gt, sql } from "drizzle-orm";
 import type { AuditEntry, AuditHead, AuditQuery, AuditRepository, LinkedEntry } from "../audit-repository.ts";
 import { auditEntryOf } from "../audit-rows.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import type { HeldChain } from "./held-chain.ts";
+import { namedStatement } from "./named-statement.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { auditLog } from "./schema/index.ts";
 
@@ -29,28 +30,49 @@ const ofCountry = (country: string) => sql`(a.actor_agency_id LIKE ${country} ||
 
 const and = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql` AND `);
 
+/** The columns of an audit entry as `AUDIT_ENTRIES_INSERT` takes them, each an array of its values. */
+const AUDIT_ENTRY_COLUMNS: [string, string, (e: LinkedEntry) => unknown][] = [
+  ["seq", "bigint", (e) => e.entry.seq],
+  ["at", "text", (e) => e.entry.at],
+  ["actor_user_id", "text", (e) => e.entry.actorUserId],
+  ["actor_agency_id", "text", (e) => e.entry.actorAgencyId],
+  ["actor_role", "text", (e) => e.entry.actorRole],
+  ["token_id", "text", (e) => e.entry.tokenId],
+  ["action", "text", (e) => e.entry.action],
+  ["target_type", "text", (e) => e.entry.targetType],
+  ["target_id", "text", (e) => e.entry.targetId],
+  ["outcome", "text", (e) => e.entry.outcome],
+  ["reason", "text", (e) => e.entry.reason],
+  ["ip", "text", (e) => e.entry.ip],
+  ["request_id", "text", (e) => e.entry.requestId],
+  ["details", "text", (e) => e.detailsJson],
+  ["prev_hash", "text", (e) => e.entry.prevHash],
+  ["hash", "text", (e) => e.entry.hash],
+];
+
 /**
  * The INSERT of entries already linked by `audit/chain.ts`: one statement whatever their number
- * (column arrays through `unnest`, 16 parameters), so that it can also be a part of another
- * statement (`case-swaps.ts`).
+ * (column arrays through `unnest`, placeholders `audit_<column>`), so that it can also be a part of
+ * another statement (`case-swaps.ts`). Its values: `auditEntryValues`.
  */
-export function auditEntriesInsert(entries: LinkedEntry[]): SQL {
-  const column = (pick: (e: LinkedEntry) => unknown) => sql.param(entries.map(pick));
-  return sql`INSERT INTO audit_log (seq, at, actor_user_id, actor_agency_id, actor_role, token_id, action,
-                                    target_type, target_id, outcome, reason, ip, request_id, details, prev_hash, hash)
-    SELECT * FROM unnest(${column((e) => e.entry.seq)}::bigint[], ${column((e) => e.entry.at)}::text[],
-      ${column((e) => e.entry.actorUserId)}::text[], ${column((e) => e.entry.actorAgencyId)}::text[],
-      ${column((e) => e.entry.actorRole)}::text[], ${column((e) => e.entry.tokenId)}::text[],
-      ${column((e) => e.entry.action)}::text[], ${column((e) => e.entry.targetType)}::text[],
-      ${column((e) => e.entry.targetId)}::text[], ${column((e) => e.entry.outcome)}::text[],
-      ${column((e) => e.entry.reason)}::text[], ${column((e) => e.entry.ip)}::text[],
-      ${column((e) => e.entry.requestId)}::text[], ${column((e) => e.detailsJson)}::text[],
-      ${column((e) => e.entry.prevHash)}::text[], ${column((e) => e.entry.hash)}::text[])`;
+export const AUDIT_ENTRIES_INSERT = sql`INSERT INTO audit_log (${sql.raw(AUDIT_ENTRY_COLUMNS.map(([name]) => name).join(", "))})
+    SELECT * FROM unnest(${sql.join(
+      AUDIT_ENTRY_COLUMNS.map(([name, type]) => sql`${sql.placeholder(`audit_${name}`)}::${sql.raw(type)}[]`),
+      sql`, `,
+    )})`;
+
+/** The values of `AUDIT_ENTRIES_INSERT`'s placeholders for these entries. */
+export function auditEntryValues(entries: LinkedEntry[]): Record<string, unknown[]> {
+  return Object.fromEntries(
+    AUDIT_ENTRY_COLUMNS.map(([name, , pick]) => [`audit_${name}`, entries.map(pick)]),
+  );
 }
+
+const auditEntriesStatement = namedStatement("passerelle_audit_insert", AUDIT_ENTRIES_INSERT);
 
 /** Inserts entries already linked by `audit/chain.ts`. */
 export async function insertAuditEntries(db: PgDb | PgTx, entries: LinkedEntry[]): Promise<void> {
-  if (entries.length > 0) await db.execute(auditEntriesInsert(entries));
+  if (entries.length > 0) await auditEntriesStatement(db, auditEntryValues(entries));
 }
 
 export class PostgresAuditRepository implements AuditRepository {

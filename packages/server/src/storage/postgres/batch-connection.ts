@@ -19,6 +19,8 @@ import * as schema from "./schema/index.ts";
 
 interface QueryConfig {
   text: string;
+  /** A named statement (`named-statement.ts`): never merged into a simple-protocol query. */
+  name?: string;
 }
 
 /** What BEGIN answers; drizzle reads nothing of it. */
@@ -58,7 +60,7 @@ export class BatchConnection {
     let send = () => (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
     if (this.beginHeld) {
       this.beginHeld = false;
-      const plain = values === undefined || values.length === 0;
+      const plain = (values === undefined || values.length === 0) && config.name === undefined;
       send = plain
         ? () => client.query({ ...config, text: `BEGIN; ${config.text}` }).then(withoutBegin)
         : () =>

@@ -10,11 +10,62 @@ import type { Keyring } from "../../crypto/keyring.ts";
 import { aad, decodeText, type PersonalDataCodec } from "../../crypto/personal-data-codec.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, ConsentRow, HistoryRecord, TaskRecord } from "../records.ts";
-import { changedCase, toCase, toConsent, toHistory, toTask } from "../sqlite/rows.ts";
+import {
+  changedCase,
+  SUMMARY_COLUMNS,
+  TASK_COLUMNS,
+  toCase,
+  toConsent,
+  toHistory,
+  toTask,
+} from "../sqlite/rows.ts";
 import { codecOfCase, codecWithSalt } from "./case-codec.ts";
+import { namedStatement } from "./named-statement.ts";
 import type { PgDb, PgTx } from "./open.ts";
 
 type Row = Record<string, unknown>;
+
+const CASE_COLUMNS = sql.raw([...SUMMARY_COLUMNS, "snapshot"].map((column) => `c.${column}`).join(", "));
+const TASK_FIELDS = sql.raw(TASK_COLUMNS.join(", "));
+
+/**
+ * The cases of `ids` with their open tasks and consents, in one statement, so one snapshot: read as
+ * several statements on the pool (each maybe on another connection), a case's open tasks could be
+ * those of a later event than its row. The sealed values come along by primary key; they are opened
+ * only if something reads them.
+ */
+const caseAggregatesStatement = namedStatement<Row>(
+  "passerelle_case_aggregates",
+  sql`SELECT ${CASE_COLUMNS}, p.person, p.identification, k.salt AS case_salt,
+        (SELECT coalesce(json_agg(t ORDER BY t.due_at, t.id), '[]'::json)
+           FROM (SELECT ${TASK_FIELDS} FROM tasks WHERE case_id = c.id AND status = 'open') t) AS open_task_rows,
+        (SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json)
+           FROM (SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used,
+                        at, actor, guardian, purpose
+                   FROM consents WHERE case_id = c.id) s) AS consent_rows
+      FROM cases c JOIN case_personal p ON p.case_id = c.id LEFT JOIN case_keys k ON k.case_id = c.id
+      WHERE c.id = ANY(${sql.placeholder("ids")}::text[])`,
+);
+
+/** The cases of `ids` that exist, by id, each with its open tasks (by due time) and its consents. */
+export async function readCaseAggregates(
+  db: PgDb | PgTx,
+  keyring: Keyring | undefined,
+  ids: readonly string[],
+): Promise<Map<string, CaseAggregate>> {
+  const found = await caseAggregatesStatement(db, { ids });
+  const out = new Map<string, CaseAggregate>();
+  for (const row of found.rows) {
+    const id = row.id as string;
+    const codec = codecWithSalt(keyring, id, (row.case_salt as Buffer | null) ?? undefined);
+    out.set(id, {
+      case: toCase(row, codec),
+      openTasks: (row.open_task_rows as Row[]).map((r) => toTask(r)),
+      consents: (row.consent_rows as Row[]).map((r) => toConsent(r, codec)),
+    });
+  }
+  return out;
+}
 
 /** The case, its open tasks (by due time) and its consents; undefined when there is no such case. */
 export async function readCaseAggregate(
@@ -22,28 +73,7 @@ export async function readCaseAggregate(
   keyring: Keyring | undefined,
   id: string,
 ): Promise<CaseAggregate | undefined> {
-  // One statement, so one snapshot: read as several on the pool (each maybe on another connection),
-  // the open tasks could be those of a later event than the case row. It is one round trip too.
-  // The sealed values come along by primary key; they are opened only if something reads them.
-  const found = await db.execute<Row>(
-    sql`SELECT c.*, p.person, p.identification, k.salt AS case_salt,
-          (SELECT coalesce(json_agg(t ORDER BY t.due_at, t.id), '[]'::json)
-             FROM tasks t WHERE t.case_id = c.id AND t.status = 'open') AS open_task_rows,
-          (SELECT coalesce(json_agg(s ORDER BY s.id), '[]'::json)
-             FROM (SELECT id, case_id, scope, given::int AS given, method, interpreter_used::int AS interpreter_used,
-                          at, actor, guardian, purpose
-                     FROM consents WHERE case_id = c.id) s) AS consent_rows
-        FROM cases c JOIN case_personal p ON p.case_id = c.id LEFT JOIN case_keys k ON k.case_id = c.id
-        WHERE c.id = ${id}`,
-  );
-  const row = found.rows[0];
-  if (!row) return undefined;
-  const codec = codecWithSalt(keyring, id, (row.case_salt as Buffer | null) ?? undefined);
-  return {
-    case: toCase(row, codec),
-    openTasks: (row.open_task_rows as Row[]).map((r) => toTask(r)),
-    consents: (row.consent_rows as Row[]).map((r) => toConsent(r, codec)),
-  };
+  return (await readCaseAggregates(db, keyring, [id])).get(id);
 }
 
 async function readOpenTasks(db: PgDb | PgTx, caseId: string): Promise<TaskRecord[]> {

@@ -13,14 +13,24 @@ import type {
   TaskFilter,
 } from "../case-store.ts";
 import type { CaseAggregate, CaseSummaryRecord, HistoryRecord, NewCase, TaskRecord } from "../records.ts";
+import { batchedReads } from "./batched-reads.ts";
 import { commitEventRows, completeTaskRow, createCaseRows } from "./case-commits.ts";
 import { listCases, listTasks } from "./case-lists.ts";
-import { readAfterEvent, readCaseAggregate, readHistory, readTaskNotes } from "./case-reads.ts";
+import {
+  readAfterEvent,
+  readCaseAggregate,
+  readCaseAggregates,
+  readHistory,
+  readTaskNotes,
+} from "./case-reads.ts";
 import type { CaseSwaps } from "./case-swaps.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { writeHandle } from "./write-handle.ts";
 
 export class PostgresCaseRepository implements CaseRepository {
+  /** Outside a transaction, the reads of cases asked for together go in one statement. */
+  private readonly batched: ((id: string) => Promise<CaseAggregate | undefined>) | undefined;
+
   constructor(
     private readonly db: PgDb | PgTx,
     private readonly inTransaction: boolean,
@@ -28,7 +38,9 @@ export class PostgresCaseRepository implements CaseRepository {
     private readonly keyring: Keyring | undefined,
     /** The batch's shared compare-and-swap statement (`case-swaps.ts`), inside a group commit. */
     private readonly swaps?: CaseSwaps,
-  ) {}
+  ) {
+    if (!inTransaction) this.batched = batchedReads((ids) => readCaseAggregates(db, keyring, ids));
+  }
 
   async create(input: NewCase, auditSeq: number | null): Promise<CaseAggregate> {
     const tx = writeHandle(this.db, this.inTransaction, "cases");
@@ -37,7 +49,7 @@ export class PostgresCaseRepository implements CaseRepository {
   }
 
   get(id: string): Promise<CaseAggregate | undefined> {
-    return readCaseAggregate(this.db, this.keyring, id);
+    return this.batched ? this.batched(id) : readCaseAggregate(this.db, this.keyring, id);
   }
 
   list(filter: CaseFilter): Promise<CaseSummaryRecord[]> {

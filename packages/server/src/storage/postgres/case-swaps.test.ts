@@ -6,6 +6,8 @@
  * audit chain are all there.
  */
 import { asc, eq, inArray } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
 import type { TransitionWrite } from "../records.ts";
@@ -13,7 +15,7 @@ import { PostgresAuditRepository } from "./audit-repository.ts";
 import { commitEventRows } from "./case-commits.ts";
 import { type CaseSwap, CaseSwaps } from "./case-swaps.ts";
 import { PgGroupCommit } from "./group-commit.ts";
-import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
+import { migratePostgres, type OpenPostgres, openPostgres, type PgDb, type PgTx } from "./open.ts";
 import { caseHistory, cases } from "./schema/index.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 import { caseEventAuditDraft } from "./testing-audit-chain.ts";
@@ -24,8 +26,11 @@ beforeAll(async () => {
   database = await createTestDatabase();
   store = openPostgres(database.url);
   await migratePostgres(store.pool);
+  countedPool = new pg.Pool({ connectionString: database.url, max: 1, Client: CountingClient });
+  counted = drizzle(countedPool);
 });
 afterAll(async () => {
+  await countedPool?.end();
   await store?.pool.end();
   await database?.drop();
 });
@@ -69,19 +74,27 @@ const swapOf = (caseId: string, expected: number, state = "screening.assessed"):
   },
 });
 
-/** `tx` with its statements counted. */
-function counting(tx: PgTx): { tx: PgTx; statements: () => number } {
+/** Statements sent by the connections of `counted` (a drizzle database over a pool of its own). */
+let sent = 0;
+class CountingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    sent += 1;
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+let counted: PgDb;
+let countedPool: pg.Pool;
+
+/** `work` in a transaction of `counted`, with the statements it sent (BEGIN and COMMIT not among them). */
+async function counting<T>(work: (tx: PgTx) => Promise<T>): Promise<{ result: T; statements: number }> {
   let statements = 0;
-  const counted = new Proxy(tx, {
-    get: (target, property) =>
-      property === "execute"
-        ? (...args: Parameters<PgTx["execute"]>) => {
-            statements += 1;
-            return target.execute(...args);
-          }
-        : Reflect.get(target, property),
+  const result = await counted.transaction(async (tx) => {
+    const before = sent;
+    const result = await work(tx);
+    statements = sent - before;
+    return result;
   });
-  return { tx: counted, statements: () => statements };
+  return { result, statements };
 }
 
 const revisions = async (ids: string[]) =>
@@ -98,15 +111,13 @@ describe("the swaps of a batch's events that run together", () => {
   it("leave in one statement; a stale one is refused alone, the others are swapped with their history row", async () => {
     const ids = ["swap-a", "swap-b", "swap-c"];
     await openCases(ids);
-    const { results, statements } = await store.db.transaction(async (tx) => {
-      const c = counting(tx);
-      const swaps = new CaseSwaps(c.tx);
-      const results = await Promise.all([
+    const { result: results, statements } = await counting((tx) => {
+      const swaps = new CaseSwaps(tx);
+      return Promise.all([
         swaps.swap(swapOf("swap-a", 1)),
         swaps.swap(swapOf("swap-b", 7)),
         swaps.swap(swapOf("swap-c", 1)),
       ]);
-      return { results, statements: c.statements() };
     });
     expect(results).toEqual([true, false, true]);
     expect(statements).toBe(1);
@@ -124,14 +135,12 @@ describe("the swaps of a batch's events that run together", () => {
 
   it("a second event on the same case goes in the next statement and finds the revision moved", async () => {
     await openCases(["swap-twice"]);
-    const { results, statements } = await store.db.transaction(async (tx) => {
-      const c = counting(tx);
-      const swaps = new CaseSwaps(c.tx);
-      const results = await Promise.all([
+    const { result: results, statements } = await counting((tx) => {
+      const swaps = new CaseSwaps(tx);
+      return Promise.all([
         swaps.swap(swapOf("swap-twice", 1, "screening.first")),
         swaps.swap(swapOf("swap-twice", 1, "screening.second")),
       ]);
-      return { results, statements: c.statements() };
     });
     expect(results).toEqual([true, false]);
     expect(statements).toBe(2);

@@ -20,8 +20,9 @@
  */
 import { sql } from "drizzle-orm";
 import type { LinkedEntry } from "../audit-repository.ts";
-import { auditEntriesInsert } from "./audit-repository.ts";
+import { AUDIT_ENTRIES_INSERT, auditEntryValues } from "./audit-repository.ts";
 import type { HeldChain } from "./held-chain.ts";
+import { namedStatement } from "./named-statement.ts";
 import type { PgTx } from "./open.ts";
 
 /** One event's swap and history row, as `commitEventRows` would write them alone. */
@@ -115,40 +116,67 @@ export async function swapOne(tx: PgTx, swap: CaseSwap): Promise<boolean> {
   return (await swapAll(tx, [swap], [])).has(swap.caseId);
 }
 
-const column = <T>(swaps: CaseSwap[], pick: (s: CaseSwap) => T) => sql.param(swaps.map(pick));
+/** The columns of a swap's input as the statement takes them, each an array of its values. */
+const SWAP_COLUMNS: [string, string, (s: CaseSwap) => unknown][] = [
+  ["id", "text", (s) => s.caseId],
+  ["expected", "int", (s) => s.expected],
+  ["stage", "text", (s) => s.stage],
+  ["state", "text", (s) => s.state],
+  ["snapshot", "text", (s) => s.snapshot],
+  ["at", "text", (s) => s.at],
+  ["outcome", "text", (s) => s.outcome],
+  ["event_type", "text", (s) => s.history.eventType],
+  ["data", "text", (s) => s.history.data],
+  ["personal_fields", "text", (s) => s.history.personalFields],
+  ["personal_data", "text", (s) => s.history.personalData],
+  ["from_state", "text", (s) => s.history.fromState],
+  ["to_state", "text", (s) => s.history.toState],
+  ["actor", "text", (s) => s.history.actor],
+  ["pathway_version", "int", (s) => s.history.pathwayVersion],
+  ["audit_seq", "bigint", (s) => s.history.auditSeq],
+];
+
+/**
+ * The statement, with or without the audit entries' insert. Named (`named-statement.ts`): built,
+ * parsed and planned once per connection, not once per batch.
+ */
+function swapStatement(audited: boolean) {
+  return sql`WITH input AS (
+      SELECT * FROM unnest(${sql.join(
+        SWAP_COLUMNS.map(([name, type]) => sql`${sql.placeholder(name)}::${sql.raw(type)}[]`),
+        sql`, `,
+      )})
+        AS u(${sql.raw(SWAP_COLUMNS.map(([name]) => name).join(", "))})),
+    ${audited ? sql`audited AS (${AUDIT_ENTRIES_INSERT}),` : sql``}
+    swapped AS (
+      UPDATE cases c SET revision = u.expected + 1, stage = u.stage, state = u.state,
+             snapshot = u.snapshot, updated_at = u.at, outcome = u.outcome
+        FROM input u
+       WHERE c.id = u.id AND c.revision = u.expected
+      RETURNING c.id)
+    INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data,
+                              from_state, to_state, actor, at, pathway_version, audit_seq)
+    SELECT u.id, u.expected + 1, u.event_type, u.data, u.personal_fields, u.personal_data, u.from_state,
+           u.to_state, u.actor, u.at, u.pathway_version, u.audit_seq
+      FROM input u JOIN swapped s ON s.id = u.id
+    RETURNING case_id`;
+}
+
+const swapsStatement = namedStatement<{ case_id: string }>("passerelle_case_swaps", swapStatement(false));
+const auditedSwapsStatement = namedStatement<{ case_id: string }>(
+  "passerelle_case_swaps_audited",
+  swapStatement(true),
+);
 
 /**
  * The ids of the cases swapped, each with its history row inserted; `entries`, the audit entries
  * the batch appended so far (the events' own among them), are inserted by the same statement.
  */
 async function swapAll(tx: PgTx, swaps: CaseSwap[], entries: LinkedEntry[]): Promise<Set<string>> {
-  const audited = entries.length > 0 ? sql`audited AS (${auditEntriesInsert(entries)}),` : sql``;
-  const h = (pick: (history: CaseSwap["history"]) => unknown) => column(swaps, (s) => pick(s.history));
-  const result = await tx.execute<{ case_id: string }>(
-    sql`WITH input AS (
-          SELECT * FROM unnest(${column(swaps, (s) => s.caseId)}::text[], ${column(swaps, (s) => s.expected)}::int[],
-                               ${column(swaps, (s) => s.stage)}::text[], ${column(swaps, (s) => s.state)}::text[],
-                               ${column(swaps, (s) => s.snapshot)}::text[], ${column(swaps, (s) => s.at)}::text[],
-                               ${column(swaps, (s) => s.outcome)}::text[], ${h((x) => x.eventType)}::text[],
-                               ${h((x) => x.data)}::text[], ${h((x) => x.personalFields)}::text[],
-                               ${h((x) => x.personalData)}::text[], ${h((x) => x.fromState)}::text[],
-                               ${h((x) => x.toState)}::text[], ${h((x) => x.actor)}::text[],
-                               ${h((x) => x.pathwayVersion)}::int[], ${h((x) => x.auditSeq)}::bigint[])
-            AS u(id, expected, stage, state, snapshot, at, outcome, event_type, data, personal_fields,
-                 personal_data, from_state, to_state, actor, pathway_version, audit_seq)),
-        ${audited}
-        swapped AS (
-          UPDATE cases c SET revision = u.expected + 1, stage = u.stage, state = u.state,
-                 snapshot = u.snapshot, updated_at = u.at, outcome = u.outcome
-            FROM input u
-           WHERE c.id = u.id AND c.revision = u.expected
-          RETURNING c.id)
-        INSERT INTO case_history (case_id, seq, event_type, data, personal_fields, personal_data,
-                                  from_state, to_state, actor, at, pathway_version, audit_seq)
-        SELECT u.id, u.expected + 1, u.event_type, u.data, u.personal_fields, u.personal_data, u.from_state,
-               u.to_state, u.actor, u.at, u.pathway_version, u.audit_seq
-          FROM input u JOIN swapped s ON s.id = u.id
-        RETURNING case_id`,
-  );
+  const values = Object.fromEntries(SWAP_COLUMNS.map(([name, , pick]) => [name, swaps.map(pick)]));
+  const result =
+    entries.length > 0
+      ? await auditedSwapsStatement(tx, { ...values, ...auditEntryValues(entries) })
+      : await swapsStatement(tx, values);
   return new Set(result.rows.map((row) => row.case_id));
 }

@@ -90,6 +90,20 @@ describe("PostgreSQL migrations", () => {
     expect((await tablesOf(database.url)).map((t) => t.name)).toEqual(expectedTables);
   });
 
+  it("leave room on the pages of cases for the next versions of their rows", async () => {
+    // Every event rewrites its case's row: with full pages most of those updates could not be HOT
+    // and wrote an entry in each of the table's eight indexes (migration 0002).
+    const database = await freshDatabase();
+    const { pool } = openPostgres(database.url);
+    cleanups.push(() => pool.end());
+    await migratePostgres(pool);
+    const [cases] = await query<{ reloptions: string[] | null }>(
+      database.url,
+      "SELECT reloptions FROM pg_class WHERE oid = 'public.cases'::regclass",
+    );
+    expect(cases?.reloptions).toEqual(["fillfactor=80"]);
+  });
+
   it("running the migrations again changes nothing", async () => {
     const database = await freshDatabase();
     const { pool } = openPostgres(database.url);

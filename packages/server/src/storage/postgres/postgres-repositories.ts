@@ -57,7 +57,7 @@ export class PostgresRepositories implements Repositories {
     this.directory = new PostgresDirectoryRepository(db, inTransaction);
     this.loginThrottle = new PostgresLoginThrottleRepository(db, inTransaction);
     this.audit = new PostgresAuditRepository(db, inTransaction, dependencies.auditKey, held);
-    this.caseAccess = new PostgresCaseAccessRepository(db);
+    this.caseAccess = new PostgresCaseAccessRepository(db, inTransaction);
     this.grants = new PostgresGrantRepository(db);
     this.retention = new PostgresRetentionRepository(db, dependencies.keyring);
   }

@@ -1,0 +1,29 @@
+/**
+ * Reads by key that arrive together, sent as one statement.
+ *
+ * Under load, requests arrive in bursts (the answers of a committed batch leave together, and their
+ * clients send the next requests together), and each reads its case before stepping it. Read one
+ * statement each, every read is a round trip that wakes a PostgreSQL backend and is parsed,
+ * executed and answered alone; read together, one. Built on DataLoader: keys asked for while the
+ * current promise jobs run are sent once they have (a `process.nextTick` after them), and each
+ * caller gets the value of its own key. Nothing is kept between batches (`cache: false`): every read
+ * sees the database as it is when its statement runs, never an earlier answer.
+ */
+import DataLoader from "dataloader";
+
+/** Most keys in one statement: a burst larger than this goes in several. */
+const MAX_BATCH = 100;
+
+/** `read` of each key, batched: `read` gets the keys asked for together and answers those it found. */
+export function batchedReads<V>(
+  read: (keys: readonly string[]) => Promise<Map<string, V>>,
+): (key: string) => Promise<V | undefined> {
+  const loader = new DataLoader<string, V | undefined>(
+    async (keys) => {
+      const found = await read(keys);
+      return keys.map((key) => found.get(key));
+    },
+    { cache: false, maxBatchSize: MAX_BATCH },
+  );
+  return (key) => loader.load(key);
+}
