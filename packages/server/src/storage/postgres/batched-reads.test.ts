@@ -8,7 +8,8 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewCase, TransitionWrite } from "../records.ts";
+import type { NewCase } from "../records.ts";
+import { transitionTo } from "../testing-transition.ts";
 import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
 import { PostgresCaseRepository } from "./case-repository.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgDb } from "./open.ts";
@@ -48,28 +49,6 @@ afterAll(async () => {
 
 const T0 = "2026-03-02T09:00:00.000Z";
 
-function opening(state: string): TransitionWrite {
-  return {
-    snapshot: { state, facts: {}, enteredAt: {} } as unknown as TransitionWrite["snapshot"],
-    stage: state.split(".")[0]!,
-    state,
-    outcome: null,
-    history: {
-      eventType: "opened",
-      data: {},
-      personalFields: [],
-      fromState: null,
-      toState: state,
-      actor: "user-1",
-      at: T0,
-    },
-    schedule: [],
-    cancelStates: [],
-    consents: [],
-    endGrants: [],
-  };
-}
-
 function newCase(id: string): NewCase {
   return {
     id,
@@ -80,7 +59,7 @@ function newCase(id: string): NewCase {
     person: { name: "Person" },
     identification: {},
     ageBand: null,
-    opening: opening("identification.screening"),
+    opening: transitionTo("identification.screening", T0),
   };
 }
 

@@ -12,6 +12,7 @@ import { Keyring } from "../../crypto/keyring.ts";
 import type { AuditDraft } from "../audit-repository.ts";
 import type { EventCommit } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
+import { transitionTo } from "../testing-transition.ts";
 import { type CaseCommitDependencies, commitEventRows, createCaseRows } from "./case-commits.ts";
 import { readCaseAggregate, readHistory } from "./case-reads.ts";
 import { migratePostgres, type OpenPostgres, openPostgres } from "./open.ts";
@@ -37,6 +38,7 @@ afterAll(async () => {
 });
 
 const T0 = "2026-03-02T09:00:00.000Z";
+const transition = (state: string, extra: Partial<TransitionWrite> = {}) => transitionTo(state, T0, extra);
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 const draft: AuditDraft = {
   actorUserId: "user-1",
@@ -52,29 +54,6 @@ const draft: AuditDraft = {
   requestId: null,
   details: { event: "x" },
 };
-
-function transition(state: string, extra: Partial<TransitionWrite> = {}): TransitionWrite {
-  return {
-    snapshot: { state, facts: {}, enteredAt: {} } as unknown as TransitionWrite["snapshot"],
-    stage: state.split(".")[0]!,
-    state,
-    outcome: null,
-    history: {
-      eventType: "advance",
-      data: { note: "private words", code: "A" },
-      personalFields: ["note"],
-      fromState: null,
-      toState: state,
-      actor: "user-1",
-      at: T0,
-    },
-    schedule: [],
-    cancelStates: [],
-    consents: [],
-    endGrants: [],
-    ...extra,
-  };
-}
 
 async function openCase(id: string): Promise<void> {
   const input: NewCase = {

@@ -12,8 +12,10 @@ import type { CaseFilter, TaskFilter } from "../case-store.ts";
 import type { CaseAggregate, NewCase, TransitionWrite } from "../records.ts";
 import type { Repositories } from "../storage.ts";
 import { CONTRACT_STORES, type ContractStore } from "../testing-contract-stores.ts";
+import { transitionTo } from "../testing-transition.ts";
 
 const T0 = "2026-03-02T09:00:00.000Z";
+const transition = (state: string, extra: Partial<TransitionWrite> = {}) => transitionTo(state, T0, extra);
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 const keyring = new Keyring(generateDataKey());
 
@@ -32,29 +34,6 @@ function scheduled(key: string, state: string, due: string, assignee: Scheduled[
     label: { en: key },
     occurrence: 1,
     firstRung: { nextStep: 0, nextAt: due },
-  };
-}
-
-function transition(state: string, extra: Partial<TransitionWrite> = {}): TransitionWrite {
-  return {
-    snapshot: { state, facts: { step: state }, enteredAt: {} } as unknown as TransitionWrite["snapshot"],
-    stage: state.split(".")[0]!,
-    state,
-    outcome: null,
-    history: {
-      eventType: "advance",
-      data: { note: "private words", code: "A" },
-      personalFields: ["note"],
-      fromState: null,
-      toState: state,
-      actor: "user-1",
-      at: T0,
-    },
-    schedule: [],
-    cancelStates: [],
-    consents: [],
-    endGrants: [],
-    ...extra,
   };
 }
 
