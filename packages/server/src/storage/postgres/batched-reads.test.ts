@@ -6,35 +6,26 @@
  */
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NewCase } from "../records.ts";
 import { transitionTo } from "../testing-transition.ts";
 import { PostgresCaseAccessRepository } from "./case-access-repository.ts";
 import { PostgresCaseRepository } from "./case-repository.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgDb } from "./open.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
-
-/** Statements sent by the connections of `counted` (a drizzle database over a pool of its own). */
-let sent: string[] = [];
-class CountingClient extends pg.Client {
-  override query(...args: unknown[]): never {
-    const config = args[0] as string | { text: string; name?: string };
-    sent.push(typeof config === "string" ? config : (config.name ?? config.text));
-    return (super.query as (...a: unknown[]) => never)(...args);
-  }
-}
+import { createTestDatabase, recordingPool, type TestDatabase } from "./testing.ts";
 
 let database: TestDatabase;
 let store: OpenPostgres;
 let countedPool: pg.Pool;
+let sent: string[];
 let counted: PgDb;
 beforeAll(async () => {
   database = await createTestDatabase();
   store = openPostgres(database.url);
   await migratePostgres(store.pool);
   // One connection: a statement kept parsed on it is found there by the next read.
-  countedPool = new pg.Pool({ connectionString: database.url, max: 1, Client: CountingClient });
+  ({ pool: countedPool, sent } = recordingPool(database.url));
   counted = drizzle(countedPool) as unknown as PgDb;
   await store.db.transaction(async (tx) => {
     const cases = new PostgresCaseRepository(tx, true, undefined);
@@ -66,7 +57,7 @@ function newCase(id: string): NewCase {
 describe("reads of cases asked for together", () => {
   it("leave as one statement, each caller getting its own case, or nothing for an unknown id", async () => {
     const cases = new PostgresCaseRepository(counted, false, undefined);
-    sent = [];
+    sent.length = 0;
     const read = await Promise.all(["read-a", "read-b", "read-none", "read-c"].map((id) => cases.get(id)));
     expect(sent).toEqual(["passerelle_case_aggregates"]);
     expect(read.map((aggregate) => aggregate?.case.id)).toEqual(["read-a", "read-b", undefined, "read-c"]);
@@ -82,7 +73,7 @@ describe("reads of cases asked for together", () => {
 
   it("the checks of who may reach them too", async () => {
     const access = new PostgresCaseAccessRepository(counted, false);
-    sent = [];
+    sent.length = 0;
     const read = await Promise.all(["read-a", "read-b", "read-none"].map((id) => access.ofCase(id)));
     expect(sent).toEqual(["passerelle_case_access"]);
     expect(read).toEqual([

@@ -7,7 +7,7 @@
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
 import type { TransitionWrite } from "../records.ts";
@@ -17,7 +17,7 @@ import { type CaseSwap, CaseSwaps } from "./case-swaps.ts";
 import { PgGroupCommit } from "./group-commit.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgDb, type PgTx } from "./open.ts";
 import { caseHistory, cases } from "./schema/index.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDatabase, recordingPool, type TestDatabase } from "./testing.ts";
 import { caseEventAuditDraft } from "./testing-audit-chain.ts";
 
 let database: TestDatabase;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   store = openPostgres(database.url);
   await migratePostgres(store.pool);
-  countedPool = new pg.Pool({ connectionString: database.url, max: 1, Client: CountingClient });
+  ({ pool: countedPool, sent } = recordingPool(database.url));
   counted = drizzle(countedPool);
 });
 afterAll(async () => {
@@ -75,13 +75,7 @@ const swapOf = (caseId: string, expected: number, state = "screening.assessed"):
 });
 
 /** Statements sent by the connections of `counted` (a drizzle database over a pool of its own). */
-let sent = 0;
-class CountingClient extends pg.Client {
-  override query(...args: unknown[]): never {
-    sent += 1;
-    return (super.query as (...a: unknown[]) => never)(...args);
-  }
-}
+let sent: string[];
 let counted: PgDb;
 let countedPool: pg.Pool;
 
@@ -89,9 +83,9 @@ let countedPool: pg.Pool;
 async function counting<T>(work: (tx: PgTx) => Promise<T>): Promise<{ result: T; statements: number }> {
   let statements = 0;
   const result = await counted.transaction(async (tx) => {
-    const before = sent;
+    const before = sent.length;
     const result = await work(tx);
-    statements = sent - before;
+    statements = sent.length - before;
     return result;
   });
   return { result, statements };

@@ -65,3 +65,22 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     drop: () => onAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, adminUrl),
   };
 }
+
+/** A pool of one connection over `url` that records what its connection is asked to run. */
+export interface RecordingPool {
+  pool: pg.Pool;
+  /** Each statement sent since the pool was made: a named statement's name, else its text. */
+  sent: string[];
+}
+
+export function recordingPool(url: string): RecordingPool {
+  const sent: string[] = [];
+  class RecordingClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      const config = args[0] as string | { text: string; name?: string };
+      sent.push(typeof config === "string" ? config : (config.name ?? config.text));
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
+  return { pool: new pg.Pool({ connectionString: url, max: 1, Client: RecordingClient }), sent };
+}
