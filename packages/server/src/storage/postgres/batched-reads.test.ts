@@ -83,6 +83,17 @@ describe("reads of cases asked for together", () => {
     ]);
   });
 
+  it("a key PostgreSQL cannot hold (a NUL in a URL) is no case, and fails no one else's read", async () => {
+    const cases = new PostgresCaseRepository(counted, false, undefined);
+    const access = new PostgresCaseAccessRepository(counted, false);
+    const [bad, good] = await Promise.all([cases.get("read-\0a"), cases.get("read-a")]);
+    expect(bad).toBeUndefined();
+    expect(good?.case.id).toBe("read-a");
+    const [badAccess, goodAccess] = await Promise.all([access.ofCase("read-\0a"), access.ofCase("read-a")]);
+    expect(badAccess).toBeUndefined();
+    expect(goodAccess?.caseId).toBe("read-a");
+  });
+
   it("a failed statement fails every read in it, and the next statement runs", async () => {
     const cases = new PostgresCaseRepository(counted, false, undefined);
     const client = await countedPool.connect();

@@ -8,6 +8,11 @@
  * current promise jobs run are sent once they have (a `process.nextTick` after them), and each
  * caller gets the value of its own key. Nothing is kept between batches (`cache: false`): every read
  * sees the database as it is when its statement runs, never an earlier answer.
+ *
+ * One caller's key must not fail the others' reads. The only key that makes PostgreSQL refuse the
+ * statement is text it cannot hold — a NUL character, which a request can put in a URL before its
+ * parameters are validated (the access check runs first). No row has such a key: it is answered as
+ * none without joining the batch.
  */
 import DataLoader from "dataloader";
 
@@ -25,5 +30,5 @@ export function batchedReads<V>(
     },
     { cache: false, maxBatchSize: MAX_BATCH },
   );
-  return (key) => loader.load(key);
+  return (key) => (key.includes("\0") ? Promise.resolve(undefined) : loader.load(key));
 }
