@@ -47,12 +47,11 @@ function postgresCpuByRole(): Map<string, number> {
       if (!stat.includes("(postgres)")) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      const role = /postgres: \S+ \S+ (127|\[local\]|::1)/.test(title)
+      // "postgres: 15/main: <role or user db client(port) state>": a client backend names its client.
+      const described = title.replace(/^postgres: (\d+\/main: )?/, "").trim();
+      const role = /\S+ \S+ (\d+\.\d+\.\d+\.\d+|\[local\]|::1)/.test(described)
         ? "client backend"
-        : title
-            .replace(/^postgres: (\d+\/main: )?/, "")
-            .replace(/\s+\d+.*$/, "")
-            .trim();
+        : described;
       // Clock ticks of 10 ms (USER_HZ = 100 on Linux).
       byRole.set(role, (byRole.get(role) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
     } catch {

@@ -2,7 +2,15 @@ import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CaseView } from "./cases/case-view.ts";
-import { encodeCaseView, responseSerializerCompiler, serializeCaseView } from "./response-serializer.ts";
+import { encodeCaseView, responseSerializerCompiler } from "./response-serializer.ts";
+
+/** A case view serialised as its routes do: by the serializer Fastify compiles for them. */
+const serializeCaseView = responseSerializerCompiler({
+  schema: CaseView,
+  method: "GET",
+  url: "/v1/cases/:id",
+  httpStatus: "200",
+}) as (view: CaseView) => string;
 
 const view = {
   id: "case_01",

@@ -73,11 +73,6 @@ function caseViewSerializing(): CaseViewSerializer {
   return caseView;
 }
 
-/** Serialises a case view as its routes do. */
-export function serializeCaseView(view: CaseView): string {
-  return caseViewSerializing().text(view);
-}
-
 /**
  * The same JSON as UTF-8 bytes, what the routes send. Pathway labels are not all ASCII (French,
  * dashes), so the case view as a string is a two-byte string that Fastify flattened to measure its
