@@ -19,6 +19,7 @@ import jsonBodyPlugin from "./plugins/json-body.ts";
 import securityPlugin from "./plugins/security.ts";
 import storePlugin, { type StorePluginOptions } from "./plugins/store.ts";
 import swaggerPlugin from "./plugins/swagger.ts";
+import urlTextPlugin from "./plugins/url-text.ts";
 import { requestLogger } from "./request-logger.ts";
 import { responseSerializerCompiler } from "./response-serializer.ts";
 import adminRoutes from "./routes/admin.ts";
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
+  await app.register(urlTextPlugin);
   await app.register(actorPlugin);
   const deliveryConfig = options.delivery?.config;
   await app.register(securityPlugin, {

@@ -277,15 +277,19 @@ describe("POST /v1/cases/{id}/events", () => {
       expect(malformed.json().code).toBe("PASSERELLE_VALIDATION_FAILED");
     });
 
-    it("an id with a NUL character (text PostgreSQL cannot hold) is a malformed id, on either store", async () => {
+    it("a URL with a NUL character (text PostgreSQL cannot hold) is refused as malformed, on either store", async () => {
       const opened = await openCase(t.app);
-      const [nul, read] = await Promise.all([
+      const [event, read, list, other] = await Promise.all([
         sendEvent(t.app, "case_%00", "LOST_CONTACT", 1),
+        t.app.inject({ method: "GET", url: "/v1/cases/case_%00" }),
+        t.app.inject({ method: "GET", url: "/v1/cases?assignee=%00" }),
         t.app.inject({ method: "GET", url: `/v1/cases/${opened.id}` }),
       ]);
-      expect(nul.statusCode).toBe(400);
-      expect(nul.json().code).toBe("PASSERELLE_VALIDATION_FAILED");
-      expect(read.statusCode).toBe(200);
+      for (const refused of [event, read, list]) {
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json().code).toBe("PASSERELLE_VALIDATION_FAILED");
+      }
+      expect(other.statusCode).toBe(200);
     });
   });
 });
