@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../testing/build.ts";
 import { openCase } from "../testing/fixtures.ts";
-import { jsonDepth, MAX_JSON_DEPTH } from "./json-body.ts";
+import { MAX_JSON_DEPTH, scanJson } from "./json-body.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,9 +13,17 @@ afterAll(async () => {
 
 describe("deeply nested bodies", () => {
   it("counts nesting outside strings only", () => {
-    expect(jsonDepth('{"a":[{"b":1}]}')).toBe(3);
-    expect(jsonDepth('{"a":"[[[[\\"[[["}')).toBe(1);
-    expect(jsonDepth("[".repeat(100), 10)).toBe(11);
+    expect(scanJson('{"a":[{"b":1}]}').depth).toBe(3);
+    expect(scanJson('{"a":"[[[[\\"[[["}').depth).toBe(1);
+    expect(scanJson("[".repeat(100), 10).depth).toBe(11);
+  });
+
+  it("finds a NUL escaped in a string or a key, and not an escaped backslash followed by u0000", () => {
+    expect(scanJson(JSON.stringify({ a: "x\u0000y" })).nul).toBe(true);
+    expect(scanJson(JSON.stringify({ "\u0000": 1 })).nul).toBe(true);
+    expect(scanJson(JSON.stringify({ a: ["ok", { b: "\u0000" }] })).nul).toBe(true);
+    expect(scanJson(JSON.stringify({ a: "\\u0000" })).nul).toBe(false);
+    expect(scanJson(JSON.stringify({ a: "\u0001 é \n" })).nul).toBe(false);
   });
 
   it("refuses a body nested thousands of levels deep with 400, and other people's requests are unaffected", async () => {

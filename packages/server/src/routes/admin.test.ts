@@ -158,6 +158,42 @@ describe("admin API", () => {
     expect(await writesAfter(before)).toEqual([]);
   });
 
+  it("refuses a NUL character in a name, a login or a login attempt with 400, storing nothing, on either store", async () => {
+    // PostgreSQL text cannot hold a NUL: before the body check these answered 500 there.
+    const before = await lastSeq();
+    const count = await fx.app.store.directory.countUsers();
+    const agencies = await fx.app.store.directory.listAgencies();
+    const refused = [
+      await call("POST", "/v1/admin/agencies", "admin", {
+        country: "GH",
+        code: "gis",
+        name: "Immigration\u0000Service",
+        kind: "government",
+      }),
+      await call("POST", "/v1/admin/users", "admin", {
+        agencyId: "ZZ:police",
+        login: "nul\u0000login",
+        role: "caseworker",
+        password: PASSWORD,
+      }),
+      await fx.app.inject({
+        method: "POST",
+        url: "/v1/auth/login",
+        payload: { login: "nul\u0000login", password: PASSWORD },
+      }),
+    ];
+    for (const res of refused) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: "PASSERELLE_VALIDATION_FAILED",
+        detail: "The body holds a NUL character",
+      });
+    }
+    expect(await fx.app.store.directory.countUsers()).toBe(count);
+    expect(await fx.app.store.directory.listAgencies()).toEqual(agencies);
+    expect(await writesAfter(before)).toEqual([]);
+  });
+
   it("an admin cannot disable their own account", async () => {
     const own = await call("POST", `/v1/admin/users/${fx.users.police.admin.id}/disable`);
     expect(own.statusCode).toBe(409);
