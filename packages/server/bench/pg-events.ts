@@ -34,6 +34,7 @@ export interface PgEventFigures {
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+const WARM_CASES = 100;
 /** Profiling the API processes under load: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
@@ -44,16 +45,26 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
     const env = pgServerEnv(database.url, newStoreKeys());
     auth.token = await provisionToken(database.url, { country: "ZZ", agency: "police" });
     const first = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
-    const opened = await openCases(first.url, 2 * cases + 100);
+    // Warm-up and measured runs use separate cases (see `eventThroughput` in run.ts): one set to
+    // warm the first instance, one to warm both before the two-instance run.
+    const opened = await openCases(first.url, 2 * cases + 2 * WARM_CASES);
     await noticesDelivered(() => openNotices(database.url));
-    const warm = opened.slice(0, 100);
-    const forOne = opened.slice(100, 100 + cases);
-    const forTwo = opened.slice(100 + cases);
+    const warm = opened.slice(0, WARM_CASES);
+    const warmBoth = opened.slice(WARM_CASES, 2 * WARM_CASES);
+    const forOne = opened.slice(2 * WARM_CASES, 2 * WARM_CASES + cases);
+    const forTwo = opened.slice(2 * WARM_CASES + cases);
     await eventLoad(first.url, warm, "/v1/cases", 3);
     const oneInstance = figures(await eventLoad(first.url, forOne, "/v1/cases", seconds));
     log(`PostgreSQL, one API instance: ${JSON.stringify(oneInstance)}`);
 
+    // The second instance is warmed as the first was (steady state is measured, not a cold start:
+    // its code compiled, its pool connected and its statements parsed on each connection).
     const second = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
+    const halfWarm = Math.floor(warmBoth.length / 2);
+    await Promise.all([
+      eventLoad(first.url, warmBoth.slice(0, halfWarm), "/v1/cases", 3, 25),
+      eventLoad(second.url, warmBoth.slice(halfWarm), "/v1/cases", 3, 25),
+    ]);
     const half = Math.floor(forTwo.length / 2);
     const [a, b] = await Promise.all([
       eventLoad(first.url, forTwo.slice(0, half), "/v1/cases", seconds, 25),

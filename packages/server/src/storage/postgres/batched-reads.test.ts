@@ -64,6 +64,25 @@ describe("reads of cases asked for together", () => {
     expect(read[1]?.case.agency).toBe("shelter");
   });
 
+  it("asked for in separate callbacks of one turn of the event loop (as requests on separate connections are), one statement too", async () => {
+    // Each request is read from its socket in a callback of its own, and the promise jobs after
+    // one callback run before the next: a batch sent after them would hold one read.
+    const cases = new PostgresCaseRepository(counted, false, undefined);
+    const access = new PostgresCaseAccessRepository(counted, false);
+    const inOwnCallback = <T>(read: () => Promise<T>) =>
+      new Promise<T>((resolve, reject) => setImmediate(() => read().then(resolve, reject)));
+    sent.length = 0;
+    const read = await Promise.all(
+      ["read-a", "read-b", "read-c"].map((id) => inOwnCallback(() => cases.get(id))),
+    );
+    expect(read.map((aggregate) => aggregate?.case.id)).toEqual(["read-a", "read-b", "read-c"]);
+    const checked = await Promise.all(
+      ["read-a", "read-b", "read-none"].map((id) => inOwnCallback(() => access.ofCase(id))),
+    );
+    expect(checked.map((c) => c?.agency)).toEqual(["police", "shelter", undefined]);
+    expect(sent).toEqual(["passerelle_case_aggregates", "passerelle_case_access"]);
+  });
+
   it("keep nothing: a read after a change sees the change", async () => {
     const cases = new PostgresCaseRepository(counted, false, undefined);
     expect((await cases.get("read-c"))?.case.revision).toBe(1);
