@@ -3,7 +3,8 @@
  * naming a scratch database on the local PostgreSQL, under the same load as the SQLite event run
  * (50 connections, RISK_ASSESSED across many cases, each with the right expectedRevision): first one
  * API instance, then two on the same database with the connections split between them (25 each, on
- * disjoint cases). `pgbench`'s simple-update on the same server is this machine's write ceiling.
+ * disjoint cases, after 3 s of load on both to warm the second). `pgbench`'s simple-update on the
+ * same server is this machine's write ceiling.
  *
  * `tsx bench/pg-events.ts` prints the figures; `bench/run.ts` calls `pgEventThroughput()` in its run.
  * With two instances the p99 given is the larger of the two load generators' p99s.

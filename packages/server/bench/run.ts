@@ -250,7 +250,7 @@ function pgEventsBlock(pg: PgEventFigures, at: Mark, stolen: number | null, naiv
     text: [
       "### Events on PostgreSQL: `POST /v1/cases/{id}/events`",
       "",
-      `${measuredLine(at, stolen)} ${SECONDS} s per run, 50 connections (two instances: 25 each, on disjoint cases), ${CASES} cases per run; a scratch database on the local PostgreSQL, protections on.`,
+      `${measuredLine(at, stolen)} ${SECONDS} s per run, 50 connections (two instances: 25 each, on disjoint cases, both warmed 3 s first), ${CASES} cases per run; a scratch database on the local PostgreSQL, protections on.`,
       "",
       header,
       pgRow("Passerelle, one API instance", pg.oneInstance),
