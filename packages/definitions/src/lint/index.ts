@@ -8,6 +8,7 @@ import { duplicateTaskId } from "./rules/duplicate-task-id.ts";
 import { enumValue } from "./rules/enum-value.ts";
 import { finalOutsideClosed } from "./rules/final-outside-closed.ts";
 import { missingTranslation } from "./rules/missing-translation.ts";
+import { nulCharacter } from "./rules/nul-character.ts";
 import { personalFact } from "./rules/personal-fact.ts";
 import { TOP_LEVEL_STAGE, topLevelStage } from "./rules/top-level-stage.ts";
 import { unassignedAgency } from "./rules/unassigned-agency.ts";
@@ -40,6 +41,7 @@ export const LINT_RULES: readonly LintRule[] = [
   closedOutcomes,
   finalOutsideClosed,
   enumValue,
+  nulCharacter,
 ];
 
 /** The rule that reads the raw definition, because the schema refuses what it explains. */

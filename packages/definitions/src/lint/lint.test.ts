@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadPathwayFile, readSource } from "../parse.ts";
 import { shippedPathwayFiles } from "../shipped.ts";
 import { LINT_RULES, lintPathway, lintRaw, RAW_LINT_RULES } from "./index.ts";
+import { nulCharacter } from "./rules/nul-character.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const broken = readdirSync(join(FIXTURES, "broken"))
@@ -64,4 +65,19 @@ describe("lint on valid pathways", () => {
       expect(problems).toEqual([]);
     });
   }
+});
+
+describe("nul-character", () => {
+  it("reports a NUL in a key at the key's path, and a NUL in a list item at its index", () => {
+    const parsed = loadPathwayFile(join(FIXTURES, "valid", "minimal.yaml"));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const pathway = structuredClone(parsed.pathway) as unknown as Record<string, unknown>;
+    pathway.languages = ["en", "e\0n"];
+    pathway.title = { en: "Pathway", "x\0": "y" };
+    const problems = nulCharacter.check(pathway as never);
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      ['title["x\\u0000"]', "its key holds a NUL character"],
+      ["languages[1]", "holds a NUL character"],
+    ]);
+  });
 });
