@@ -61,16 +61,16 @@ export async function pgEventThroughput(seconds: number, cases: number): Promise
     // The second instance is warmed as the first was (steady state is measured, not a cold start:
     // its code compiled, its pool connected and its statements parsed on each connection).
     const second = await startProcess("src/server.ts", env, SERVER_NODE_ARGS);
-    const halfWarm = Math.floor(warmBoth.length / 2);
-    await Promise.all([
-      eventLoad(first.url, warmBoth.slice(0, halfWarm), "/v1/cases", 3, 25),
-      eventLoad(second.url, warmBoth.slice(halfWarm), "/v1/cases", 3, 25),
-    ]);
-    const half = Math.floor(forTwo.length / 2);
-    const [a, b] = await Promise.all([
-      eventLoad(first.url, forTwo.slice(0, half), "/v1/cases", seconds, 25),
-      eventLoad(second.url, forTwo.slice(half), "/v1/cases", seconds, 25),
-    ]);
+    /** 25 connections on each instance, each on its own half of `cases`. */
+    const onBoth = (cases: typeof opened, forSeconds: number) => {
+      const half = Math.floor(cases.length / 2);
+      return Promise.all([
+        eventLoad(first.url, cases.slice(0, half), "/v1/cases", forSeconds, 25),
+        eventLoad(second.url, cases.slice(half), "/v1/cases", forSeconds, 25),
+      ]);
+    };
+    await onBoth(warmBoth, 3);
+    const [a, b] = await onBoth(forTwo, seconds);
     const fa = figures(a);
     const fb = figures(b);
     const twoInstances: Figures = {

@@ -85,6 +85,9 @@ const caseFields = {
   outcome: z.string().optional().describe("Closed outcome, when the case is closed"),
 };
 
+/** The fields a case and its list summary share (never the person). */
+export type CaseFields = z.infer<z.ZodObject<typeof caseFields>>;
+
 export const CaseView = z
   .object({
     ...caseFields,
