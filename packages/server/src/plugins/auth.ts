@@ -109,9 +109,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   app.decorate("caseAccess", new CaseAccessLookup(app.store.caseAccess));
   app.decorate("routeTable", [] as RouteEntry[]);
   app.decorate("audit", async (draft: AuditDraft) => {
-    // Independent: an append and nothing else (every audited read writes one).
+    // An append and nothing else (every audited read writes one).
     if (app.protections)
-      await app.store.transaction((tx) => appendAudit(tx.audit, draft), { independent: true });
+      await app.store.transaction((tx) => appendAudit(tx.audit, draft), { appendOnly: true });
   });
   app.decorateRequest("principal", null);
   app.decorateRequest("caseRelation", null);

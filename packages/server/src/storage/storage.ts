@@ -46,6 +46,12 @@ export interface TransactionOptions {
    * (PostgreSQL does: `postgres/group-commit.ts`). Never for work that reads what it then writes.
    */
   independent?: boolean;
+  /**
+   * `work` does nothing but append to the audit chain (the entries of reads). A store may then
+   * commit a batch of such work without a transaction of its own (PostgreSQL does:
+   * `postgres/appends-alone.ts`). Implies `independent`.
+   */
+  appendOnly?: boolean;
 }
 
 export interface Storage extends StoreLifecycle, Repositories {

@@ -55,11 +55,21 @@ const AUDIT_ENTRY_COLUMNS: [string, string, (e: LinkedEntry) => unknown][] = [
  * (column arrays through `unnest`, placeholders `audit_<column>`), so that it can also be a part of
  * another statement (`case-swaps.ts`). Its values: `auditEntryValues`.
  */
-export const AUDIT_ENTRIES_INSERT = sql`INSERT INTO audit_log (${sql.raw(AUDIT_ENTRY_COLUMNS.map(([name]) => name).join(", "))})
-    SELECT * FROM unnest(${sql.join(
-      AUDIT_ENTRY_COLUMNS.map(([name, type]) => sql`${sql.placeholder(`audit_${name}`)}::${sql.raw(type)}[]`),
-      sql`, `,
-    )})`;
+export const AUDIT_ENTRIES_INSERT = sql`INSERT INTO audit_log (${auditColumns()})
+    SELECT * FROM ${auditEntryRows()}`;
+
+/** The audit log's columns, in the order of `auditEntryRows`. */
+export function auditColumns() {
+  return sql.raw(AUDIT_ENTRY_COLUMNS.map(([name]) => name).join(", "));
+}
+
+/** The entries given by the `audit_<column>` placeholders, as rows (`unnest` of one array per column). */
+export function auditEntryRows() {
+  return sql`unnest(${sql.join(
+    AUDIT_ENTRY_COLUMNS.map(([name, type]) => sql`${sql.placeholder(`audit_${name}`)}::${sql.raw(type)}[]`),
+    sql`, `,
+  )})`;
+}
 
 /** The values of `AUDIT_ENTRIES_INSERT`'s placeholders for these entries. */
 export function auditEntryValues(entries: LinkedEntry[]): Record<string, unknown[]> {

@@ -26,14 +26,17 @@
  * had).
  */
 import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import type { AuditHead } from "../audit-repository.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
+import { appendAfter } from "./appends-alone.ts";
 import { BatchConnection } from "./batch-connection.ts";
 import { CaseSwaps } from "./case-swaps.ts";
 import { HeldChain } from "./held-chain.ts";
 import type { PgDb, PgTx } from "./open.ts";
 import { isConnectionFailure } from "./query-failures.ts";
+import * as schema from "./schema/index.ts";
 import { inTransaction, isRetryable } from "./transactions.ts";
 
 type Work = (tx: PgTx, chain: HeldChain, swaps?: CaseSwaps) => Promise<unknown>;
@@ -41,6 +44,7 @@ type Work = (tx: PgTx, chain: HeldChain, swaps?: CaseSwaps) => Promise<unknown>;
 interface Job {
   work: Work;
   independent: boolean;
+  appendOnly: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -81,20 +85,62 @@ export interface RunOptions {
    * the value from before either wrote.
    */
   independent?: boolean;
+  /**
+   * The work only appends to the audit chain: it sends no statement of its own. A batch of such
+   * work alone commits in one statement (`appends-alone.ts`); a statement sent all the same fails
+   * the work with `NotAppendOnly`. Implies `independent`.
+   */
+  appendOnly?: boolean;
 }
 
 export interface PgGroupCommitStats {
   batches: number;
   jobs: number;
   largestBatch: number;
+  /** Batches committed in one statement (`appends-alone.ts`). */
+  appendedAlone: number;
+  /** Batches that tried to and found the chain moved on, then ran as a transaction. */
+  appendedAloneMissed: number;
 }
+
+/** A statement sent by work that said it only appends to the audit chain (`RunOptions.appendOnly`). */
+export class NotAppendOnly extends Error {
+  constructor() {
+    super("work run as appendOnly sent a statement of its own");
+  }
+}
+
+/** What append-only work runs on: any statement it sends fails with `NotAppendOnly`. */
+const NO_STATEMENTS = drizzle(
+  { query: () => Promise.reject(new NotAppendOnly()) } as unknown as pg.PoolClient,
+  { schema },
+) as unknown as PgTx;
 
 export class PgGroupCommit {
   private pending: Job[] = [];
   private running = false;
   private closed = false;
   private idle: (() => void)[] = [];
-  readonly stats: PgGroupCommitStats = { batches: 0, jobs: 0, largestBatch: 0 };
+  readonly stats: PgGroupCommitStats = {
+    batches: 0,
+    jobs: 0,
+    largestBatch: 0,
+    appendedAlone: 0,
+    appendedAloneMissed: 0,
+  };
+  /**
+   * The chain's head as this process's last batch committed it; undefined when unknown (none yet,
+   * or the last batch failed). Only a hint: `appendAfter` checks it under the chain's lock.
+   */
+  private lastHead: AuditHead | undefined;
+  /**
+   * Batches of appends still to run as transactions before the next try alone, and the tries that
+   * missed in a row. Where another instance appends between this one's batches (two instances
+   * sharing the reads), nearly every try misses and costs a statement more than the transaction
+   * alone: after each miss in a row, twice as many batches skip the try, up to 64.
+   */
+  private skipAlone = 0;
+  private missedInARow = 0;
 
   private readonly connection: BatchConnection;
 
@@ -112,8 +158,15 @@ export class PgGroupCommit {
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error("the write queue is closed"));
     return new Promise<T>((resolve, reject) => {
-      const independent = options.independent === true;
-      this.pending.push({ work, independent, resolve: resolve as (value: unknown) => void, reject });
+      const appendOnly = options.appendOnly === true;
+      const independent = appendOnly || options.independent === true;
+      this.pending.push({
+        work,
+        independent,
+        appendOnly,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       if (!this.running) void this.flush();
     });
   }
@@ -134,7 +187,22 @@ export class PgGroupCommit {
     for (const wake of this.idle.splice(0)) wake();
   }
 
-  private async commit(batch: Job[]): Promise<void> {
+  private async commit(all: Job[]): Promise<void> {
+    const head = this.lastHead;
+    this.lastHead = undefined;
+    if (head && all.every((job) => job.appendOnly)) {
+      if (this.skipAlone > 0) this.skipAlone -= 1;
+      else {
+        const batch = await this.appendAlone(all, head);
+        if (batch.length > 0) await this.commitTransaction(batch);
+        return;
+      }
+    }
+    await this.commitTransaction(all);
+  }
+
+  /** `batch` in one transaction (see `attempt`), each write answered with its own outcome. */
+  private async commitTransaction(batch: Job[]): Promise<void> {
     // First the writes run straight in the transaction: no savepoint round trips. If one throws,
     // that attempt is rolled back whole and the batch runs again, each write in its own savepoint,
     // so that a refused write rolls back alone and answers with its own error. A write refused
@@ -163,6 +231,44 @@ export class PgGroupCommit {
   }
 
   /**
+   * A batch of append-only work linked after `head` and committed in one statement. Returns the
+   * work still to run as a transaction: all of it when the chain had moved on from `head` (nothing
+   * was stored), else none. Work that throws is refused with its own error and its entries taken
+   * back, as a savepoint would.
+   */
+  private async appendAlone(batch: Job[], head: AuditHead): Promise<Job[]> {
+    const chain = new HeldChain(head);
+    const appended: { job: Job; value: unknown }[] = [];
+    // One after the other: append-only work waits for nothing, so this costs no round trip.
+    for (const job of batch) {
+      const mark = chain.mark();
+      try {
+        appended.push({ job, value: await job.work(NO_STATEMENTS, chain) });
+      } catch (error) {
+        chain.restore(mark);
+        job.reject(error);
+      }
+    }
+    if (appended.length === 0) return [];
+    try {
+      if (!(await this.connection.use((db) => appendAfter(db, head, chain.take())))) {
+        this.stats.appendedAloneMissed += 1;
+        this.missedInARow += 1;
+        this.skipAlone = Math.min(2 ** this.missedInARow, 64);
+        return appended.map(({ job }) => job);
+      }
+    } catch (error) {
+      for (const { job } of appended) job.reject(error);
+      return [];
+    }
+    this.stats.appendedAlone += 1;
+    this.missedInARow = 0;
+    this.lastHead = chain.current();
+    for (const { job, value } of appended) job.resolve(value);
+    return [];
+  }
+
+  /**
    * One transaction for `batch`, behind the chain's lock; each write's outcome, in order. Without
    * savepoints a write that throws ends the attempt (`WriteRefused`), and consecutive independent
    * writes run together; with savepoints they run one by one and each failure is its own outcome.
@@ -173,8 +279,9 @@ export class PgGroupCommit {
     return this.connection.use((db) => this.inBatchTransaction(db, batch, savepoints));
   }
 
-  private inBatchTransaction(db: PgDb, batch: Job[], savepoints: boolean): Promise<Outcome[]> {
-    return inTransaction(db, async (tx) => {
+  private async inBatchTransaction(db: PgDb, batch: Job[], savepoints: boolean): Promise<Outcome[]> {
+    let committed: AuditHead | undefined;
+    const result = await inTransaction(db, async (tx) => {
       const outcomes: Outcome[] = [];
       const chain = new HeldChain(await lockChain(tx));
       for (let i = 0; i < batch.length; ) {
@@ -207,8 +314,11 @@ export class PgGroupCommit {
         i = end;
       }
       await chain.flush(tx);
+      committed = chain.current();
       return outcomes;
     });
+    this.lastHead = committed;
+    return result;
   }
 
   /** Refuses new writes and resolves once every queued one has committed or been rejected. */

@@ -41,6 +41,11 @@ export class HeldChain {
     return linked.entry;
   }
 
+  /** The chain's last entry, with this batch's appends. */
+  current(): AuditHead | undefined {
+    return this.head;
+  }
+
   /** Where the chain is now, to put it back if the write about to run is rolled back. */
   mark(): ChainMark {
     return { head: this.head, pending: this.pending.length };
