@@ -143,6 +143,32 @@ export function stealMeter(): { since(): number | null } {
 }
 
 /**
+ * Share of wall time, from now to `since()`, in which every runnable task waited for the disk
+ * (the kernel's pressure stall information, `/proc/pressure/io`, "full"), in percent; null where
+ * the kernel does not report it. On these VMs the kernel takes idle file pages back ("Reading the
+ * figures", docs/performance.md): a read that finds its page gone waits for the disk, and a run
+ * with stalls has a longer tail that no change of ours made.
+ */
+export function diskStallMeter(): { since(): number | null } {
+  const read = () => {
+    try {
+      const full = readFileSync("/proc/pressure/io", "utf8").match(/^full .*total=(\d+)/m);
+      return full ? { stalledUs: Number(full[1]), at: performance.now() } : null;
+    } catch {
+      return null;
+    }
+  };
+  const start = read();
+  return {
+    since() {
+      const now = read();
+      if (!start || !now || now.at === start.at) return null;
+      return Math.round(((100 * (now.stalledUs - start.stalledUs)) / 1000 / (now.at - start.at)) * 10) / 10;
+    },
+  };
+}
+
+/**
  * Writes the kernel still holds for the disk (dirty and under writeback, in MB, from
  * /proc/meminfo), flushed with `sync` before a phase: a phase before (the fill writes 3 GB, the
  * event runs hundreds of MB) would otherwise be written back during the next one and slow its

@@ -9,6 +9,7 @@ import {
   accessLogTimes,
   auth,
   authHeaders,
+  diskStallMeter,
   type Figures,
   figures,
   latencyFigures,
@@ -45,6 +46,9 @@ export interface ReadFigures {
   readMax: Figures;
   lists: string[];
   stolen: number | null;
+  /** Share of each steady run's time in which every task waited for the disk (`diskStallMeter`), in %. */
+  listDiskStall: number | null;
+  readDiskStall: number | null;
 }
 
 /** The list URLs rotated, for a caseworker of `agency`. */
@@ -80,12 +84,20 @@ export async function measureReads(setup: ReadsSetup, log: (line: string) => voi
   const steady = { rate, seconds, headers: authHeaders() };
   const times = accessLogTimes(server.child);
   times.take("");
+  let stall = diskStallMeter();
   const list = await pacedInFreshProcess(server.url, lists, steady);
   const listServer = latencyFigures(times.take("/v1/cases"), rate);
-  log(`list at ${rate} req/s: ${JSON.stringify(list)}; server's own time ${JSON.stringify(listServer)}`);
+  const listDiskStall = stall.since();
+  log(
+    `list at ${rate} req/s: ${JSON.stringify(list)}; server's own time ${JSON.stringify(listServer)}; disk stalls ${listDiskStall ?? "n/a"} %`,
+  );
+  stall = diskStallMeter();
   const read = await pacedInFreshProcess(server.url, caseUrls, steady);
   const readServer = latencyFigures(times.take("/v1/cases/"), rate);
-  log(`read at ${rate} req/s: ${JSON.stringify(read)}; server's own time ${JSON.stringify(readServer)}`);
+  const readDiskStall = stall.since();
+  log(
+    `read at ${rate} req/s: ${JSON.stringify(read)}; server's own time ${JSON.stringify(readServer)}; disk stalls ${readDiskStall ?? "n/a"} %`,
+  );
   times.stop();
   const readBody = await (await fetch(`${server.url}${caseUrls[0]}`, { headers: authHeaders() })).text();
   const listBody = await (await fetch(`${server.url}${lists[1]}`, { headers: authHeaders() })).text();
@@ -109,7 +121,20 @@ export async function measureReads(setup: ReadsSetup, log: (line: string) => voi
   const listFloor = await floorOf(listBody, `a list page's body (${Buffer.byteLength(listBody)} bytes)`);
   const stolen = steal.since();
   log(`CPU time stolen by the hypervisor during the read runs: ${stolen ?? "n/a"} %`);
-  return { list, read, listServer, readServer, floor, listFloor, listMax, readMax, lists, stolen };
+  return {
+    list,
+    read,
+    listServer,
+    readServer,
+    floor,
+    listFloor,
+    listMax,
+    readMax,
+    lists,
+    stolen,
+    listDiskStall,
+    readDiskStall,
+  };
 }
 
 /** GETs over 10 connections, cycling through `paths`, for a duration or a number of requests. */
