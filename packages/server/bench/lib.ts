@@ -119,27 +119,15 @@ export function threadSplit(
  * a high steal measured a smaller machine: the figures print it next to their results.
  */
 export function stealMeter(): { since(): number | null } {
-  const read = () => {
-    try {
-      const fields = readFileSync("/proc/stat", "utf8")
-        .split("\n")[0]!
-        .trim()
-        .split(/\s+/)
-        .slice(1, 9)
-        .map(Number);
-      return { steal: fields[7]!, total: fields.reduce((a, b) => a + b, 0) };
-    } catch {
-      return null;
-    }
-  };
-  const start = read();
-  return {
-    since() {
-      const now = read();
-      if (!start || !now || now.total === start.total) return null;
-      return Math.round((100 * (now.steal - start.steal)) / (now.total - start.total));
-    },
-  };
+  return shareMeter(() => {
+    const fields = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    return { part: fields[7]!, whole: fields.reduce((a, b) => a + b, 0) };
+  }, 0);
 }
 
 /**
@@ -150,10 +138,23 @@ export function stealMeter(): { since(): number | null } {
  * with stalls has a longer tail that no change of ours made.
  */
 export function diskStallMeter(): { since(): number | null } {
+  return shareMeter(() => {
+    const full = readFileSync("/proc/pressure/io", "utf8").match(/^full .*total=(\d+)/m);
+    return full ? { part: Number(full[1]) / 1000, whole: performance.now() } : null;
+  }, 1);
+}
+
+/**
+ * `part`'s growth over `whole`'s, from now to `since()`, in percent with `decimals`; null when a
+ * counter cannot be read (another kernel) or `whole` did not move.
+ */
+function shareMeter(
+  counters: () => { part: number; whole: number } | null,
+  decimals: number,
+): { since(): number | null } {
   const read = () => {
     try {
-      const full = readFileSync("/proc/pressure/io", "utf8").match(/^full .*total=(\d+)/m);
-      return full ? { stalledUs: Number(full[1]), at: performance.now() } : null;
+      return counters();
     } catch {
       return null;
     }
@@ -162,8 +163,9 @@ export function diskStallMeter(): { since(): number | null } {
   return {
     since() {
       const now = read();
-      if (!start || !now || now.at === start.at) return null;
-      return Math.round(((100 * (now.stalledUs - start.stalledUs)) / 1000 / (now.at - start.at)) * 10) / 10;
+      if (!start || !now || now.whole === start.whole) return null;
+      const scale = 10 ** decimals;
+      return Math.round((scale * 100 * (now.part - start.part)) / (now.whole - start.whole)) / scale;
     },
   };
 }
