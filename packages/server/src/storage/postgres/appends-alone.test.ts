@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
+import { signal } from "../../testing/signal.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { NotAppendOnly, PgGroupCommit } from "./group-commit.ts";
 import type { HeldChain } from "./held-chain.ts";
@@ -94,21 +95,15 @@ describe("audit appends alone", () => {
     const there = new PgGroupCommit(store.pool);
     await here.run(entryAbout("locked_1"), appendOnly);
     // `there` holds the lock with the next number read as its own, and waits before its INSERT.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
+    const gate = signal();
+    const holding = signal();
     const holder = there.run(async (tx, chain) => {
       const entry = await entryAbout("locked_holder")(tx, chain);
-      holding();
-      await gate;
+      holding.fire();
+      await gate.done;
       return entry;
     });
-    await held;
+    await holding.done;
     const alone = here.run(entryAbout("locked_alone"), appendOnly);
     // The append alone must now wait for the lock (or, were it not taken, have committed already).
     let settled = false;
@@ -118,7 +113,7 @@ describe("audit appends alone", () => {
     );
     for (let i = 0; i < 100 && !settled && !(await someoneWaitsForALock()); i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    release();
+    gate.fire();
     const [holderEntry, aloneEntry] = await Promise.all([holder, alone]);
     expect(aloneEntry.seq).toBe(holderEntry.seq + 1);
     expect((await targets()).slice(-3)).toEqual(["locked_1", "locked_holder", "locked_alone"]);

@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../../app.ts";
 import { TEST_PATHWAYS_DIR } from "../../testing/build.ts";
 import { ADULT, IDENTIFICATION } from "../../testing/fixtures.ts";
+import { signal } from "../../testing/signal.ts";
 import { openStorage } from "../open-storage.ts";
 import { StoreUnavailable } from "../storage-errors.ts";
 import { createTestDatabase, databaseUrl, TEST_PG_ADMIN_URL, type TestDatabase } from "./testing.ts";
@@ -156,23 +157,17 @@ describe("the PostgreSQL store losing its database", () => {
     const killer = await admin(db);
     const record = { failures: 1, lockedUntil: null, knownAddresses: [] };
 
-    let firstWritten!: () => void;
-    const written = new Promise<void>((resolve) => {
-      firstWritten = resolve;
-    });
-    let goOn!: () => void;
-    const cut = new Promise<void>((resolve) => {
-      goOn = resolve;
-    });
+    const written = signal();
+    const cut = signal();
     const attempt = storage.transaction(async (tx) => {
       await tx.loginThrottle.put("login:first", record);
-      firstWritten();
-      await cut;
+      written.fire();
+      await cut.done;
       await tx.loginThrottle.put("login:second", record);
     });
-    await written;
+    await written.done;
     expect(await terminateApp(killer, db)).toBeGreaterThan(0);
-    goOn();
+    cut.fire();
     const failure = await attempt.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StoreUnavailable);
     // It carries the driver's summary only, never its error (which holds the parameters).

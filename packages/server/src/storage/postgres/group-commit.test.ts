@@ -6,6 +6,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../audit/audit-trail.ts";
+import { signal } from "../../testing/signal.ts";
 import { AUDIT_CHAIN_LOCK_KEY } from "./advisory-locks.ts";
 import { PostgresAuditRepository } from "./audit-repository.ts";
 import { PgGroupCommit } from "./group-commit.ts";
@@ -206,20 +207,14 @@ describe("PostgreSQL group commit", () => {
     // on the batch's connection, not wait behind the readers for the pool.
     const small = openPostgres(database.url, { poolSize: 2 });
     const queue = new PgGroupCommit(small.pool);
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    let finish!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const running = signal();
+    const gate = signal();
     const first = queue.run(async (tx) => {
-      started();
-      await gate;
+      running.fire();
+      await gate.done;
       return insertCase("kept-1")(tx);
     });
-    await running;
+    await running.done;
     const held = await small.pool.connect();
     const order: string[] = [];
     const waiting = small.pool.connect().then((client) => {
@@ -230,7 +225,7 @@ describe("PostgreSQL group commit", () => {
       order.push("second batch");
       return id;
     });
-    finish();
+    gate.fire();
     expect(await first).toBe("kept-1");
     expect(await second).toBe("kept-2");
     // Once the queue is empty the connection goes back to the pool: the waiting reader gets it.
