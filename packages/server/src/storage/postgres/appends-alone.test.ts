@@ -136,7 +136,7 @@ describe("audit appends alone", () => {
     expect(await verifyAudit(reads())).toMatchObject({ ok: true, checked: await headSeq() });
   });
 
-  it("work run as append-only that sends a statement is refused with its own error; the rest of its batch commits", async () => {
+  it("work run as append-only that sends a statement is refused with its own error; the rest of its batch commits; a batch all refused keeps the head", async () => {
     const queue = new PgGroupCommit(store.pool);
     await queue.run(entryAbout("strict_1"), appendOnly);
     const [refused, appended] = await Promise.allSettled([
@@ -151,6 +151,15 @@ describe("audit appends alone", () => {
     expect(appended.status).toBe("fulfilled");
     expect((await targets()).slice(-2)).toEqual(["strict_1", "strict_2"]);
     expect(await verifyAudit(reads())).toMatchObject({ ok: true, checked: await headSeq() });
+    // A batch whose every work was refused sent nothing: the next batch still goes alone.
+    await expect(
+      queue.run(async () => {
+        throw new Error("refused before appending");
+      }, appendOnly),
+    ).rejects.toThrow("refused before appending");
+    const alone = queue.stats.appendedAlone;
+    await queue.run(entryAbout("strict_3"), appendOnly);
+    expect(queue.stats.appendedAlone).toBe(alone + 1);
   });
 });
 

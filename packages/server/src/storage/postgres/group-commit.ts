@@ -12,8 +12,10 @@
  * head in one round trip (`lockChain`); the events that run together swap their cases, write their
  * history rows and insert the audit entries appended so far in one statement (`case-swaps.ts`); the
  * entries of other writes are inserted in one statement at its end (`held-chain.ts`). A batch keeps
- * its connection for the next one while writes keep coming (`batch-connection.ts`). What a write
- * still costs inside a batch: docs/performance.md, the PostgreSQL store.
+ * its connection for the next one while writes keep coming (`batch-connection.ts`). A batch of
+ * nothing but the audit entries of reads may instead commit in one statement, without a
+ * transaction (`appends-alone.ts`). What a write still costs inside a batch: docs/performance.md,
+ * the PostgreSQL store.
  *
  * The batch takes the chain's lock first, before any row lock: a batch that held a case row while
  * waiting for the chain, against another instance's batch holding the chain while waiting for that
@@ -249,7 +251,11 @@ export class PgGroupCommit {
         job.reject(error);
       }
     }
-    if (appended.length === 0) return [];
+    if (appended.length === 0) {
+      // Nothing was sent: the head is still the one this process committed.
+      this.lastHead = head;
+      return [];
+    }
     try {
       if (!(await this.connection.use((db) => appendAfter(db, head, chain.take())))) {
         this.stats.appendedAloneMissed += 1;
