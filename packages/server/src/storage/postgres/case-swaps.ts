@@ -10,9 +10,10 @@
  * How: each `swap` is queued and the queue is sent once every write of the batch that runs at the
  * same time has gone as far as it can without waiting for the database (a `process.nextTick` after
  * the current promise jobs: the batch starts its writes together, in one stretch of code, unlike
- * the reads of separate requests, which wait for the loop turn's end in `batched-reads.ts`). The statement is the single event's writable CTE
- * over `unnest` arrays: the swap updates each case whose revision is still the expected one, and a
- * history row is inserted for each case it updated; it answers with the cases swapped. A case
+ * the reads of separate requests, which wait for the loop turn's end in `batched-reads.ts`). The
+ * statement is the single event's writable CTE over `unnest` arrays: the swap updates each case
+ * whose revision is still the expected one, and a history row is inserted for each case it
+ * updated; it answers with the cases swapped. A case
  * appears once per statement: a second event on the same case waits for the next statement (it
  * then finds the revision moved, as it would have alone).
  *
