@@ -165,7 +165,10 @@ describe("audit appends alone", () => {
 
 async function someoneWaitsForALock(): Promise<boolean> {
   const { rows } = await store.pool.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+    // pg_locks lists the whole server's locks: other test files' databases take advisory locks too.
+    `SELECT count(*)::int AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND NOT granted
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
   return rows[0]!.n > 0;
 }
