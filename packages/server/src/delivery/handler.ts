@@ -72,10 +72,10 @@ export class DeliveryHandler {
   }
 
   async deliver(rung: DueRung): Promise<DeliveryOutcome> {
-    const claim = await this.#storage.transaction((tx) => this.#claim(tx, rung));
+    const claim = await this.#storage.transaction((tx) => this.#claim(tx, rung), { noAuditEntry: true });
     if (typeof claim === "string") return claim;
     const results = await sendThrough(claim.toSend, claim.message);
-    return this.#storage.transaction((tx) => this.#finish(tx, rung, claim, results));
+    return this.#storage.transaction((tx) => this.#finish(tx, rung, claim, results), { noAuditEntry: true });
   }
 
   async #claim(tx: Repositories, rung: DueRung): Promise<Claim | DeliveryOutcome> {

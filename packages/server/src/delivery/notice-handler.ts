@@ -54,20 +54,23 @@ export class NoticeHandler {
   }
 
   async #deliver(notice: DueNotice): Promise<keyof NoticeReport> {
-    const claim = await this.#storage.transaction((tx) => this.#claim(tx, notice));
+    const claim = await this.#storage.transaction((tx) => this.#claim(tx, notice), { noAuditEntry: true });
     const results = await sendThrough(claim.toSend, claim.message);
-    return this.#storage.transaction(async (tx) => {
-      const now = this.#clock.now();
-      const retryAttempts = await recordSends(tx, notice.id, results, now.toISOString(), this.#maxAttempts);
-      if (claim.busy) return "busy";
-      if (retryAttempts > 0) {
-        const retryAt = now.getTime() + backoffMs(retryAttempts, this.#baseBackoffMs, this.#maxBackoffMs);
-        await tx.delivery.postponeNotice(notice.id, new Date(retryAt).toISOString());
-        return "retry";
-      }
-      await tx.delivery.settleNotice(notice.id);
-      return "sent";
-    });
+    return this.#storage.transaction(
+      async (tx) => {
+        const now = this.#clock.now();
+        const retryAttempts = await recordSends(tx, notice.id, results, now.toISOString(), this.#maxAttempts);
+        if (claim.busy) return "busy";
+        if (retryAttempts > 0) {
+          const retryAt = now.getTime() + backoffMs(retryAttempts, this.#baseBackoffMs, this.#maxBackoffMs);
+          await tx.delivery.postponeNotice(notice.id, new Date(retryAt).toISOString());
+          return "retry";
+        }
+        await tx.delivery.settleNotice(notice.id);
+        return "sent";
+      },
+      { noAuditEntry: true },
+    );
   }
 
   async #claim(

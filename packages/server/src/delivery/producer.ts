@@ -78,7 +78,7 @@ export class OutboxRelay {
       if (this.#failing) logger.info("outbox relay: queue available again");
       this.#failing = false;
       const queuedAt = new Date(now).toISOString();
-      await storage.transaction((tx) => tx.delivery.markQueued(rows, queuedAt));
+      await storage.transaction((tx) => tx.delivery.markQueued(rows, queuedAt), { noAuditEntry: true });
       total += rows.length;
       if (rows.length < batchSize) break;
     }

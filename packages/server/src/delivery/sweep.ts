@@ -50,7 +50,7 @@ export class Sweep {
     const sentinel = await redis.get(this.#sentinelKey);
     let redisReset = false;
     if (sentinel === null) {
-      const changes = await storage.transaction((tx) => tx.delivery.unqueueAll());
+      const changes = await storage.transaction((tx) => tx.delivery.unqueueAll(), { noAuditEntry: true });
       await redis.set(this.#sentinelKey, clock.now().toISOString());
       redisReset = changes > 0;
       if (redisReset)
@@ -68,7 +68,7 @@ export class Sweep {
       missing.push(row);
     }
     if (missing.length > 0) {
-      await storage.transaction((tx) => tx.delivery.unqueue(missing));
+      await storage.transaction((tx) => tx.delivery.unqueue(missing), { noAuditEntry: true });
       logger.warn(
         { rungs: missing.length },
         "sweep: overdue reminders were missing from the queue; requeued",

@@ -52,6 +52,14 @@ export interface TransactionOptions {
    * `postgres/appends-alone.ts`). Implies `independent`.
    */
   appendOnly?: boolean;
+  /**
+   * `work` appends nothing to the audit chain (reminder and notice delivery's claims and records).
+   * A store may then run it in a transaction of its own, outside the chain's lock (PostgreSQL does:
+   * `postgres/no-audit-entry.ts`): its reads, however slow (a page read from disk), then hold up
+   * only itself, not every audited write and read of every instance, which queue behind that lock.
+   * An append from such work fails it. The SQLite store runs it like any other.
+   */
+  noAuditEntry?: boolean;
 }
 
 export interface Storage extends StoreLifecycle, Repositories {

@@ -2,7 +2,8 @@
  * The PostgreSQL store: a connection pool shared by every request. Reads outside a transaction run
  * on the pool (each sees what is committed when it runs); `transaction` hands its work to the group
  * commit (`group-commit.ts`): the writes that arrive together commit in one PostgreSQL transaction,
- * each in its own savepoint, durably before their promises resolve, or not at all.
+ * each in its own savepoint, durably before their promises resolve, or not at all. Work that appends
+ * no audit entry runs in a transaction of its own instead (`no-audit-entry.ts`).
  *
  * Failures leave as the rest of the server knows them (`storeFailure`): a database that cannot be
  * reached is `StoreUnavailable` (503, retry), any other driver error `QueryFailed`; neither carries
@@ -17,6 +18,7 @@ import type { PathwayVersionRecord } from "../records.ts";
 import type { Repositories, Storage, TransactionOptions } from "../storage.ts";
 import { PgGroupCommit } from "./group-commit.ts";
 import { keysInUse, rotateRecords } from "./key-rotation.ts";
+import { NoChain } from "./no-audit-entry.ts";
 import type { PgDb } from "./open.ts";
 import { getPathwayVersion, listPathwayVersions, upsertPathwayVersions } from "./pathway-versions.ts";
 import { PostgresRepositories, type PostgresRepositoryDependencies } from "./postgres-repositories.ts";
@@ -81,6 +83,13 @@ export class PostgresStorage implements Storage {
   }
 
   transaction<T>(work: (tx: Repositories) => T | Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (options?.noAuditEntry) {
+      return this.track(
+        inTransaction(this.db, async (tx) =>
+          work(new PostgresRepositories(tx, true, this.dependencies, new NoChain())),
+        ),
+      );
+    }
     // Inside, the repositories' errors stay the driver's own: the group commit needs their SQLSTATE
     // to tell a lost connection or a deadlock. They become store failures once the batch is over.
     return this.track(
