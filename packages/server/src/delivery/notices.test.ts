@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { build, type TestApp } from "../testing/build.ts";
-import { ADULT, countRows, IDENTIFICATION } from "../testing/fixtures.ts";
+import { ADULT, countRows, IDENTIFICATION, openCase } from "../testing/fixtures.ts";
 import type { Channel, NotificationMessage } from "./channels/channel.ts";
 import { MemoryChannel } from "./channels/memory.ts";
 import { ManualClock } from "./clock.ts";
@@ -50,13 +50,7 @@ function scheduler(channels: Channel[]) {
 }
 
 async function openGhanaCase(): Promise<string> {
-  const res = await t.app.inject({
-    method: "POST",
-    url: "/v1/cases",
-    payload: { country: "GH", person: ADULT, identification: { ...IDENTIFICATION, agency: "police-ahtu" } },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id;
+  return (await openCase(t.app, ADULT, "GH", { ...IDENTIFICATION, agency: "police-ahtu" })).id;
 }
 
 describe("notices to the responsible roles of a state", () => {

@@ -22,11 +22,12 @@ export async function openCase(
   app: FastifyInstance,
   person: Record<string, unknown> = ADULT,
   country = "ZZ",
+  identification: Record<string, unknown> = IDENTIFICATION,
 ) {
   const res = await app.inject({
     method: "POST",
     url: "/v1/cases",
-    payload: { country, person, identification: IDENTIFICATION },
+    payload: { country, person, identification },
   });
   if (res.statusCode !== 201) throw new Error(`open case: ${res.statusCode} ${res.body}`);
   return res.json() as { id: string; revision: number; state: string; tasks: { id: string }[] };

@@ -13,7 +13,13 @@ import { NotAppendOnly, PgGroupCommit } from "./group-commit.ts";
 import type { HeldChain } from "./held-chain.ts";
 import { migratePostgres, type OpenPostgres, openPostgres, type PgTx } from "./open.ts";
 import { driverError } from "./query-failures.ts";
-import { createTestDatabase, type RecordingPool, recordingPool, type TestDatabase } from "./testing.ts";
+import {
+  advisoryLockWaits,
+  createTestDatabase,
+  type RecordingPool,
+  recordingPool,
+  type TestDatabase,
+} from "./testing.ts";
 import { caseEventAuditDraft } from "./testing-audit-chain.ts";
 
 const key = Buffer.alloc(32, 7);
@@ -111,7 +117,7 @@ describe("audit appends alone", () => {
       () => (settled = true),
       () => (settled = true),
     );
-    for (let i = 0; i < 100 && !settled && !(await someoneWaitsForALock()); i++)
+    for (let i = 0; i < 100 && !settled && (await advisoryLockWaits(store.pool)) === 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     gate.fire();
     const [holderEntry, aloneEntry] = await Promise.all([holder, alone]);
@@ -162,13 +168,3 @@ describe("audit appends alone", () => {
     expect(queue.stats.appendedAlone).toBe(alone + 1);
   });
 });
-
-async function someoneWaitsForALock(): Promise<boolean> {
-  const { rows } = await store.pool.query<{ n: number }>(
-    // pg_locks lists the whole server's locks: other test files' databases take advisory locks too.
-    `SELECT count(*)::int AS n FROM pg_locks
-      WHERE locktype = 'advisory' AND NOT granted
-        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-  );
-  return rows[0]!.n > 0;
-}

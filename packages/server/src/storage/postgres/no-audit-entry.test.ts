@@ -13,11 +13,11 @@ import { NoticeHandler } from "../../delivery/notice-handler.ts";
 import { InProcessScheduler } from "../../delivery/scheduler.ts";
 import { silentLogger } from "../../delivery/testing.ts";
 import { build, type TestApp } from "../../testing/build.ts";
-import { ADULT, IDENTIFICATION } from "../../testing/fixtures.ts";
+import { ADULT, IDENTIFICATION, openCase } from "../../testing/fixtures.ts";
 import { signal } from "../../testing/signal.ts";
 import { PgGroupCommit } from "./group-commit.ts";
 import { AuditEntryRefused } from "./no-audit-entry.ts";
-import { createTestDatabase } from "./testing.ts";
+import { advisoryLockWaits, createTestDatabase } from "./testing.ts";
 import { caseEventAuditDraft } from "./testing-audit-chain.ts";
 
 let t: TestApp | undefined;
@@ -29,33 +29,19 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function openGhanaCase(app: TestApp): Promise<string> {
-  const res = await app.app.inject({
-    method: "POST",
-    url: "/v1/cases",
-    payload: { country: "GH", person: ADULT, identification: { ...IDENTIFICATION, agency: "police-ahtu" } },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id;
-}
+/** A case at Ghana's police anti-trafficking unit: its state names a responsible role, so it has a notice. */
+const GHANA_IDENTIFICATION = { ...IDENTIFICATION, agency: "police-ahtu" };
 
-/** Resolves once a session of this database waits for an advisory lock (pg_locks lists the server's). */
+/** Resolves once a session of this database waits for an advisory lock, unless `stop` is set first. */
 async function someoneWaitsForTheChain(pool: pg.Pool, stop: { done: boolean }): Promise<void> {
-  while (!stop.done) {
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_locks
-        WHERE locktype = 'advisory' AND NOT granted
-          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    if (rows[0]!.n > 0) return;
+  while (!stop.done && (await advisoryLockWaits(pool)) === 0)
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("work that appends no audit entry", () => {
   it("reminders and notices are claimed, sent and recorded while another instance's batch holds the audit chain's lock", async () => {
     t = await build({ file: (await createTestDatabase()).url });
-    const caseId = await openGhanaCase(t);
+    const caseId = (await openCase(t.app, ADULT, "GH", GHANA_IDENTIFICATION)).id;
     // Far enough ahead that the case's notice and its tasks' first reminders are due.
     const clock = new ManualClock(Date.now() + 30 * 86_400_000);
     const channel = new MemoryChannel("log");
@@ -95,7 +81,7 @@ describe("work that appends no audit entry", () => {
 
   it("such work that appends an audit entry fails with its own error, and nothing of it is stored", async () => {
     t = await build({ file: (await createTestDatabase()).url });
-    const caseId = await openGhanaCase(t);
+    const caseId = (await openCase(t.app)).id;
     const audited = (await t.app.store.audit.head())?.seq;
     const key = "ntc_refused_append";
     await expect(
@@ -108,7 +94,7 @@ describe("work that appends no audit entry", () => {
             step: 0,
             kind: "notice",
             channel: "log",
-            recipient: { role: "caseworker", agency: "police-ahtu" },
+            recipient: { role: "caseworker", agency: "police" },
             leaseUntil: new Date(Date.now() + 60_000).toISOString(),
             at: new Date().toISOString(),
           });

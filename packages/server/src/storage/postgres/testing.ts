@@ -88,3 +88,17 @@ export function recordingPool(url: string): RecordingPool {
   pool.on("error", () => {});
   return { pool, sent };
 }
+
+/**
+ * Sessions of `pool`'s database waiting for an advisory lock (the audit chain's, in the tests that
+ * hold it). `pg_locks` lists the whole server's locks, and other test files' databases take
+ * advisory locks too: only this database's are counted.
+ */
+export async function advisoryLockWaits(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_locks
+      WHERE locktype = 'advisory' AND NOT granted
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+  return rows[0]!.n;
+}
