@@ -310,18 +310,29 @@ export function eventLoad(
 }
 
 /**
- * Open-loop load at a steady rate: one GET every 1000/rate ms, whether or not the previous ones
- * have answered, cycling through `paths`. What a request costs when the server is not saturated —
- * autocannon's `overallRate` sends each second's quota in a burst at the start of the second, so
- * its latencies are those of a saturated server.
+ * What a paced run sends: GETs cycling through `paths`, or events cycling through `cases` (each a
+ * RISK_ASSESSED at the case's current revision, under `pathPrefix`; an accepted one moves the case's
+ * revision on, as `eventLoad` does).
+ */
+export type PacedLoad =
+  | { paths: string[] }
+  | { cases: { id: string; revision: number }[]; pathPrefix: string };
+
+/**
+ * Open-loop load at a steady rate: one request every 1000/rate ms, whether or not the previous ones
+ * have answered. What a request costs when the server is not saturated — autocannon's
+ * `overallRate` sends each second's quota in a burst at the start of the second, so its latencies
+ * are those of a saturated server.
  *
  * The client is node:http on keep-alive connections, the body drained, not kept: Node's fetch
  * added p99 5 ms of its own against a bare server (docs/performance.md, "Part of that tail was the
  * load generator's"). Run it in a fresh process (`pacedInFreshProcess`) where latency is the figure.
+ * Events cycle through their cases: with more cases than events a second, a case's next event
+ * leaves after its last one was answered.
  */
 export async function paced(
   url: string,
-  paths: string[],
+  load: PacedLoad,
   options: { rate: number; seconds: number; headers?: Record<string, string> },
 ): Promise<Figures> {
   const total = Math.round(options.rate * options.seconds);
@@ -330,26 +341,42 @@ export async function paced(
   const statuses: Record<string, number> = {};
   let errors = 0;
   const agent = new Agent({ keepAlive: true });
-  const get = (path: string, sent: number) =>
+  const send = (i: number, sent: number) =>
     new Promise<void>((resolve) => {
-      const req = httpRequest(`${url}${path}`, { agent, headers: options.headers ?? {} }, (res) => {
-        res.on("data", () => undefined);
-        res.on("end", () => {
-          latencies.push(performance.now() - sent);
-          const status = String(res.statusCode);
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          resolve();
-        });
-        res.on("error", () => {
-          errors++;
-          resolve();
-        });
-      });
+      const event = "cases" in load ? load.cases[i % load.cases.length]! : undefined;
+      const path =
+        "paths" in load ? load.paths[i % load.paths.length]! : `${load.pathPrefix}/${event!.id}/events`;
+      const req = httpRequest(
+        `${url}${path}`,
+        {
+          agent,
+          method: event ? "POST" : "GET",
+          headers: { ...(event && { "content-type": "application/json" }), ...(options.headers ?? {}) },
+        },
+        (res) => {
+          res.on("data", () => undefined);
+          res.on("end", () => {
+            latencies.push(performance.now() - sent);
+            const status = String(res.statusCode);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (event && res.statusCode === 200) event.revision += 1;
+            resolve();
+          });
+          res.on("error", () => {
+            errors++;
+            resolve();
+          });
+        },
+      );
       req.on("error", () => {
         errors++;
         resolve();
       });
-      req.end();
+      req.end(
+        event
+          ? `{"type":"RISK_ASSESSED","data":{"riskLevel":${(i % 5) + 1}},"expectedRevision":${event.revision}}`
+          : undefined,
+      );
     });
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
@@ -357,7 +384,7 @@ export async function paced(
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(get(paths[i % paths.length]!, performance.now()));
+    inFlight.push(send(i, performance.now()));
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
@@ -368,11 +395,11 @@ export async function paced(
 /** `paced` run by `bench/paced-child.ts` in a fresh process (see there why). */
 export function pacedInFreshProcess(
   url: string,
-  paths: string[],
+  load: PacedLoad,
   options: Parameters<typeof paced>[2],
 ): Promise<Figures> {
   const child = spawnTsx("bench/paced-child.ts", { stdin: "pipe" });
-  child.stdin!.end(JSON.stringify({ url, paths, options }));
+  child.stdin!.end(JSON.stringify({ url, load, options }));
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {

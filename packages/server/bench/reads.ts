@@ -85,14 +85,14 @@ export async function measureReads(setup: ReadsSetup, log: (line: string) => voi
   const times = accessLogTimes(server.child);
   times.take("");
   let stall = diskStallMeter();
-  const list = await pacedInFreshProcess(server.url, lists, steady);
+  const list = await pacedInFreshProcess(server.url, { paths: lists }, steady);
   const listServer = latencyFigures(times.take("/v1/cases"), rate);
   const listDiskStall = stall.since();
   log(
     `list at ${rate} req/s: ${JSON.stringify(list)}; server's own time ${JSON.stringify(listServer)}; disk stalls ${listDiskStall ?? "n/a"} %`,
   );
   stall = diskStallMeter();
-  const read = await pacedInFreshProcess(server.url, caseUrls, steady);
+  const read = await pacedInFreshProcess(server.url, { paths: caseUrls }, steady);
   const readServer = latencyFigures(times.take("/v1/cases/"), rate);
   const readDiskStall = stall.since();
   log(
@@ -112,7 +112,7 @@ export async function measureReads(setup: ReadsSetup, log: (line: string) => voi
   // times larger: the client's share of a latency grows with the body).
   const floorOf = async (body: string, label: string) => {
     const bare = await startProcess("bench/servers/bare.ts", { BARE_BODY: body });
-    const f = await pacedInFreshProcess(bare.url, ["/bare/x"], { rate, seconds });
+    const f = await pacedInFreshProcess(bare.url, { paths: ["/bare/x"] }, { rate, seconds });
     log(`bare route answering ${label} at ${rate} req/s (the floor): ${JSON.stringify(f)}`);
     await stopProcess(bare.child);
     return f;

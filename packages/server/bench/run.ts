@@ -5,7 +5,8 @@
  *    commits) under 50 connections sending events across many cases, each with the right
  *    expectedRevision; in the same run (a) a bare Fastify route returning a body of the same size
  *    (run twice, before and after (b); the faster counts) and (b) the naive design (XState
- *    transition + autocommit insert + inline BullMQ add per request).
+ *    transition + autocommit insert + inline BullMQ add per request). Then Passerelle's latency at
+ *    steady event rates (open loop, `PACED_EVENT_RATES`), where the server is not saturated.
  * 2. Event throughput on PostgreSQL (`pg-events.ts`): one API instance, then two, against
  *    `pgbench`'s simple-update on the same server.
  * 3. Reads at scale on each store (`reads.ts`): 1,000,000 cases; p99 of filtered case lists and
@@ -24,11 +25,13 @@ import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
 import { fillStore } from "./fill.ts";
 import {
   auth,
+  authHeaders,
   eventLoad,
   type Figures,
   figures,
   openCases,
   PACKAGE_DIR,
+  pacedInFreshProcess,
   post,
   run,
   settleWriteback,
@@ -58,6 +61,15 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
 const MILLION = Number(process.env.BENCH_FILL ?? 1_000_000);
 const WARM_CASES = 100;
+/**
+ * Event rates of the steady (open-loop) event runs on SQLite: a national mechanism's staff send a
+ * few events a minute; 100 a second is far above it, 500 a heavy burst. What a caseworker waits for,
+ * where the 50-connection run measures the server saturated. Each rate runs on `PACED_CASES` cases
+ * of its own (the load runs in a child process, which does not hand revisions back), as many as its
+ * highest events a second, so that a case's next event leaves after its last one was answered.
+ */
+const PACED_EVENT_RATES = [100, 500];
+const PACED_CASES = 500;
 /**
  * Requests per second of the steady-rate read runs: far above what a national mechanism's staff
  * generate (hundreds of caseworkers, each listing or opening a case every few seconds).
@@ -93,7 +105,8 @@ async function eventThroughput() {
   const real = await startProcess("src/server.ts", serverEnv(file), SERVER_NODE_ARGS);
   // Warm-up and measured run use separate cases: requests cut off at the end of the warm-up leave
   // their cases at a revision the load generator never saw.
-  const [warm, cases] = split(await openCases(real.url, CASES + WARM_CASES));
+  const opened = await openCases(real.url, CASES + WARM_CASES + PACED_CASES * PACED_EVENT_RATES.length);
+  const [warm, cases] = split(opened.slice(0, CASES + WARM_CASES));
   const sample = await post(`${real.url}/v1/cases/${cases[0]!.id}/events`, {
     type: "RISK_ASSESSED",
     data: { riskLevel: 1 },
@@ -102,6 +115,17 @@ async function eventThroughput() {
   cases[0]!.revision = 3;
   await eventLoad(real.url, warm, "/v1/cases", 3);
   const passerelle = figures(await eventLoad(real.url, cases, "/v1/cases", SECONDS));
+  const steady: { rate: number; figures: Figures }[] = [];
+  for (const [i, rate] of PACED_EVENT_RATES.entries()) {
+    const start = CASES + WARM_CASES + i * PACED_CASES;
+    const f = await pacedInFreshProcess(
+      real.url,
+      { cases: opened.slice(start, start + PACED_CASES), pathPrefix: "/v1/cases" },
+      { rate, seconds: SECONDS, headers: authHeaders() },
+    );
+    log(`passerelle at a steady ${rate} events/s: ${JSON.stringify(f)}`);
+    steady.push({ rate, figures: f });
+  }
   await stopProcess(real.child);
   // Every 2xx is a history row: the run wrote what it acknowledged.
   const db = new Database(file, { readonly: true });
@@ -154,6 +178,7 @@ async function eventThroughput() {
   return {
     stolen,
     passerelle,
+    steady,
     bare: bareFigures,
     bareRuns,
     naive: naiveFigures,
@@ -217,10 +242,13 @@ function eventsBlock(events: SqliteEvents, at: Mark): Block {
       "",
       TABLE_HEADER,
       row("Passerelle (group commit, the WAL synced before the answer)", events.passerelle),
+      ...events.steady.map(({ rate, figures: f }) =>
+        row(`Passerelle at a steady ${rate} events/s (open loop, one at a time per case)`, f),
+      ),
       row("(a) bare Fastify route, same body size (the faster of its two runs)", events.bare),
       row("(b) naive: XState + autocommit insert + inline BullMQ add", events.naive),
       "",
-      `The bare route ran twice, before and after the naive route: ${events.bareRuns.map((f) => f.rps).join(" and ")} req/s; the ratio takes the faster. Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up included).`,
+      `The bare route ran twice, before and after the naive route: ${events.bareRuns.map((f) => f.rps).join(" and ")} req/s; the ratio takes the faster. Response body: ${events.responseBytes} bytes. RISK_ASSESSED history rows after the run: ${events.historyRows} (= every acknowledged event, warm-up and steady runs included).`,
     ].join("\n"),
     goals: [
       ["SQLite: throughput ≥ 2× naive", `${vsNaive.toFixed(2)}×`, vsNaive >= 2],
