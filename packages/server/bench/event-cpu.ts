@@ -15,13 +15,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { provisionToken } from "../src/testing/auth.ts";
 import { TEST_PATHWAYS_DIR } from "../src/testing/build.ts";
-import { auth, cpuMs, eventLoad, figures, openCases, startProcess, stopProcess, threadCpuMs } from "./lib.ts";
+import {
+  auth,
+  cpuMs,
+  eventLoad,
+  figures,
+  openCases,
+  removeScratch,
+  startProcess,
+  stopProcess,
+  threadCpuMs,
+} from "./lib.ts";
 
 const SECONDS = Number(process.env.EVENT_CPU_SECONDS ?? 10);
 const RATE = Number(process.env.EVENT_CPU_RATE ?? 0) || undefined;
 const WARM_CASES = 100;
 
-const file = join(mkdtempSync(join(tmpdir(), "passerelle-event-cpu-")), "events.db");
+const dir = mkdtempSync(join(tmpdir(), "passerelle-event-cpu-"));
+const file = join(dir, "events.db");
 auth.token = await provisionToken(file, { country: "ZZ", agency: "police" });
 const server = await startProcess(
   "src/server.ts",
@@ -45,6 +56,7 @@ const run = figures(await eventLoad(server.url, opened.slice(WARM_CASES), "/v1/c
 const processUs = (cpuMs(server.child)! - processBefore) * 1000;
 const mainUs = (threadCpuMs(server.child)!.get(pid)! - mainBefore) * 1000;
 await stopProcess(server.child);
+removeScratch(dir);
 process.stdout.write(
   `${JSON.stringify({
     rps: run.rps,

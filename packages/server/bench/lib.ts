@@ -1,9 +1,11 @@
 /** Helpers of the benchmark: child processes that print their URL, and autocannon runs. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createWriteStream, readdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { defaultKeyFile } from "../src/crypto/keyring.ts";
 
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const children: ChildProcess[] = [];
@@ -11,6 +13,18 @@ const children: ChildProcess[] = [];
 process.on("exit", () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
 });
+
+/**
+ * Deletes a scratch directory of the benchmark, and the key files made for the databases in it (a
+ * server without a configured key makes one in the user's configuration directory,
+ * `defaultKeyFile`): the data is gone, and its keys must not pile up there run after run.
+ */
+export function removeScratch(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir))
+    if (name.endsWith(".db")) rmSync(defaultKeyFile(join(dir, name)), { force: true });
+  rmSync(dir, { recursive: true, force: true });
+}
 
 /** A TypeScript file of this package run with tsx, stdout piped, killed when the benchmark exits. */
 function spawnTsx(

@@ -17,7 +17,7 @@
  * Goal: on ≥ 0.85 × off, judged on the median of the back-to-back pairs. Writes the figures into
  * docs/performance.md.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -31,6 +31,7 @@ import {
   figures,
   PACKAGE_DIR,
   post,
+  removeScratch,
   startProcess,
   stealMeter,
   stopProcess,
@@ -304,5 +305,5 @@ try {
   writeFileSync(doc, next);
   log(`wrote ${doc}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
 }

@@ -16,7 +16,7 @@
  * (`results-doc.ts`). `BENCH_ONLY=<part>` runs one part: `events` (printed only), `pg-events`,
  * `reads`, `pg-reads` (each rewriting its own block and goal rows).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -33,6 +33,7 @@ import {
   PACKAGE_DIR,
   pacedInFreshProcess,
   post,
+  removeScratch,
   run,
   settleWriteback,
   startProcess,
@@ -374,5 +375,5 @@ try {
     log(`\nwrote ${ONLY === undefined ? "the results" : `the ${ONLY} block`} of ${docFile}`);
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  removeScratch(dir);
 }
