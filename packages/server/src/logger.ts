@@ -3,14 +3,20 @@
  * method, url and status), and the redact paths below are a second line of defence should a
  * future log call pass a request or a case.
  */
+import { writeSync } from "node:fs";
 import { LogController } from "fastify";
 import pino, { type DestinationStream, type Logger } from "pino";
+import sonicBoom from "sonic-boom";
 
 export interface LoggerOptions {
   level?: string;
   /** Where to write (tests capture it); default stdout. */
   destination?: DestinationStream;
 }
+
+// A CommonJS module: Node's ESM loader does not see its `SonicBoom` property as a named export.
+const { SonicBoom } = sonicBoom;
+type SonicBoom = InstanceType<typeof SonicBoom>;
 
 export const REDACT_PATHS = [
   "person",
@@ -63,7 +69,8 @@ const SERIALIZERS = {
  * buffered, at shutdown.
  */
 export function createLoggers(options: LoggerOptions): { logger: Logger; access: Logger; flush(): void } {
-  const destination = options.destination ?? bufferedDestination(1);
+  const buffered = options.destination ? undefined : bufferedDestination(1);
+  const destination = options.destination ?? buffered!;
   const level = options.level ?? "info";
   const logger = pino(
     { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: SERIALIZERS },
@@ -74,7 +81,9 @@ export function createLoggers(options: LoggerOptions): { logger: Logger; access:
     logger,
     access,
     flush: () => {
-      if (!options.destination) (destination as ReturnType<typeof pino.destination>).flushSync();
+      if (!buffered) return;
+      flushQuietly(buffered);
+      unflushed.delete(buffered);
     },
   };
 }
@@ -83,13 +92,61 @@ export function createLoggers(options: LoggerOptions): { logger: Logger; access:
 export const LOG_FLUSH_MS = 200;
 
 /**
- * Lines gathered up to 4 KiB (a dozen lines) per write(2), in the background (sonic-boom), rather
- * than one system call per line under load. Without the periodic flush a quiet server held its
- * last lines until 4 KiB had gathered: a server that answered a few requests showed none of them,
- * and lost them if killed.
+ * Lines gathered up to 4 KiB (a dozen lines) per write(2), in the background, rather than one
+ * system call per line under load. Without the periodic flush a quiet server held its last lines
+ * until 4 KiB had gathered: a server that answered a few requests showed none of them, and lost
+ * them if killed.
+ *
+ * sonic-boom 5 rather than the 4 pino bundles (`pino.destination`): 4's `flushSync` retries any
+ * failed write for ever, 100 ms at a time. When nothing read the server's output any more (a log
+ * collector gone, a closed pipe: EPIPE), the flush at shutdown never returned, and the server
+ * stopped listening but never exited (tested in `shutdown.test.ts`). Output that cannot be written
+ * is given up: the server goes on without its log rather than failing requests or its shutdown,
+ * and says so once on stderr.
  */
-export function bufferedDestination(fd: number): ReturnType<typeof pino.destination> {
-  return pino.destination({ dest: fd, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
+export function bufferedDestination(fd: number): SonicBoom {
+  const stream = new SonicBoom({ fd, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
+  let reported = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (reported) return;
+    reported = true;
+    try {
+      writeSync(
+        2,
+        `passerelle: the log output failed (${error.code ?? error.message}); going on without it\n`,
+      );
+    } catch {
+      // stderr is gone too: there is nowhere left to say it.
+    }
+  });
+  flushAtExit(stream);
+  return stream;
+}
+
+/** Writes what is buffered; output that cannot be written any more is given up (see above). */
+function flushQuietly(stream: SonicBoom): void {
+  try {
+    stream.flushSync();
+  } catch {
+    // The reader is gone or the stream closed: nothing more can be written.
+  }
+}
+
+/**
+ * Destinations not yet flushed by their app's close, written at process exit (a forced exit after
+ * close-with-grace's delay still writes its last lines). One exit listener for all of them: an app
+ * per test must not add one each.
+ */
+const unflushed = new Set<SonicBoom>();
+let exitListener = false;
+function flushAtExit(stream: SonicBoom): void {
+  if (!exitListener) {
+    exitListener = true;
+    process.once("exit", () => {
+      for (const pending of unflushed) flushQuietly(pending);
+    });
+  }
+  unflushed.add(stream);
 }
 
 type Request = Parameters<LogController["incomingRequest"]>[0];
