@@ -4,9 +4,10 @@
  * future log call pass a request or a case.
  */
 import { writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { LogController } from "fastify";
 import pino, { type DestinationStream, type Logger } from "pino";
-import sonicBoom from "sonic-boom";
+import type { SonicBoom as SonicBoomClass } from "sonic-boom";
 
 export interface LoggerOptions {
   level?: string;
@@ -14,9 +15,10 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-// A CommonJS module: Node's ESM loader does not see its `SonicBoom` property as a named export.
-const { SonicBoom } = sonicBoom;
-type SonicBoom = InstanceType<typeof SonicBoom>;
+// A CommonJS module: Node's ESM loader does not see its `SonicBoom` property as a named export, and
+// the type of its default export differs between the server's and the console's module resolution.
+const SonicBoom: typeof SonicBoomClass = createRequire(import.meta.url)("sonic-boom");
+type SonicBoom = SonicBoomClass;
 
 export const REDACT_PATHS = [
   "person",
