@@ -94,6 +94,14 @@ export function createLoggers(options: LoggerOptions): { logger: Logger; access:
 export const LOG_FLUSH_MS = 200;
 
 /**
+ * At most this much of the log waits for its reader (some 60,000 request lines); beyond it new lines
+ * are dropped, and that is said once on stderr. Without a bound, sonic-boom keeps every line it
+ * could not write: with a reader gone, the heap grew by each request's line (40 MB per 200,000
+ * lines, measured).
+ */
+export const LOG_BUFFER_MAX = 16 * 1024 * 1024;
+
+/**
  * Lines gathered up to 4 KiB (a dozen lines) per write(2), in the background, rather than one
  * system call per line under load. Without the periodic flush a quiet server held its last lines
  * until 4 KiB had gathered: a server that answered a few requests showed none of them, and lost
@@ -107,21 +115,20 @@ export const LOG_FLUSH_MS = 200;
  * and says so once on stderr.
  */
 export function bufferedDestination(fd: number): SonicBoom {
-  const stream = new SonicBoom({ fd, sync: false, minLength: 4096, periodicFlush: LOG_FLUSH_MS });
-  let reported = false;
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (reported) return;
-    reported = true;
-    try {
-      writeSync(
-        2,
-        `passerelle: the log output failed (${error.code ?? error.message}); going on without it\n`,
-      );
-    } catch {
-      // stderr is gone too: there is nowhere left to say it.
-    }
+  const stream = new SonicBoom({
+    fd,
+    sync: false,
+    minLength: 4096,
+    maxLength: LOG_BUFFER_MAX,
+    periodicFlush: LOG_FLUSH_MS,
   });
-  flushAtExit(stream);
+  stream.on("error", (error: NodeJS.ErrnoException) =>
+    sayOnce(`the log output failed (${error.code ?? error.message}); going on without it`),
+  );
+  stream.on("drop", () =>
+    sayOnce(`the log's reader is behind; lines beyond ${LOG_BUFFER_MAX / 2 ** 20} MiB waiting are dropped`),
+  );
+  unflushed.add(stream);
   return stream;
 }
 
@@ -134,22 +141,27 @@ function flushQuietly(stream: SonicBoom): void {
   }
 }
 
+/** A note about the log itself, on stderr, once per process (not once per failed write). */
+const said = new Set<string>();
+function sayOnce(note: string): void {
+  if (said.has(note)) return;
+  said.add(note);
+  try {
+    writeSync(2, `passerelle: ${note}\n`);
+  } catch {
+    // stderr is gone too: there is nowhere left to say it.
+  }
+}
+
 /**
  * Destinations not yet flushed by their app's close, written at process exit (a forced exit after
  * close-with-grace's delay still writes its last lines). One exit listener for all of them: an app
  * per test must not add one each.
  */
 const unflushed = new Set<SonicBoom>();
-let exitListener = false;
-function flushAtExit(stream: SonicBoom): void {
-  if (!exitListener) {
-    exitListener = true;
-    process.once("exit", () => {
-      for (const pending of unflushed) flushQuietly(pending);
-    });
-  }
-  unflushed.add(stream);
-}
+process.once("exit", () => {
+  for (const pending of unflushed) flushQuietly(pending);
+});
 
 type Request = Parameters<LogController["incomingRequest"]>[0];
 type Reply = Parameters<LogController["incomingRequest"]>[1];
