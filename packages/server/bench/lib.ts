@@ -269,6 +269,10 @@ export async function post(
   return { status: res.status, json: JSON.parse(text), text };
 }
 
+/** The body of the benchmark's event: RISK_ASSESSED (a targetless transition) at `revision`. */
+const riskAssessed = (level: number, revision: number) =>
+  `{"type":"RISK_ASSESSED","data":{"riskLevel":${level}},"expectedRevision":${revision}}`;
+
 /**
  * Event load over a pool of cases: each request takes a free case, sends RISK_ASSESSED (a targetless
  * transition) with the case's current revision, and gives the case back with the revision of the
@@ -306,7 +310,7 @@ export function eventLoad(
           return {
             ...request,
             path: `${pathPrefix}/${id}/events`,
-            body: `{"type":"RISK_ASSESSED","data":{"riskLevel":${level}},"expectedRevision":${revision}}`,
+            body: riskAssessed(level, revision),
           };
         },
         // An accepted event is revision + 1 (the history count checked after the run confirms it);
@@ -386,11 +390,7 @@ export async function paced(
         errors++;
         resolve();
       });
-      req.end(
-        event
-          ? `{"type":"RISK_ASSESSED","data":{"riskLevel":${(i % 5) + 1}},"expectedRevision":${event.revision}}`
-          : undefined,
-      );
+      req.end(event ? riskAssessed((i % 5) + 1, event.revision) : undefined);
     });
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
